@@ -1,0 +1,632 @@
+//! Search: one [`Engine`] per index generation turns questions into ranked answers.
+//!
+//! Open once, search per request: the engine holds the tantivy reader, the passage store and
+//! the vocabularies in memory; each question takes a cheap searcher. The steps are
+//! `plan` (question → concepts with typo and synonym alternatives), a BM25 first stage in
+//! tantivy over text, exact-form, title and section fields, then `rank` (sentence coverage,
+//! exact word pairs, confidence). Everything is synchronous and never fails on user text.
+
+mod plan;
+mod rank;
+mod synonyms;
+mod typo;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use arc_swap::ArcSwap;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, ReloadPolicy, Term};
+
+pub use plan::{AltKind, Concept, Plan, QUESTION_FILLER};
+pub use rank::{RankWeights, Scored};
+pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
+pub use typo::{Lexicon, bounded_distance};
+
+use crate::analysis::Analyzer;
+use crate::answer::{Answer, NoMatchReason, Reply};
+use crate::corpus::Passage;
+use crate::error::{Result, UserError};
+use crate::index::{self, Fields, STORE_FILE, Store};
+
+/// Questions are analysed up to this many bytes; the rest is ignored.
+pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
+/// At most this many unknown words of one question are typo-corrected.
+const MAX_CORRECTIONS: usize = 8;
+
+/// Ranking knobs. The defaults are the tuned values reported in the README.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// Candidates taken from the BM25 stage for re-ranking.
+    pub candidates: usize,
+    /// Weight of a term match in the title field, relative to the text field.
+    pub title_boost: f32,
+    /// Weight of a term match in the section field.
+    pub section_boost: f32,
+    /// Weight of an exact-form (unstemmed) match.
+    pub exact_boost: f32,
+    /// Weight of question words and filler ("what", "how much").
+    pub filler_boost: f32,
+    /// Weight of a synonym alternative.
+    pub synonym_boost: f32,
+    /// Weight of a typo correction.
+    pub typo_boost: f32,
+    /// Weight of a derivationally related term.
+    pub derived_boost: f32,
+    /// Second-stage weights; all zero turns re-ranking off.
+    pub rank: RankWeights,
+    /// Least share of the question's informative idf the best passage must cover.
+    pub min_coverage: f32,
+    /// Correct words the index does not know.
+    pub typos: bool,
+    /// Apply synonym groups.
+    pub synonyms: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            candidates: 40,
+            title_boost: 0.3,
+            section_boost: 0.3,
+            exact_boost: 0.2,
+            filler_boost: 0.2,
+            synonym_boost: 0.5,
+            typo_boost: 0.8,
+            derived_boost: 0.3,
+            rank: RankWeights { sentence: 0.6, coverage: 0.3, bigram: 0.4 },
+            min_coverage: 0.4,
+            typos: true,
+            synonyms: true,
+        }
+    }
+}
+
+impl Tuning {
+    /// Plain BM25 over the text field: the baseline configuration, for comparisons.
+    pub fn plain_bm25() -> Tuning {
+        Tuning {
+            title_boost: 0.0,
+            section_boost: 0.0,
+            exact_boost: 0.0,
+            filler_boost: 1.0,
+            rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0 },
+            typos: false,
+            synonyms: false,
+            ..Tuning::default()
+        }
+    }
+
+    /// Sets one knob by name (`candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
+    /// `typo`, `sentence`, `coverage`, `bigram`, `min_coverage`, `typos`, `synonyms`).
+    pub fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), String> {
+        let number =
+            || value.parse::<f32>().map_err(|_| format!("{key}: `{value}` is not a number"));
+        let flag = || match value {
+            "on" | "true" | "1" => Ok(true),
+            "off" | "false" | "0" => Ok(false),
+            _ => Err(format!("{key}: use on or off")),
+        };
+        match key {
+            "candidates" => self.candidates = number()?.max(1.0) as usize,
+            "title" => self.title_boost = number()?,
+            "section" => self.section_boost = number()?,
+            "exact" => self.exact_boost = number()?,
+            "filler" => self.filler_boost = number()?,
+            "synonym" => self.synonym_boost = number()?,
+            "typo" => self.typo_boost = number()?,
+            "derived" => self.derived_boost = number()?,
+            "sentence" => self.rank.sentence = number()?,
+            "coverage" => self.rank.coverage = number()?,
+            "bigram" => self.rank.bigram = number()?,
+            "min_coverage" => self.min_coverage = number()?,
+            "typos" => self.typos = flag()?,
+            "synonyms" => self.synonyms = flag()?,
+            _ => return Err(format!("unknown tuning knob `{key}`")),
+        }
+        Ok(())
+    }
+}
+
+/// Facts about the open generation.
+#[derive(Debug, Clone)]
+pub struct IndexInfo {
+    /// Documents indexed.
+    pub documents: usize,
+    /// Passages indexed.
+    pub passages: usize,
+    /// When the generation was built, in seconds since the Unix epoch.
+    pub built_at_unix: u64,
+    /// The generation's directory name.
+    pub generation: String,
+}
+
+/// An open index generation, ready to answer questions from many threads.
+pub struct Engine {
+    reader: IndexReader,
+    fields: Fields,
+    store: Store,
+    passages: Vec<Arc<Passage>>,
+    by_id: HashMap<String, u32>,
+    term_ids: HashMap<String, u32>,
+    word_ids: HashMap<String, u32>,
+    term_idf: Vec<f32>,
+    unknown_idf: f32,
+    /// Term id → derivationally related term ids (see [`derivations`]).
+    derived: HashMap<u32, Vec<u32>>,
+    /// Segment ordinal → doc id → passage number.
+    numbers: Vec<Vec<u32>>,
+    lexicons: OnceLock<(Lexicon, Lexicon)>,
+    analyzer: Analyzer,
+    synonyms: Synonyms,
+    tuning: Tuning,
+    info: IndexInfo,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens the live generation under `index_dir`.
+    pub fn open(index_dir: &Path) -> Result<Engine> {
+        let (_, path, _) = index::live_generation(index_dir)
+            .ok_or_else(|| UserError::IndexMissing(index_dir.to_path_buf()))?;
+        Engine::open_generation(&path)
+    }
+
+    /// Opens one generation directory (live or staged).
+    pub fn open_generation(path: &Path) -> Result<Engine> {
+        let manifest = index::read_manifest(path)
+            .ok_or_else(|| UserError::IndexMissing(path.to_path_buf()))?;
+        let index = Index::open_in_dir(path)?;
+        index::register_tokenizers(&index);
+        let fields = index::fields_of(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let mut store = Store::load(&path.join(STORE_FILE))?;
+        let searcher = reader.searcher();
+        let mut numbers = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("number")?;
+            numbers.push(
+                (0..segment.max_doc()).map(|doc| column.first(doc).unwrap_or(0) as u32).collect(),
+            );
+        }
+        let passages: Vec<Arc<Passage>> =
+            std::mem::take(&mut store.passages).into_iter().map(Arc::new).collect();
+        let by_id = passages.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
+        let n = passages.len() as f32;
+        let idf = |df: u32| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+        let term_idf = store.term_df.iter().map(|&df| idf(df)).collect();
+        let term_ids = store.terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
+        let word_ids = store.words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+        let derived = derivations(&store.terms);
+        let info = IndexInfo {
+            documents: manifest.documents,
+            passages: passages.len(),
+            built_at_unix: manifest.built_at_unix,
+            generation: path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        Ok(Engine {
+            reader,
+            fields,
+            store,
+            passages,
+            by_id,
+            term_ids,
+            word_ids,
+            term_idf,
+            unknown_idf: idf(0),
+            derived,
+            numbers,
+            lexicons: OnceLock::new(),
+            analyzer: Analyzer::default(),
+            synonyms: Synonyms::builtin(),
+            tuning: Tuning::default(),
+            info,
+        })
+    }
+
+    /// Replaces the ranking knobs.
+    pub fn set_tuning(&mut self, tuning: Tuning) {
+        self.tuning = tuning;
+    }
+
+    /// The ranking knobs in use.
+    pub fn tuning(&self) -> &Tuning {
+        &self.tuning
+    }
+
+    /// Replaces the synonym groups.
+    pub fn set_synonyms(&mut self, synonyms: Synonyms) {
+        self.synonyms = synonyms;
+    }
+
+    /// Facts about the open generation.
+    pub fn info(&self) -> &IndexInfo {
+        &self.info
+    }
+
+    /// Answers `question` with up to `top_k` passages. Never fails: any text is a question.
+    pub fn ask(&self, question: &str, top_k: usize) -> Reply {
+        let scored = self.rank(question, top_k.max(1));
+        let mut reply = Reply {
+            question: question.to_string(),
+            answers: Vec::new(),
+            suggestion: scored.suggestion,
+            no_match: None,
+            nearby: Vec::new(),
+        };
+        if scored.no_searchable_words {
+            reply.no_match = Some(NoMatchReason::NoSearchableWords);
+            return reply;
+        }
+        let confident =
+            scored.hits.first().is_some_and(|best| best.coverage >= self.tuning.min_coverage);
+        if !confident {
+            reply.no_match = Some(NoMatchReason::TooLittleOverlap);
+            reply.nearby = self.nearby_topics(&scored.hits, 3);
+            return reply;
+        }
+        reply.answers = scored
+            .hits
+            .iter()
+            .take(top_k)
+            .enumerate()
+            .map(|(i, hit)| {
+                let forward = &self.store.forward[hit.number as usize];
+                let passage = Arc::clone(&self.passages[hit.number as usize]);
+                let mut highlight = forward.sentence(hit.sentence);
+                if highlight.is_empty() || passage.text.get(highlight.clone()).is_none() {
+                    highlight = 0..passage.text.len();
+                }
+                Answer { rank: i + 1, score: hit.score, passage, highlight }
+            })
+            .collect();
+        reply
+    }
+
+    /// Ranked passage numbers for `question`, without the confidence cut (for evaluation).
+    pub fn rank(&self, question: &str, top_k: usize) -> Ranking {
+        let question = truncate(question, MAX_QUESTION_BYTES);
+        let lookup = Lookup { engine: self, corrections: std::cell::Cell::new(0) };
+        let empty = Synonyms::default();
+        let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
+        let plan = plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos);
+        let matcher = rank::Matcher::new(&plan);
+        let mut ranking = Ranking {
+            hits: Vec::new(),
+            suggestion: plan.suggestion.clone(),
+            no_searchable_words: plan.concepts.is_empty(),
+        };
+        if matcher.is_empty() {
+            return ranking;
+        }
+        let limit = self.tuning.candidates.max(top_k);
+        let first_stage = match self.first_stage(&plan, limit) {
+            Ok(hits) => hits,
+            Err(err) => {
+                tracing::error!(cause = %err, "search failed");
+                return ranking;
+            }
+        };
+        let mut hits: Vec<Scored> = first_stage
+            .into_iter()
+            .map(|(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
+            .collect();
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
+        hits.truncate(top_k);
+        ranking.hits = hits;
+        ranking
+    }
+
+    fn first_stage(&self, plan: &Plan, limit: usize) -> tantivy::Result<Vec<(f32, u32)>> {
+        let tuning = &self.tuning;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut add = |field, text: &str, boost: f32| {
+            if boost > 0.0 {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+            }
+        };
+        for concept in &plan.concepts {
+            let weight = if concept.informative { 1.0 } else { tuning.filler_boost };
+            for alt in &concept.alternatives {
+                let boost = weight
+                    * match alt.kind {
+                        AltKind::Asked => 1.0,
+                        AltKind::Typo => tuning.typo_boost,
+                        AltKind::Synonym => tuning.synonym_boost,
+                        AltKind::Derived => tuning.derived_boost,
+                    };
+                for &term in &alt.terms {
+                    let text = &self.store.terms[term as usize];
+                    add(self.fields.text, text, boost);
+                    add(self.fields.title, text, boost * tuning.title_boost);
+                    add(self.fields.section, text, boost * tuning.section_boost);
+                }
+            }
+            if let Some(word) = concept.word_id {
+                add(
+                    self.fields.exact,
+                    &self.store.words[word as usize],
+                    weight * tuning.exact_boost,
+                );
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        Ok(top
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let number = *self
+                    .numbers
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)?;
+                Some((score, number))
+            })
+            .collect())
+    }
+
+    /// The query plan for a question (for explaining results and for tests).
+    pub fn plan(&self, question: &str) -> Plan {
+        let lookup = Lookup { engine: self, corrections: std::cell::Cell::new(0) };
+        plan::plan(
+            truncate(question, MAX_QUESTION_BYTES),
+            &self.analyzer,
+            &lookup,
+            &self.synonyms,
+            self.tuning.typos,
+        )
+    }
+
+    /// The passage with this id.
+    pub fn passage(&self, id: &str) -> Option<Arc<Passage>> {
+        self.by_id.get(id).and_then(|&n| self.passage_by_number(n))
+    }
+
+    /// The passage with this dense number (0 to passages − 1).
+    pub fn passage_by_number(&self, number: u32) -> Option<Arc<Passage>> {
+        self.passages.get(number as usize).cloned()
+    }
+
+    /// The dense number of the passage with this id.
+    pub fn number_of(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The passage `id` with up to `radius` neighbours of the same document on each side, in
+    /// document order.
+    pub fn context(&self, id: &str, radius: usize) -> Vec<Arc<Passage>> {
+        let Some(number) = self.number_of(id) else { return Vec::new() };
+        let number = number as usize;
+        let doc_id = &self.passages[number].doc_id;
+        let start = number.saturating_sub(radius);
+        let end = (number + radius + 1).min(self.passages.len());
+        self.passages[start..end].iter().filter(|p| &p.doc_id == doc_id).cloned().collect()
+    }
+
+    /// Up to `n` distinct topics (section headings, then document titles), for hints.
+    pub fn topics(&self, n: usize) -> Vec<String> {
+        let mut topics: Vec<String> = Vec::new();
+        let sections = self.passages.iter().filter_map(|p| p.section.clone());
+        let titles = self.passages.iter().map(|p| p.title.clone());
+        for topic in sections.chain(titles) {
+            if topics.len() >= n {
+                break;
+            }
+            if !topic.is_empty() && !topics.contains(&topic) {
+                topics.push(topic);
+            }
+        }
+        topics
+    }
+
+    /// Distinct sections or titles of the given hits, for a "try asking about" hint.
+    fn nearby_topics(&self, hits: &[Scored], n: usize) -> Vec<String> {
+        let mut topics: Vec<String> = Vec::new();
+        for hit in hits {
+            let passage = &self.passages[hit.number as usize];
+            let topic = passage.section.clone().unwrap_or_else(|| passage.title.clone());
+            if !topic.is_empty() && !topics.contains(&topic) {
+                topics.push(topic);
+            }
+            if topics.len() == n {
+                break;
+            }
+        }
+        topics
+    }
+
+    /// Number of passages.
+    pub fn len(&self) -> usize {
+        self.passages.len()
+    }
+
+    /// True when the generation holds no passage.
+    pub fn is_empty(&self) -> bool {
+        self.passages.is_empty()
+    }
+
+    fn lexicons(&self) -> &(Lexicon, Lexicon) {
+        self.lexicons.get_or_init(|| {
+            let words = Lexicon::new(self.store.words.iter().map(String::as_str));
+            let terms = Lexicon::new(self.store.terms.iter().map(String::as_str));
+            (words, terms)
+        })
+    }
+}
+
+/// Ranked passage numbers before the confidence cut.
+#[derive(Debug, Clone, Default)]
+pub struct Ranking {
+    /// Best first.
+    pub hits: Vec<Scored>,
+    /// Corrected question, if a typo was fixed.
+    pub suggestion: Option<String>,
+    /// The question had no searchable word.
+    pub no_searchable_words: bool,
+}
+
+/// Vocabulary look-ups for query planning.
+pub struct Lookup<'a> {
+    engine: &'a Engine,
+    corrections: std::cell::Cell<usize>,
+}
+
+impl Lookup<'_> {
+    /// The id of an index term.
+    pub fn term_id(&self, term: &str) -> Option<u32> {
+        self.engine.term_ids.get(term).copied()
+    }
+
+    /// The id of a folded word.
+    pub fn word_id(&self, word: &str) -> Option<u32> {
+        self.engine.word_ids.get(word).copied()
+    }
+
+    /// Terms derivationally related to the given ones (only when `terms` is one term).
+    pub fn derived(&self, terms: &[u32]) -> Vec<u32> {
+        match terms {
+            [term] if self.engine.tuning.derived_boost > 0.0 => {
+                self.engine.derived.get(term).cloned().unwrap_or_default()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The idf a concept with these alternatives carries: the asked form's when the index
+    /// knows all its terms, else the most common alternative's (unknown terms count as the
+    /// rarest possible).
+    pub fn concept_idf(&self, alternatives: &[plan::Alternative]) -> f32 {
+        let alt_idf = |alt: &plan::Alternative| {
+            let known: f32 = alt.terms.iter().map(|&t| self.engine.term_idf[t as usize]).sum();
+            let unknown =
+                alt.total.saturating_sub(alt.terms.len()) as f32 * self.engine.unknown_idf;
+            let total = if alt.kind == AltKind::Asked { alt.total } else { alt.terms.len() };
+            if total == 0 { self.engine.unknown_idf } else { (known + unknown) / total as f32 }
+        };
+        match alternatives.first() {
+            Some(asked) if asked.terms.len() == asked.total => alt_idf(asked),
+            _ => alternatives.iter().map(alt_idf).fold(self.engine.unknown_idf, f32::min),
+        }
+    }
+
+    /// A correction for an unknown word: the displayed word and its term ids.
+    pub fn correct(&self, surface: &str) -> Option<(String, Vec<u32>)> {
+        if self.corrections.get() >= MAX_CORRECTIONS {
+            return None;
+        }
+        self.corrections.set(self.corrections.get() + 1);
+        let engine = self.engine;
+        let (words, terms) = engine.lexicons();
+        let most_frequent = |candidates: Vec<(u32, usize)>, df: &[u32]| {
+            let best = candidates.first()?.1;
+            candidates
+                .into_iter()
+                .filter(|c| c.1 == best)
+                .max_by_key(|c| (df[c.0 as usize], std::cmp::Reverse(c.0)))
+                .map(|c| c.0)
+        };
+        if let Some(word) = most_frequent(words.nearest(surface), &engine.store.word_df) {
+            let terms = engine.store.word_terms[word as usize].clone();
+            if !terms.is_empty() {
+                return Some((engine.store.words[word as usize].clone(), terms));
+            }
+        }
+        // No close word: try the stem, then show the closest word with that stem.
+        let stem = engine.analyzer.terms_of(surface).into_iter().next()?;
+        let term = most_frequent(terms.nearest(&stem), &engine.store.term_df)?;
+        let asked: Vec<char> = surface.chars().collect();
+        let shown = engine
+            .store
+            .word_terms
+            .iter()
+            .enumerate()
+            .filter(|(_, terms)| terms.as_slice() == [term])
+            .map(|(w, _)| {
+                let chars: Vec<char> = engine.store.words[w].chars().collect();
+                (bounded_distance(&asked, &chars, usize::MAX / 2).unwrap_or(usize::MAX), w)
+            })
+            .min()?;
+        Some((engine.store.words[shown.1].clone(), vec![term]))
+    }
+}
+
+/// Derivational endings on Snowball stems: a term plus one of these is related to the term
+/// ("korea" + "n", "regul" + "atori", "japan" + "es"). Snowball removes inflection only;
+/// questions often use another derivation of the passage's word.
+const DERIVATIONAL_ENDINGS: &[&str] =
+    &["n", "an", "ian", "es", "ese", "atori", "ori", "al", "ic", "ist", "ism", "iti", "ize", "is"];
+
+/// Pairs of vocabulary terms related by a [`DERIVATIONAL_ENDINGS`] ending, both ways.
+fn derivations(terms: &[String]) -> HashMap<u32, Vec<u32>> {
+    let ids: HashMap<&str, u32> =
+        terms.iter().enumerate().map(|(i, t)| (t.as_str(), i as u32)).collect();
+    let mut related: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (id, term) in terms.iter().enumerate() {
+        if !term.is_ascii() {
+            continue;
+        }
+        for ending in DERIVATIONAL_ENDINGS {
+            let Some(base) = term.strip_suffix(ending) else { continue };
+            if base.len() < 4 {
+                continue;
+            }
+            if let Some(&base_id) = ids.get(base) {
+                related.entry(id as u32).or_default().push(base_id);
+                related.entry(base_id).or_default().push(id as u32);
+            }
+        }
+    }
+    related
+}
+
+/// The live engine of a long-running process, swapped atomically after a reindex.
+pub struct SharedEngine {
+    current: ArcSwap<Engine>,
+}
+
+impl SharedEngine {
+    /// Wraps the first engine.
+    pub fn new(engine: Engine) -> SharedEngine {
+        SharedEngine { current: ArcSwap::from_pointee(engine) }
+    }
+
+    /// The engine to use for one request.
+    pub fn current(&self) -> Arc<Engine> {
+        self.current.load_full()
+    }
+
+    /// Makes `engine` the one new requests use; requests in flight finish on the old one.
+    pub fn replace(&self, engine: Engine) {
+        self.current.store(Arc::new(engine));
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

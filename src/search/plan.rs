@@ -1,0 +1,465 @@
+//! From question text to a query plan: the question's informative words as *concepts*, each
+//! with the alternatives that satisfy it (the word itself, a typo correction, synonyms).
+//!
+//! Any text is a valid question: words are taken from the analyzer, never from a query
+//! language, so `" : ( ) * ~ ^ AND -` are just characters. Question words and chat filler
+//! ("what", "how much", "please") are searched with a low weight and never count as evidence.
+
+use std::ops::Range;
+
+use super::Lookup;
+use super::synonyms::Synonyms;
+use super::typo;
+use crate::analysis::{Analyzer, Word};
+
+/// Words that shape a question but carry no topic: searched lightly, never required.
+pub const QUESTION_FILLER: &[&str] = &[
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did",
+    "much", "many", "tell", "me", "about", "please", "can", "could", "would", "should", "you",
+    "your", "i", "my", "we", "our", "s", "has", "have", "had", "were", "been", "being", "its",
+    "there", "here", "some", "any", "was", "give", "show", "explain", "describe", "know",
+];
+
+/// Everyday English words: they count for half when judging whether a passage covers a
+/// question, since a question can use them without naming its topic ("given", "status",
+/// "came"). Topic words (names, terms of the field) are rarely in this list.
+pub const COMMON_WORDS: &[&str] = &[
+    "able",
+    "above",
+    "across",
+    "after",
+    "again",
+    "against",
+    "ago",
+    "all",
+    "almost",
+    "along",
+    "also",
+    "always",
+    "among",
+    "another",
+    "around",
+    "away",
+    "back",
+    "bad",
+    "became",
+    "become",
+    "before",
+    "began",
+    "begin",
+    "behind",
+    "being",
+    "below",
+    "best",
+    "better",
+    "between",
+    "big",
+    "biggest",
+    "both",
+    "bring",
+    "brought",
+    "call",
+    "called",
+    "came",
+    "case",
+    "cause",
+    "caused",
+    "certain",
+    "change",
+    "changed",
+    "come",
+    "comes",
+    "common",
+    "consider",
+    "considered",
+    "could",
+    "current",
+    "day",
+    "days",
+    "deal",
+    "deals",
+    "different",
+    "during",
+    "each",
+    "early",
+    "either",
+    "else",
+    "end",
+    "enough",
+    "even",
+    "ever",
+    "every",
+    "example",
+    "fact",
+    "far",
+    "few",
+    "find",
+    "first",
+    "following",
+    "form",
+    "found",
+    "from",
+    "full",
+    "gave",
+    "general",
+    "get",
+    "gets",
+    "getting",
+    "given",
+    "go",
+    "goes",
+    "going",
+    "gone",
+    "good",
+    "got",
+    "great",
+    "group",
+    "happen",
+    "happened",
+    "happens",
+    "hard",
+    "held",
+    "help",
+    "high",
+    "however",
+    "important",
+    "include",
+    "included",
+    "including",
+    "increase",
+    "instead",
+    "involved",
+    "keep",
+    "kept",
+    "kind",
+    "known",
+    "large",
+    "largest",
+    "last",
+    "late",
+    "later",
+    "lead",
+    "least",
+    "led",
+    "left",
+    "less",
+    "let",
+    "like",
+    "likely",
+    "little",
+    "long",
+    "look",
+    "lot",
+    "low",
+    "made",
+    "main",
+    "major",
+    "make",
+    "makes",
+    "making",
+    "many",
+    "may",
+    "mean",
+    "means",
+    "meant",
+    "might",
+    "more",
+    "most",
+    "mostly",
+    "move",
+    "much",
+    "must",
+    "name",
+    "named",
+    "near",
+    "need",
+    "needed",
+    "never",
+    "new",
+    "next",
+    "now",
+    "number",
+    "often",
+    "old",
+    "once",
+    "one",
+    "only",
+    "other",
+    "others",
+    "over",
+    "own",
+    "part",
+    "particular",
+    "past",
+    "people",
+    "per",
+    "person",
+    "place",
+    "play",
+    "played",
+    "playing",
+    "plays",
+    "point",
+    "possible",
+    "put",
+    "rather",
+    "really",
+    "reason",
+    "received",
+    "related",
+    "result",
+    "right",
+    "role",
+    "said",
+    "same",
+    "say",
+    "says",
+    "second",
+    "see",
+    "seen",
+    "set",
+    "several",
+    "share",
+    "short",
+    "show",
+    "showed",
+    "shows",
+    "side",
+    "since",
+    "small",
+    "so",
+    "something",
+    "sometimes",
+    "specific",
+    "start",
+    "started",
+    "state",
+    "status",
+    "still",
+    "take",
+    "taken",
+    "takes",
+    "than",
+    "thing",
+    "things",
+    "think",
+    "third",
+    "though",
+    "thought",
+    "three",
+    "through",
+    "throughout",
+    "time",
+    "times",
+    "today",
+    "together",
+    "took",
+    "toward",
+    "towards",
+    "two",
+    "type",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "use",
+    "used",
+    "uses",
+    "using",
+    "usually",
+    "various",
+    "very",
+    "want",
+    "way",
+    "ways",
+    "well",
+    "went",
+    "whether",
+    "while",
+    "whole",
+    "within",
+    "without",
+    "work",
+    "would",
+    "year",
+    "years",
+    "yet",
+];
+
+/// Largest number of concepts a plan keeps (the most informative ones), which bounds the
+/// work per question whatever its length.
+pub const MAX_CONCEPTS: usize = 32;
+
+/// How an alternative came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AltKind {
+    /// The word as asked.
+    Asked,
+    /// A correction of a word the index does not know.
+    Typo,
+    /// A synonym or acronym expansion.
+    Synonym,
+    /// A derivationally related term ("korea" ↔ "korean", "regul" ↔ "regulatori").
+    Derived,
+}
+
+/// One way to satisfy a concept: all of `terms` present.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// Term ids known to the index.
+    pub terms: Vec<u32>,
+    /// How many terms the alternative has in all, known or not.
+    pub total: usize,
+    /// Where it came from.
+    pub kind: AltKind,
+}
+
+/// One informative part of the question.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    /// The ways to satisfy it; the first is the word as asked.
+    pub alternatives: Vec<Alternative>,
+    /// Inverse document frequency: how much covering this concept says.
+    pub idf: f32,
+    /// False for question words and filler.
+    pub informative: bool,
+    /// True for everyday words (see [`COMMON_WORDS`]): half weight as evidence.
+    pub common: bool,
+    /// The folded word as asked.
+    pub surface: String,
+    /// Word id of the word as asked, when the index knows it (exact-form evidence).
+    pub word_id: Option<u32>,
+}
+
+/// The query plan for one question.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Concepts in question order (at most [`MAX_CONCEPTS`]).
+    pub concepts: Vec<Concept>,
+    /// The question with misspelt words replaced, when any was corrected.
+    pub suggestion: Option<String>,
+}
+
+impl Plan {
+    /// Sum of the idf of the informative concepts.
+    pub fn informative_idf(&self) -> f32 {
+        self.concepts.iter().filter(|c| c.informative).map(|c| c.idf).sum()
+    }
+}
+
+/// Builds the plan for `question`.
+pub fn plan(
+    question: &str,
+    analyzer: &Analyzer,
+    lookup: &Lookup<'_>,
+    synonyms: &Synonyms,
+    typos: bool,
+) -> Plan {
+    let words = analyzer.words(question);
+    let mut concepts: Vec<(usize, Concept)> = Vec::new();
+    let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        if word.is_stop() {
+            continue;
+        }
+        let mut concept = concept_for(word, lookup);
+        if typos
+            && concept.alternatives[0].terms.is_empty()
+            && typo::correctable(&word.surface)
+            && let Some((surface, terms)) = lookup.correct(&word.surface)
+        {
+            concept.alternatives.push(Alternative {
+                total: terms.len(),
+                terms,
+                kind: AltKind::Typo,
+            });
+            concept.idf = lookup.concept_idf(&concept.alternatives);
+            replacements.push((word.span.clone(), surface));
+        }
+        for term in lookup.derived(&concept.alternatives[0].terms) {
+            concept.alternatives.push(Alternative {
+                terms: vec![term],
+                total: 1,
+                kind: AltKind::Derived,
+            });
+        }
+        concepts.push((index, concept));
+    }
+
+    // One term per concept, in order: what synonym phrases are matched against.
+    let first_terms: Vec<&str> =
+        concepts.iter().map(|(i, _)| words[*i].terms.first().map_or("", String::as_str)).collect();
+    for (range, others) in synonyms.expansions(&first_terms) {
+        for phrase in others {
+            let alternative = Alternative {
+                terms: phrase.iter().filter_map(|t| lookup.term_id(t)).collect(),
+                total: phrase.len(),
+                kind: AltKind::Synonym,
+            };
+            if alternative.terms.is_empty() {
+                continue;
+            }
+            for (_, concept) in &mut concepts[range.clone()] {
+                if concept.informative {
+                    concept.alternatives.push(alternative.clone());
+                }
+            }
+        }
+    }
+    for (_, concept) in concepts.iter_mut() {
+        concept.idf = lookup.concept_idf(&concept.alternatives);
+    }
+
+    let mut concepts: Vec<Concept> = concepts.into_iter().map(|(_, c)| c).collect();
+    if concepts.len() > MAX_CONCEPTS {
+        let mut order: Vec<usize> = (0..concepts.len()).collect();
+        order.sort_by(|&a, &b| concepts[b].idf.total_cmp(&concepts[a].idf).then(a.cmp(&b)));
+        let mut keep = vec![false; concepts.len()];
+        order.iter().take(MAX_CONCEPTS).for_each(|&i| keep[i] = true);
+        let mut index = 0;
+        concepts.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
+    }
+
+    let suggestion = (!replacements.is_empty()).then(|| {
+        let mut text = String::with_capacity(question.len());
+        let mut last = 0;
+        for (span, replacement) in &replacements {
+            text.push_str(&question[last..span.start]);
+            text.push_str(replacement);
+            last = span.end;
+        }
+        text.push_str(&question[last..]);
+        text
+    });
+    Plan { concepts, suggestion }
+}
+
+fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
+    let asked = Alternative {
+        terms: word.terms.iter().filter_map(|t| lookup.term_id(t)).collect(),
+        total: word.terms.len(),
+        kind: AltKind::Asked,
+    };
+    let alternatives = vec![asked];
+    Concept {
+        idf: lookup.concept_idf(&alternatives),
+        alternatives,
+        informative: !QUESTION_FILLER.contains(&word.surface.as_str()),
+        common: COMMON_WORDS.binary_search(&word.surface.as_str()).is_ok(),
+        surface: word.surface.clone(),
+        word_id: lookup.word_id(&word.surface),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_words_are_sorted_for_binary_search() {
+        assert!(COMMON_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+}

@@ -1,0 +1,184 @@
+//! Second-stage ranking and the confidence rule.
+//!
+//! tantivy's BM25 picks candidates; each is then scored again from the passage's forward
+//! data: how much of the question (idf-weighted concepts) one sentence covers, how much the
+//! whole passage covers, and how many adjacent question words appear adjacent in the passage
+//! in exactly the asked form. The best-covering sentence is the key sentence. A passage whose
+//! coverage of the question's informative words is too low is not an answer.
+
+use super::plan::{AltKind, Plan};
+use crate::index::Store;
+
+/// Bits for at most this many (concept, alternative, term) slots.
+const MAX_SLOTS: usize = 128;
+
+/// Weights of the second stage; see [`super::Tuning`] for their meaning.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RankWeights {
+    /// Weight of the best sentence's covered idf mass.
+    pub sentence: f32,
+    /// Weight of the passage's covered idf mass.
+    pub coverage: f32,
+    /// Weight of the idf mass of exact adjacent word pairs.
+    pub bigram: f32,
+}
+
+/// A candidate after re-ranking.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    /// Passage number.
+    pub number: u32,
+    /// Final score.
+    pub score: f32,
+    /// Index of the key sentence in the passage's forward data.
+    pub sentence: usize,
+    /// Share of the question's informative idf the passage covers, 0 to 1.
+    pub coverage: f32,
+}
+
+/// One concept's weight and the slot masks of its alternatives.
+struct ConceptMasks {
+    /// Idf, halved for everyday words.
+    weight: f32,
+    /// Counts toward coverage.
+    evidence: bool,
+    /// Per alternative: its slot bits and how many terms it needs.
+    alternatives: Vec<(u128, usize)>,
+}
+
+/// Precomputed bit masks for one plan.
+pub struct Matcher {
+    /// (term id, slot bits), sorted by term id.
+    term_bits: Vec<(u32, u128)>,
+    /// Per concept, in question order.
+    concepts: Vec<ConceptMasks>,
+    /// Adjacent pairs of asked word ids with their weight.
+    pairs: Vec<(u32, u32, f32)>,
+    /// Idf sum of the concepts that count toward coverage.
+    evidence_idf: f32,
+}
+
+impl Matcher {
+    /// Prepares the masks for `plan`.
+    pub fn new(plan: &Plan) -> Matcher {
+        let mut term_bits: Vec<(u32, u128)> = Vec::new();
+        let mut concepts = Vec::with_capacity(plan.concepts.len());
+        let mut slot = 0usize;
+        // Without any informative concept (e.g. "what is it"), every concept is evidence.
+        let any_informative = plan.concepts.iter().any(|c| c.informative);
+        for concept in &plan.concepts {
+            let mut alternatives = Vec::new();
+            for alt in &concept.alternatives {
+                let mut mask = 0u128;
+                for &term in &alt.terms {
+                    if slot >= MAX_SLOTS {
+                        break;
+                    }
+                    let bit = 1u128 << slot;
+                    slot += 1;
+                    mask |= bit;
+                    term_bits.push((term, bit));
+                }
+                if alt.total > 0 {
+                    let total =
+                        if alt.kind == AltKind::Asked { alt.total } else { alt.terms.len().max(1) };
+                    alternatives.push((mask, total));
+                }
+            }
+            let weight = if concept.common { concept.idf * 0.5 } else { concept.idf };
+            let evidence = concept.informative || !any_informative;
+            concepts.push(ConceptMasks { weight, evidence, alternatives });
+        }
+        term_bits.sort_by_key(|&(term, _)| term);
+        term_bits.dedup_by(|next, kept| {
+            if next.0 == kept.0 {
+                kept.1 |= next.1;
+                true
+            } else {
+                false
+            }
+        });
+        let mut pairs = Vec::new();
+        for window in plan.concepts.windows(2) {
+            if let (Some(a), Some(b)) = (window[0].word_id, window[1].word_id)
+                && window[0].informative
+                && window[1].informative
+            {
+                pairs.push((a, b, (window[0].idf + window[1].idf) / 2.0));
+            }
+        }
+        let evidence_idf = concepts.iter().filter(|c| c.evidence).map(|c| c.weight).sum();
+        Matcher { term_bits, concepts, pairs, evidence_idf }
+    }
+
+    /// True when nothing in the question can match anything in the index.
+    pub fn is_empty(&self) -> bool {
+        self.term_bits.is_empty()
+    }
+
+    /// Covered idf mass of the evidence concepts for the terms in `mask`.
+    fn mass(&self, mask: u128) -> f32 {
+        if mask == 0 {
+            return 0.0;
+        }
+        let mut mass = 0.0;
+        for concept in &self.concepts {
+            if !concept.evidence {
+                continue;
+            }
+            let best = concept
+                .alternatives
+                .iter()
+                .map(|&(alt_mask, total)| (mask & alt_mask).count_ones() as f32 / total as f32)
+                .fold(0.0f32, f32::max);
+            mass += concept.weight * best.min(1.0);
+        }
+        mass
+    }
+
+    /// Re-scores one candidate passage.
+    pub fn score(
+        &self,
+        store: &Store,
+        number: u32,
+        first_stage: f32,
+        weights: &RankWeights,
+    ) -> Scored {
+        let forward = &store.forward[number as usize];
+        let sentences = forward.sentences.len().clamp(1, 64);
+        let mut sentence_masks = [0u128; 64];
+        let mut passage_mask = 0u128;
+        for &(term, bits) in &self.term_bits {
+            let mut in_sentences = forward.sentences_of(term);
+            if in_sentences == 0 {
+                continue;
+            }
+            passage_mask |= bits;
+            while in_sentences != 0 {
+                let s = in_sentences.trailing_zeros() as usize;
+                sentence_masks[s] |= bits;
+                in_sentences &= in_sentences - 1;
+            }
+        }
+        let mut best = (0.0f32, 0usize);
+        for (s, &mask) in sentence_masks.iter().enumerate().take(sentences) {
+            let mass = self.mass(mask);
+            if mass > best.0 {
+                best = (mass, s);
+            }
+        }
+        let bigram_mass: f32 = self
+            .pairs
+            .iter()
+            .filter(|&&(a, b, _)| forward.has_pair(a, b))
+            .map(|&(_, _, weight)| weight)
+            .sum();
+        let passage_mass = self.mass(passage_mask);
+        let coverage = if self.evidence_idf > 0.0 { passage_mass / self.evidence_idf } else { 0.0 };
+        let score = first_stage
+            + weights.sentence * best.0
+            + weights.coverage * passage_mass
+            + weights.bigram * bigram_mass;
+        Scored { number, score, sentence: best.1, coverage }
+    }
+}

@@ -1,0 +1,174 @@
+//! The command line end to end: the first `ask` builds the index, JSON batch mode, rebuild
+//! rules, broken corpus files, and a failed build that must leave the old index in use.
+
+use crate::env::{TestEnv, assert_success, stderr, stdout};
+
+#[test]
+fn first_ask_builds_the_index_then_answers_with_source() {
+    let env = TestEnv::with_bundled_corpus();
+    let output = env.run(&["ask", "How much did South Korea invest in AI after AlphaGo?"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("note: indexing"), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("**") && text.contains("863 million"), "{text}");
+    assert!(text.contains("— ") && text.contains(".txt"), "source line missing: {text}");
+
+    let again = env.run(&["ask", "alphago"]);
+    assert_success(&again);
+    assert!(!stderr(&again).contains("note: indexing"), "rebuilt without a change");
+    assert!(stdout(&again).contains("863 million"));
+}
+
+#[test]
+fn a_changed_corpus_is_reindexed_before_answering() {
+    let env = TestEnv::with_bundled_corpus();
+    assert_success(&env.run(&["index"]));
+    env.write("corpus/extra.txt", "Penguins of Antarctica\n\nEmperor penguins breed in the coldest winter of Antarctica, huddling together for warmth.\n");
+    let output = env.run(&["ask", "Where do emperor penguins breed?"]);
+    assert_success(&output);
+    assert!(stderr(&output).contains("corpus changed"), "{}", stderr(&output));
+    assert!(stdout(&output).contains("huddling"), "{}", stdout(&output));
+}
+
+#[test]
+fn json_batch_answers_one_line_per_question() {
+    let env = TestEnv::with_bundled_corpus();
+    let output = env.run_with_stdin(
+        &["ask", "--json", "--top", "3"],
+        "What did Naver launch in 2023?\n\nWhat is the capital of France?\nalphago\n",
+    );
+    assert_success(&output);
+    let lines: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(lines.len(), 3, "blank lines are not questions");
+    let first = &lines[0];
+    assert_eq!(first["question"], "What did Naver launch in 2023?");
+    let answer = &first["answers"][0];
+    assert_eq!(answer["rank"], 1);
+    assert!(answer["text"].as_str().unwrap().contains("HyperCLOVA X"));
+    assert!(answer["text"].as_str().unwrap().contains(answer["highlight"].as_str().unwrap()));
+    for field in ["score", "id", "doc_id", "title", "section", "source"] {
+        assert!(answer.get(field).is_some(), "missing {field}");
+    }
+    assert!(lines[0]["answers"].as_array().unwrap().len() <= 3);
+    assert_eq!(lines[1]["answers"].as_array().unwrap().len(), 0, "France must get no answer");
+    assert!(lines[2]["answers"][0]["text"].as_str().unwrap().contains("863 million"));
+}
+
+#[test]
+fn typo_gets_an_answer_and_a_suggestion() {
+    let env = TestEnv::with_bundled_corpus();
+    let output = env.run(&["ask", "--json", "How much did KT annouce to invets in AI?"]);
+    assert_success(&output);
+    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert!(value["answers"][0]["text"].as_str().unwrap().contains("5.4 billion"));
+    let suggestion = value["suggestion"].as_str().expect("a did-you-mean suggestion");
+    assert!(suggestion.contains("announc") && suggestion.contains("invest"), "{suggestion}");
+}
+
+#[test]
+fn unchanged_corpus_is_not_rebuilt_unless_forced() {
+    let env = TestEnv::with_bundled_corpus();
+    let first = env.run(&["index"]);
+    assert_success(&first);
+    assert!(stdout(&first).contains("indexed 1 documents"), "{}", stdout(&first));
+    let second = env.run(&["index"]);
+    assert!(stdout(&second).contains("up to date"), "{}", stdout(&second));
+    let forced = env.run(&["index", "--force"]);
+    assert!(stdout(&forced).contains("indexed 1 documents"), "{}", stdout(&forced));
+}
+
+#[test]
+fn broken_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
+    let env = TestEnv::empty();
+    env.write(
+        "docs/good.txt",
+        "Volcanoes\n\nA volcano is a rupture in the crust of a planet that lets hot lava escape.\n",
+    );
+    env.write("docs/bad-utf8.txt", b"Hello \xff\xfe world, this is not UTF-8.\n");
+    env.write("docs/empty.txt", "");
+    env.write("docs/notes.xyz", "unknown format");
+    env.write("docs/junk.txt", [0u8, 159, 146, 150, 0, 1, 2, 3, 4]);
+    let output = env.run(&["index", "--corpus", "docs"]);
+    assert_success(&output);
+    let text = stdout(&output);
+    for (file, reason) in
+        [("bad-utf8.txt", "UTF-8"), ("empty.txt", "empty"), ("notes.xyz", "xyz"), ("junk.txt", "")]
+    {
+        let line = text
+            .lines()
+            .find(|l| l.contains(file))
+            .unwrap_or_else(|| panic!("{file} not reported: {text}"));
+        assert!(line.starts_with("skipped") && line.contains(reason), "{line}");
+    }
+    assert!(text.contains("indexed 1 documents"), "{text}");
+    let answer = env.run(&["ask", "--corpus", "docs", "what is a volcano"]);
+    assert!(stdout(&answer).contains("rupture"), "{}", stdout(&answer));
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_index_in_use() {
+    let env = TestEnv::with_bundled_corpus();
+    assert_success(&env.run(&["index"]));
+    // Now the corpus holds only a broken file: the build must fail and change nothing.
+    std::fs::remove_dir_all(env.path().join("corpus")).unwrap();
+    env.write("corpus/broken.txt", b"\xff\xff\xff");
+    let failed = env.run(&["index"]);
+    assert!(!failed.status.success());
+    assert!(stderr(&failed).contains("no readable document"), "{}", stderr(&failed));
+    let names: Vec<String> = std::fs::read_dir(env.path().join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.starts_with(".building")), "half-built dir left: {names:?}");
+    assert!(!names.iter().any(|n| n == "build.lock"), "lock left behind: {names:?}");
+    let answer = env.run(&["ask", "--corpus", "missing", "alphago"]);
+    assert_success(&answer);
+    assert!(stdout(&answer).contains("863 million"), "old index not used: {}", stdout(&answer));
+}
+
+#[test]
+fn stale_lock_and_half_built_generation_are_cleaned_up() {
+    let env = TestEnv::with_bundled_corpus();
+    assert_success(&env.run(&["index"]));
+    // A crashed build: its lock names a process that no longer exists.
+    env.write("index/build.lock", "4294967");
+    env.write("index/.building-1/meta.json", "{");
+    let output = env.run(&["index", "--force"]);
+    assert_success(&output);
+    assert!(!env.path().join("index/.building-1").exists());
+    assert!(!env.path().join("index/build.lock").exists());
+}
+
+#[test]
+fn missing_corpus_is_a_clear_error() {
+    let env = TestEnv::empty();
+    let output = env.run(&["index", "--corpus", "nowhere"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("corpus not found at nowhere"), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+}
+
+#[test]
+fn eval_scores_an_expectation_set() {
+    let env = TestEnv::with_bundled_corpus();
+    let questions = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/bundled-questions.jsonl");
+    let output = env.run(&["eval", "--questions", questions]);
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(text.contains("pass 20/20"), "{text}");
+    assert!(text.contains("questions/s"), "{text}");
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let env = TestEnv::empty();
+    for sub in ["index", "ask", "chat", "eval"] {
+        let output = env.run(&[sub, "--help"]);
+        assert_success(&output);
+        assert!(stdout(&output).contains("Usage"), "{sub}");
+    }
+}

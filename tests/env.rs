@@ -1,0 +1,106 @@
+//! A temporary working directory holding a corpus, and a runner for the real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The bundled corpus of the repository.
+pub fn bundled_corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// `../shared/eval` beside the repository, when present.
+pub fn shared_eval() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval");
+    path.is_dir().then_some(path)
+}
+
+/// Says loudly (past the test harness's capture) that a test skipped its work.
+pub fn skip(test: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+}
+
+/// A temporary directory the binary runs in.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    /// An empty working directory.
+    pub fn empty() -> TestEnv {
+        TestEnv { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    /// A working directory with a copy of the bundled corpus in `corpus/`.
+    pub fn with_bundled_corpus() -> TestEnv {
+        let env = TestEnv::empty();
+        let target = env.path().join("corpus");
+        std::fs::create_dir_all(&target).expect("corpus dir");
+        for entry in std::fs::read_dir(bundled_corpus()).expect("bundled corpus") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), target.join(entry.file_name())).expect("copy");
+        }
+        env
+    }
+
+    /// The working directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders) relative to the working directory.
+    pub fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dirs");
+        std::fs::write(path, bytes).expect("write");
+    }
+
+    /// Runs `passagebot args…` in the working directory.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, "")
+    }
+
+    /// Runs `passagebot args…` with `stdin` as standard input.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_passagebot"))
+            .args(args)
+            .current_dir(self.path())
+            .env_remove("PASSAGEBOT_CORPUS")
+            .env_remove("PASSAGEBOT_INDEX")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn passagebot");
+        let mut input = child.stdin.take().expect("stdin");
+        let text = stdin.to_string();
+        let writer = std::thread::spawn(move || {
+            let _ = input.write_all(text.as_bytes());
+        });
+        let output = child.wait_with_output().expect("wait");
+        let _ = writer.join();
+        output
+    }
+}
+
+/// Standard output as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Asserts success, showing both streams otherwise.
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status,
+        stdout(output),
+        stderr(output)
+    );
+}

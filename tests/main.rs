@@ -1,0 +1,17 @@
+//! passagebot's one integration-test binary: end-to-end behaviour through the public
+//! interfaces (the `passagebot` executable and the library API).
+
+/// Helpers: a temporary working directory with a corpus, and a runner for the binary.
+mod env;
+
+/// `passagebot index` / `ask` / `eval` on the bundled corpus and on broken corpora.
+mod cli;
+
+/// Hostile questions: any text gets an answer or a clear message, never a crash.
+mod hostile;
+
+/// Relevance on the bundled corpus through the library, with the properties it checks.
+mod relevance;
+
+/// Quality guards on `../shared/eval` (skipped, loudly, when that folder is absent).
+mod shared_eval;

@@ -1,0 +1,83 @@
+//! Relevance on the bundled corpus, through the library. Properties checked:
+//! 1. every question of `fixtures/bundled-questions.jsonl` (paraphrases, keywords, typos,
+//!    out-of-domain) passes;
+//! 2. the key sentence is a sentence of the answer that holds the asked fact;
+//! 3. query-syntax characters are plain characters: they do not change the answer;
+//! 4. an acronym and its expansion find the same passage;
+//! 5. a question outside the material gets no answer, with nearby topics as a hint.
+
+use std::path::Path;
+
+use passagebot::eval::{evaluate, load_questions};
+use passagebot::index::{BuildOptions, build};
+use passagebot::search::Engine;
+
+use crate::env::bundled_corpus;
+
+fn open_bundled() -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let opts = BuildOptions {
+        corpus: bundled_corpus(),
+        index_dir: dir.path().to_path_buf(),
+        force: false,
+    };
+    build(&opts).expect("index the bundled corpus");
+    let engine = Engine::open(dir.path()).expect("open");
+    (dir, engine)
+}
+
+fn top_text(engine: &Engine, question: &str) -> String {
+    engine.ask(question, 1).best().map(|a| a.passage.text.clone()).unwrap_or_default()
+}
+
+#[test]
+fn bundled_question_set_passes() {
+    let (_dir, engine) = open_bundled();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
+    let questions = load_questions(&path).expect("fixture questions");
+    let report = evaluate(&engine, &questions);
+    let failures: Vec<String> =
+        report.failures.iter().map(|f| format!("{} {}: {}", f.id, f.question, f.detail)).collect();
+    assert_eq!(report.expect_passed, report.expect_questions, "{failures:#?}");
+}
+
+#[test]
+fn key_sentence_holds_the_fact() {
+    let (_dir, engine) = open_bundled();
+    let reply = engine.ask("How many private AI companies were there in 2022?", 1);
+    let best = reply.best().expect("an answer");
+    assert!(best.highlight_text().contains("564"), "{}", best.highlight_text());
+    assert!(best.highlight_text().len() < best.passage.text.len());
+}
+
+#[test]
+fn query_syntax_characters_do_not_change_the_answer() {
+    let (_dir, engine) = open_bundled();
+    let plain = top_text(&engine, "Naver HyperCLOVA launch");
+    assert!(plain.contains("HyperCLOVA X"));
+    for noisy in [
+        "\"Naver\" AND (HyperCLOVA) launch*",
+        "Naver: HyperCLOVA^2 ~launch -",
+        "+Naver +HyperCLOVA launch?",
+    ] {
+        assert_eq!(top_text(&engine, noisy), plain, "{noisy}");
+    }
+}
+
+#[test]
+fn acronym_and_expansion_find_the_same_passage() {
+    let (_dir, engine) = open_bundled();
+    assert_eq!(
+        top_text(&engine, "R&D budget for strategic technologies"),
+        top_text(&engine, "research and development budget for strategic technologies")
+    );
+}
+
+#[test]
+fn outside_questions_get_no_answer_but_topics() {
+    let (_dir, engine) = open_bundled();
+    let reply = engine.ask("What is the capital of France?", 3);
+    assert!(reply.answers.is_empty());
+    assert!(reply.no_match.is_some());
+    assert!(!reply.nearby.is_empty() || engine.topics(3).len() < 2);
+}
