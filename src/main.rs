@@ -1,5 +1,6 @@
 //! The `passagebot` binary: parse the command line, set up logging, dispatch.
 
+mod bot;
 mod cli;
 
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", bot::redact::redact(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

@@ -15,3 +15,6 @@ mod relevance;
 
 /// Quality guards on `../shared/eval` (skipped, loudly, when that folder is absent).
 mod shared_eval;
+
+/// The Telegram bot through a Bot API stand-in on 127.0.0.1.
+mod bot;

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use passagebot::index::{BuildOptions, BuildReport, Progress, build_with_progress};
+use passagebot::index::{
+    BuildOptions, BuildReport, Progress, Staleness, build_with_progress, ensure_built,
+};
 
 use super::Paths;
 
@@ -33,9 +35,25 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
 
 /// Builds with a progress bar on a terminal for corpora that take more than a moment.
 pub fn build_with_bar(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
+    with_bar(|progress| build_with_progress(opts, progress))
+}
+
+/// [`ensure_built`] with a progress bar; `before_build` hears why a build starts.
+pub fn ensure_built_with_bar(
+    opts: &BuildOptions,
+    before_build: &mut dyn FnMut(Staleness),
+) -> anyhow::Result<Option<BuildReport>> {
+    let built = with_bar(|progress| ensure_built(opts, progress, before_build))?;
+    Ok(built.map(|(_, report)| report))
+}
+
+/// Runs `work` with a progress callback that drives a bar on an interactive stderr.
+fn with_bar<T>(
+    work: impl FnOnce(&mut dyn FnMut(Progress)) -> passagebot::Result<T>,
+) -> anyhow::Result<T> {
     let mut bar: Option<ProgressBar> = None;
     let interactive = std::io::stderr().is_terminal();
-    let report = build_with_progress(opts, &mut |event| match event {
+    let result = work(&mut |event| match event {
         Progress::Segmented { passages, .. } if interactive && passages > 5_000 => {
             let b = ProgressBar::new(passages as u64);
             if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} passages {eta}") {
@@ -53,7 +71,7 @@ pub fn build_with_bar(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    Ok(report?)
+    Ok(result?)
 }
 
 /// One line: documents, passages, skipped files and time (or "up to date").

@@ -4,6 +4,7 @@ mod ask;
 mod chat;
 mod eval;
 mod index;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use passagebot::index::BuildOptions;
+use passagebot::index::{BuildOptions, Staleness};
 use passagebot::search::Engine;
 
 /// Answers questions with the best-matching passage of a corpus, from the terminal or as a
@@ -36,6 +37,8 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Score a question set (Recall@k, MRR, nDCG, pass rate, speed).
     Eval(eval::EvalArgs),
+    /// Run the Telegram bot (token from TELOXIDE_TOKEN or the config file).
+    Serve(serve::ServeArgs),
 }
 
 /// Where the corpus and the index live; shared by every subcommand.
@@ -56,17 +59,19 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ask(args) => ask::run(args),
         Command::Chat(args) => chat::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 
 /// Sets up logging to stderr: warnings by default, info with `--verbose`, or `RUST_LOG`.
+/// Every line passes through the bot's redaction, so a token in a URL never reaches a log.
 pub fn init_tracing(verbose: bool) {
     let default = if verbose { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(crate::bot::redact::RedactingStderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
@@ -77,20 +82,18 @@ pub fn init_tracing(verbose: bool) {
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
     let opts =
         BuildOptions { corpus: paths.corpus.clone(), index_dir: paths.index.clone(), force: false };
-    let live = passagebot::index::live_generation(&paths.index).is_some();
-    let needs_build = if paths.corpus.exists() {
-        passagebot::index::up_to_date_generation(&opts)?.is_none()
-    } else {
-        !live
-    };
-    if needs_build {
-        let reason = if live { "the corpus changed" } else { "no index yet" };
+    let built = index::ensure_built_with_bar(&opts, &mut |staleness| {
+        let reason = match staleness {
+            Staleness::Missing => "no index yet",
+            Staleness::CorpusChanged => "the corpus changed",
+        };
         eprintln!(
             "note: indexing {} into {} ({reason})…",
             paths.corpus.display(),
             paths.index.display()
         );
-        let report = index::build_with_bar(&opts)?;
+    })?;
+    if let Some(report) = built {
         eprintln!("note: {}", index::summary(&report));
     }
     Engine::open(&paths.index)

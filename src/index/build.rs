@@ -167,6 +167,35 @@ pub fn build_with_progress(
     stage_with_progress(opts, progress)?.publish()
 }
 
+/// Why [`ensure_built`] had to build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Staleness {
+    /// There was no usable index.
+    Missing,
+    /// The corpus changed since the live generation was built.
+    CorpusChanged,
+}
+
+/// Builds (and publishes) when the live generation is missing or older than the corpus; an
+/// index whose corpus is gone is used as it is. Returns why it built and the report, or
+/// `None` when the live generation was fine.
+pub fn ensure_built(
+    opts: &BuildOptions,
+    progress: &mut dyn FnMut(Progress),
+    before_build: &mut dyn FnMut(Staleness),
+) -> Result<Option<(Staleness, BuildReport)>> {
+    let live = live_generation(&opts.index_dir).is_some();
+    let staleness = match (live, opts.corpus.exists()) {
+        (false, _) => Staleness::Missing,
+        (true, false) => return Ok(None),
+        (true, true) if up_to_date_generation(opts)?.is_some() => return Ok(None),
+        (true, true) => Staleness::CorpusChanged,
+    };
+    before_build(staleness);
+    let report = build_with_progress(&BuildOptions { force: true, ..opts.clone() }, progress)?;
+    Ok(Some((staleness, report)))
+}
+
 /// Builds a generation into a fresh directory without making it live.
 pub fn stage(opts: &BuildOptions) -> Result<StagedGeneration> {
     stage_with_progress(opts, &mut |_| {})

@@ -9,8 +9,8 @@ mod store;
 
 pub use build::{
     BuildOptions, BuildReport, CURRENT_FILE, LOCK_FILE, Manifest, Progress, StagedGeneration,
-    build, build_with_progress, fingerprint, live_generation, read_manifest, stage,
-    stage_with_progress, up_to_date_generation,
+    Staleness, build, build_with_progress, ensure_built, fingerprint, live_generation,
+    read_manifest, stage, stage_with_progress, up_to_date_generation,
 };
 pub use schema::{Fields, build_schema, fields_of, register_tokenizers};
 pub use store::{Forward, STORE_FILE, Store};

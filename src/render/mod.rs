@@ -1,7 +1,10 @@
-//! Rendering replies as text for people and machines: plain terminal text and JSON Lines.
+//! Rendering replies as text for people and machines: plain terminal text, JSON Lines and
+//! (in [`telegram`]) Telegram HTML.
 //! No front-end types here, so every string a user sees is unit-tested as a plain string.
 
 use serde::Serialize;
+
+pub mod telegram;
 
 use crate::answer::{Answer, NoMatchReason, Reply};
 

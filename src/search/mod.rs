@@ -18,7 +18,7 @@ use std::sync::{Arc, OnceLock};
 use arc_swap::ArcSwap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
 pub use plan::{AltKind, Concept, Plan, QUESTION_FILLER};
@@ -70,7 +70,7 @@ impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             candidates: 40,
-            title_boost: 0.3,
+            title_boost: 0.6,
             section_boost: 0.3,
             exact_boost: 0.2,
             filler_boost: 0.2,
@@ -155,6 +155,8 @@ pub struct Engine {
     word_ids: HashMap<String, u32>,
     term_idf: Vec<f32>,
     unknown_idf: f32,
+    /// False when no passage has a section: the section field is then left out of queries.
+    has_sections: bool,
     /// Term id → derivationally related term ids (see [`derivations`]).
     derived: HashMap<u32, Vec<u32>>,
     /// Segment ordinal → doc id → passage number.
@@ -206,6 +208,7 @@ impl Engine {
         let term_ids = store.terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
         let word_ids = store.words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
         let derived = derivations(&store.terms);
+        let has_sections = passages.iter().any(|p| p.section.is_some());
         let info = IndexInfo {
             documents: manifest.documents,
             passages: passages.len(),
@@ -226,6 +229,7 @@ impl Engine {
             term_idf,
             unknown_idf: idf(0),
             derived,
+            has_sections,
             numbers,
             lexicons: OnceLock::new(),
             analyzer: Analyzer::default(),
@@ -328,16 +332,18 @@ impl Engine {
         ranking
     }
 
-    fn first_stage(&self, plan: &Plan, limit: usize) -> tantivy::Result<Vec<(f32, u32)>> {
+    fn first_stage<'a>(&'a self, plan: &Plan, limit: usize) -> tantivy::Result<Vec<(f32, u32)>> {
         let tuning = &self.tuning;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut add = |field, text: &str, boost: f32| {
-            if boost > 0.0 {
-                let term = TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), boost))));
+        // (field, term text) → summed boost: a term asked twice is one clause, weighted twice.
+        let mut weighted: Vec<(Field, &str, f32)> = Vec::new();
+        let skip_field = |field: Field| field == self.fields.section && !self.has_sections;
+        let mut add = |field: Field, text: &'a str, boost: f32| {
+            if boost <= 0.0 || skip_field(field) {
+                return;
+            }
+            match weighted.iter_mut().find(|(f, t, _)| *f == field && *t == text) {
+                Some(entry) => entry.2 += boost,
+                None => weighted.push((field, text, boost)),
             }
         };
         for concept in &plan.concepts {
@@ -365,9 +371,20 @@ impl Engine {
                 );
             }
         }
-        if clauses.is_empty() {
+        if weighted.is_empty() {
             return Ok(Vec::new());
         }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
+            .into_iter()
+            .map(|(field, text, boost)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                (Occur::Should, query)
+            })
+            .collect();
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;

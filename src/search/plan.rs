@@ -20,6 +20,11 @@ pub const QUESTION_FILLER: &[&str] = &[
     "there", "here", "some", "any", "was", "give", "show", "explain", "describe", "know",
 ];
 
+/// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
+/// "why", "how"), matched as word beginnings since particles attach to them ("무엇인가").
+pub const KOREAN_QUESTION_WORDS: &[&str] =
+    &["누구", "언제", "무엇", "무슨", "어디", "어느", "어떤", "어떻게", "몇", "얼마", "왜"];
+
 /// Everyday English words: they count for half when judging whether a passage covers a
 /// question, since a question can use them without naming its topic ("given", "status",
 /// "came"). Topic words (names, terms of the field) are rarely in this list.
@@ -310,6 +315,10 @@ pub struct Alternative {
     pub terms: Vec<u32>,
     /// How many terms the alternative has in all, known or not.
     pub total: usize,
+    /// How many of them a passage must hold for full credit: all, except for words matched
+    /// by character bigrams, where half the bigrams will do (particles glued to Korean
+    /// words rarely match).
+    pub needed: usize,
     /// Where it came from.
     pub kind: AltKind,
 }
@@ -370,6 +379,7 @@ pub fn plan(
         {
             concept.alternatives.push(Alternative {
                 total: terms.len(),
+                needed: terms.len(),
                 terms,
                 kind: AltKind::Typo,
             });
@@ -380,6 +390,7 @@ pub fn plan(
             concept.alternatives.push(Alternative {
                 terms: vec![term],
                 total: 1,
+                needed: 1,
                 kind: AltKind::Derived,
             });
         }
@@ -391,8 +402,10 @@ pub fn plan(
         concepts.iter().map(|(i, _)| words[*i].terms.first().map_or("", String::as_str)).collect();
     for (range, others) in synonyms.expansions(&first_terms) {
         for phrase in others {
+            let terms: Vec<u32> = phrase.iter().filter_map(|t| lookup.term_id(t)).collect();
             let alternative = Alternative {
-                terms: phrase.iter().filter_map(|t| lookup.term_id(t)).collect(),
+                needed: terms.len(),
+                terms,
                 total: phrase.len(),
                 kind: AltKind::Synonym,
             };
@@ -438,16 +451,20 @@ pub fn plan(
 }
 
 fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
+    let bigrams = word.terms.len().saturating_sub(1);
     let asked = Alternative {
         terms: word.terms.iter().filter_map(|t| lookup.term_id(t)).collect(),
         total: word.terms.len(),
+        needed: if bigrams > 0 { bigrams.div_ceil(2) } else { word.terms.len() },
         kind: AltKind::Asked,
     };
     let alternatives = vec![asked];
+    let surface = word.surface.as_str();
+    let korean_question = KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q));
     Concept {
         idf: lookup.concept_idf(&alternatives),
         alternatives,
-        informative: !QUESTION_FILLER.contains(&word.surface.as_str()),
+        informative: !QUESTION_FILLER.contains(&surface) && !korean_question,
         common: COMMON_WORDS.binary_search(&word.surface.as_str()).is_ok(),
         surface: word.surface.clone(),
         word_id: lookup.word_id(&word.surface),

@@ -6,7 +6,7 @@
 //! in exactly the asked form. The best-covering sentence is the key sentence. A passage whose
 //! coverage of the question's informative words is too low is not an answer.
 
-use super::plan::{AltKind, Plan};
+use super::plan::Plan;
 use crate::index::Store;
 
 /// Bits for at most this many (concept, alternative, term) slots.
@@ -80,9 +80,7 @@ impl Matcher {
                     term_bits.push((term, bit));
                 }
                 if alt.total > 0 {
-                    let total =
-                        if alt.kind == AltKind::Asked { alt.total } else { alt.terms.len().max(1) };
-                    alternatives.push((mask, total));
+                    alternatives.push((mask, alt.needed.max(1)));
                 }
             }
             let weight = if concept.common { concept.idf * 0.5 } else { concept.idf };

@@ -1,0 +1,135 @@
+//! Admin commands: `/reindex` (background rebuild, sanity check, atomic switch) and `/stats`.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use passagebot::index::{BuildOptions, BuildReport};
+use passagebot::search::Engine;
+use teloxide::prelude::*;
+use tracing::{info, warn};
+
+use super::handlers::{now_unix, send_plain};
+use super::{App, HandlerResult, Tg};
+
+/// Skipped files listed in a reindex report at most.
+const MAX_SKIPPED_LISTED: usize = 20;
+
+/// `/reindex`: starts a rebuild in the background unless one is running.
+pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
+    if app.reindexing.swap(true, Ordering::SeqCst) {
+        return send_plain(&bot, &msg, "A reindex is already running; I'll report when it's done.")
+            .await;
+    }
+    let running = Running(app.clone());
+    send_plain(&bot, &msg, "Reindexing… I keep answering from the current index meanwhile.")
+        .await?;
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let app = running.0.clone();
+        let outcome = tokio::task::spawn_blocking(move || rebuild(&app)).await;
+        drop(running);
+        let text = match outcome {
+            Ok(Ok(report)) => {
+                info!(documents = report.documents, passages = report.passages, "reindexed");
+                report_text(&report, started.elapsed().as_secs_f64())
+            }
+            Ok(Err(err)) => {
+                warn!(cause = %format!("{err:#}"), "reindex failed");
+                format!("Reindex failed; the old index stays live.\nWhy: {err:#}")
+            }
+            Err(err) => format!("Reindex crashed ({err}); the old index stays live."),
+        };
+        if let Err(err) = send_plain(&bot, &msg, &text).await {
+            warn!(cause = %err, "could not send the reindex report");
+        }
+    });
+    Ok(())
+}
+
+/// Clears the "reindex running" flag when dropped, whatever happened.
+struct Running(Arc<App>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.reindexing.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Builds a fresh generation, checks it, publishes it and swaps it in.
+fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
+    let opts = BuildOptions {
+        corpus: app.config.corpus.clone(),
+        index_dir: app.config.index.clone(),
+        force: true,
+    };
+    let staged = passagebot::index::stage(&opts).context("building the new index")?;
+    if staged.report().documents == 0 {
+        bail!("the new index holds no document");
+    }
+    let engine = staged.open().context("opening the new index")?;
+    sanity_check(&engine, &app.config.sanity_questions)?;
+    let report = staged.publish().context("making the new index live")?;
+    app.engine.replace(engine);
+    Ok(report)
+}
+
+/// Every sanity question must get an answer; by default each of the first three passages is
+/// asked for with its section (or title) and the first words of its text.
+fn sanity_check(engine: &Engine, configured: &[String]) -> anyhow::Result<()> {
+    let questions: Vec<String> = if configured.is_empty() {
+        (0..3u32)
+            .filter_map(|n| engine.passage_by_number(n))
+            .map(|p| {
+                let heading = p.section.clone().unwrap_or_else(|| p.title.clone());
+                let words: Vec<&str> = p.text.split_whitespace().take(8).collect();
+                format!("{heading} {}", words.join(" "))
+            })
+            .filter(|q| !q.trim().is_empty())
+            .collect()
+    } else {
+        configured.to_vec()
+    };
+    for question in &questions {
+        if engine.ask(question, 1).answers.is_empty() {
+            bail!("sanity check failed: \"{question}\" gets no answer from the new index");
+        }
+    }
+    Ok(())
+}
+
+fn report_text(report: &BuildReport, seconds: f64) -> String {
+    let mut text = format!(
+        "Reindexed in {seconds:.1} s: {} document(s), {} passage(s). The new index is live.",
+        report.documents, report.passages
+    );
+    if !report.skipped.is_empty() {
+        text.push_str(&format!("\nSkipped {} file(s):", report.skipped.len()));
+        for file in report.skipped.iter().take(MAX_SKIPPED_LISTED) {
+            text.push_str(&format!("\n• {} — {}", file.path.display(), file.reason));
+        }
+        if report.skipped.len() > MAX_SKIPPED_LISTED {
+            text.push_str("\n…");
+        }
+    }
+    text
+}
+
+/// `/stats [days]`: the summary of the last `days` days (default 7).
+pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> HandlerResult {
+    let days = match days.trim() {
+        "" => 7,
+        text => match text.parse::<u32>() {
+            Ok(days @ 1..=3650) => days,
+            _ => {
+                return send_plain(bot, msg, "Usage: /stats or /stats <days>, e.g. /stats 30")
+                    .await;
+            }
+        },
+    };
+    let since = now_unix().saturating_sub(u64::from(days) * 86_400) as i64;
+    let app2 = app.clone();
+    let summary = tokio::task::spawn_blocking(move || app2.stats.summary(since)).await??;
+    send_plain(bot, msg, &summary.text(days)).await
+}

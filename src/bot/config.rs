@@ -1,0 +1,338 @@
+//! The bot's configuration: a TOML file parsed by a pure [`BotConfig::parse`], then
+//! `PASSAGEBOT_*` and `TELOXIDE_TOKEN` environment overrides, then validation into
+//! [`Settings`]. The token is held in a [`Secret`] whose `Debug` never shows it.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A value that must never reach a log line: `Debug` and `Display` print `<redacted>`.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that needs it (building the `Bot`).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// Telegram's sending limits for the `Throttle` adaptor (its defaults are Telegram's).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SendLimits {
+    /// Messages one chat may receive per second.
+    pub per_chat_per_second: u32,
+    /// Messages one chat may receive per minute.
+    pub per_chat_per_minute: u32,
+    /// Messages one group or channel may receive per minute.
+    pub per_group_per_minute: u32,
+    /// Messages the bot may send per second overall.
+    pub overall_per_second: u32,
+}
+
+impl Default for SendLimits {
+    fn default() -> Self {
+        SendLimits {
+            per_chat_per_second: 1,
+            per_chat_per_minute: 20,
+            per_group_per_minute: 20,
+            overall_per_second: 30,
+        }
+    }
+}
+
+/// The `serve` configuration file, every field optional.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BotConfig {
+    /// The bot token from @BotFather; `TELOXIDE_TOKEN` overrides it (and is preferred, so the
+    /// file can be shared).
+    pub token: Option<Secret>,
+    /// Telegram user ids allowed to run `/reindex` and `/stats`.
+    pub admins: Vec<u64>,
+    /// Corpus folder or file; `/reindex` reads it again.
+    pub corpus: PathBuf,
+    /// Index directory (generations); opened at start, built first when missing.
+    pub index: PathBuf,
+    /// SQLite file for `/stats`; default: `<index>.stats.sqlite3` next to the index folder,
+    /// outside it so index builds never touch it.
+    pub stats_db: Option<PathBuf>,
+    /// Ranked answers fetched per question; "Next answer" pages through them.
+    pub answers_per_question: usize,
+    /// Results per inline-mode page (Telegram allows at most 50; 10 keeps lists short).
+    pub inline_results: usize,
+    /// Neighbouring passages shown on each side by "Show context".
+    pub context_radius: usize,
+    /// Questions one user may ask per minute before getting "slow down"; 0 turns it off.
+    pub questions_per_minute: u32,
+    /// Greeting for `/start`; the example questions follow it.
+    pub welcome_text: Option<String>,
+    /// Replaces the core's no-match text (the suggestion and topics are still added).
+    pub no_match_text: Option<String>,
+    /// Example questions for `/start`; default: questions built from the index's topics that
+    /// the index really answers.
+    pub example_questions: Vec<String>,
+    /// Questions a new index must answer before `/reindex` makes it live; default: the
+    /// sections or titles of the first passages.
+    pub sanity_questions: Vec<String>,
+    /// Outgoing message limits for the `Throttle` adaptor.
+    pub limits: SendLimits,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        BotConfig {
+            token: None,
+            admins: Vec::new(),
+            corpus: PathBuf::from("corpus"),
+            index: PathBuf::from("index"),
+            stats_db: None,
+            answers_per_question: 5,
+            inline_results: 10,
+            context_radius: 1,
+            questions_per_minute: 20,
+            welcome_text: None,
+            no_match_text: None,
+            example_questions: Vec::new(),
+            sanity_questions: Vec::new(),
+            limits: SendLimits::default(),
+        }
+    }
+}
+
+impl BotConfig {
+    /// Parses a TOML document; unknown keys are errors so typos do not pass silently.
+    pub fn parse(text: &str) -> anyhow::Result<BotConfig> {
+        let config: BotConfig = toml::from_str(text)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Reads and parses `path`.
+    pub fn load(path: &Path) -> anyhow::Result<BotConfig> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading config {}", path.display()))?;
+        BotConfig::parse(&text).with_context(|| format!("config {}", path.display()))
+    }
+
+    /// Applies the environment overrides, read through `var` (so tests need no real env):
+    /// `PASSAGEBOT_ADMINS` (comma-separated user ids), `PASSAGEBOT_CORPUS`,
+    /// `PASSAGEBOT_INDEX`, `TELOXIDE_TOKEN`.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+        if let Some(admins) = var("PASSAGEBOT_ADMINS") {
+            self.admins = parse_admins(&admins).context("PASSAGEBOT_ADMINS")?;
+        }
+        if let Some(corpus) = var("PASSAGEBOT_CORPUS").filter(|v| !v.is_empty()) {
+            self.corpus = corpus.into();
+        }
+        if let Some(index) = var("PASSAGEBOT_INDEX").filter(|v| !v.is_empty()) {
+            self.index = index.into();
+        }
+        if let Some(token) = var("TELOXIDE_TOKEN").filter(|v| !v.trim().is_empty()) {
+            self.token = Some(Secret::new(token.trim()));
+        }
+        Ok(())
+    }
+
+    /// The stats database path, explicit or next to the index folder.
+    pub fn stats_path(&self) -> PathBuf {
+        if let Some(path) = &self.stats_db {
+            return path.clone();
+        }
+        let name = self.index.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| "index".into());
+        self.index.with_file_name(format!("{name}.stats.sqlite3"))
+    }
+
+    /// Whether `user` may run admin commands.
+    pub fn is_admin(&self, user: u64) -> bool {
+        self.admins.contains(&user)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.answers_per_question == 0 || self.answers_per_question > 20 {
+            bail!("answers_per_question must be between 1 and 20");
+        }
+        if self.inline_results == 0 || self.inline_results > 50 {
+            bail!("inline_results must be between 1 and 50 (Telegram's limit)");
+        }
+        let l = &self.limits;
+        if [
+            l.per_chat_per_second,
+            l.per_chat_per_minute,
+            l.per_group_per_minute,
+            l.overall_per_second,
+        ]
+        .contains(&0)
+        {
+            bail!("every [limits] value must be at least 1");
+        }
+        Ok(())
+    }
+}
+
+/// How updates arrive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// `getUpdates` long polling (the default).
+    Polling,
+    /// Telegram posts updates to `url`; the bot listens on `listen`.
+    Webhook {
+        /// The public HTTPS address registered with Telegram.
+        url: String,
+        /// The local address to listen on.
+        listen: SocketAddr,
+    },
+}
+
+/// Everything `serve` needs, validated: the config plus a well-formed token.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The resolved configuration.
+    pub config: BotConfig,
+    /// The bot token, checked for the `<digits>:<letters>` shape.
+    pub token: Secret,
+    /// `TELOXIDE_API_URL`, for a local Bot API server (or the tests' stand-in).
+    pub api_url: Option<String>,
+    /// Polling or webhook.
+    pub mode: Mode,
+}
+
+impl Settings {
+    /// Validates `config` (after env overrides) into settings; errors never contain the token.
+    pub fn resolve(
+        config: BotConfig,
+        api_url: Option<String>,
+        mode: Mode,
+    ) -> anyhow::Result<Settings> {
+        let Some(token) = config.token.clone() else {
+            bail!(
+                "no bot token: set TELOXIDE_TOKEN (or `token` in the config file) to the token from @BotFather"
+            );
+        };
+        if !looks_like_token(token.expose()) {
+            bail!(
+                "TELOXIDE_TOKEN does not look like a bot token (expected <digits>:<letters>, as @BotFather gives it)"
+            );
+        }
+        if let Some(url) = &api_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            bail!("TELOXIDE_API_URL must start with http:// or https://");
+        }
+        Ok(Settings { config, token, api_url, mode })
+    }
+}
+
+/// `<digits>:<letters, digits, _ or ->`, the shape of every Bot API token.
+pub fn looks_like_token(token: &str) -> bool {
+    let Some((id, secret)) = token.split_once(':') else { return false };
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_digit())
+        && !secret.is_empty()
+        && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn parse_admins(text: &str) -> anyhow::Result<Vec<u64>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<u64>().with_context(|| format!("{s:?} is not a numeric Telegram user id"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_file_parses() {
+        let example = include_str!("../../passagebot.toml.example");
+        assert_eq!(BotConfig::parse(example).unwrap(), BotConfig::default());
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(BotConfig::parse("").unwrap(), BotConfig::default());
+    }
+
+    #[test]
+    fn fields_parse() {
+        let config = BotConfig::parse(
+            r#"
+            admins = [1, 2]
+            corpus = "docs"
+            questions_per_minute = 3
+            sanity_questions = ["what is x"]
+            [limits]
+            per_chat_per_second = 50
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.admins, vec![1, 2]);
+        assert_eq!(config.corpus, PathBuf::from("docs"));
+        assert_eq!(config.questions_per_minute, 3);
+        assert_eq!(config.limits.per_chat_per_second, 50);
+        assert_eq!(config.limits.overall_per_second, 30);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_rejected() {
+        assert!(BotConfig::parse("admin = [1]").is_err());
+        assert!(BotConfig::parse("[limits]\nper_chat = 1").is_err());
+        assert!(BotConfig::parse("inline_results = 60").is_err());
+    }
+
+    #[test]
+    fn env_overrides_the_file() {
+        let mut config = BotConfig::parse("admins = [1]\ntoken = \"1:file\"").unwrap();
+        let env = |k: &str| match k {
+            "PASSAGEBOT_ADMINS" => Some("7, 8,".to_string()),
+            "PASSAGEBOT_INDEX" => Some("/tmp/ix".to_string()),
+            "TELOXIDE_TOKEN" => Some("2:env".to_string()),
+            _ => None,
+        };
+        config.apply_env(env).unwrap();
+        assert_eq!(config.admins, vec![7, 8]);
+        assert_eq!(config.index, PathBuf::from("/tmp/ix"));
+        assert_eq!(config.token.as_ref().unwrap().expose(), "2:env");
+        assert_eq!(config.stats_path(), PathBuf::from("/tmp/ix.stats.sqlite3"));
+        let err = config.apply_env(|k| (k == "PASSAGEBOT_ADMINS").then(|| "me".to_string()));
+        assert!(format!("{:#}", err.unwrap_err()).contains("not a numeric"));
+    }
+
+    #[test]
+    fn token_is_required_checked_and_never_printed() {
+        let missing = Settings::resolve(BotConfig::default(), None, Mode::Polling).unwrap_err();
+        assert!(missing.to_string().contains("TELOXIDE_TOKEN"));
+        let config =
+            BotConfig { token: Some(Secret::new("not a token SECRET")), ..BotConfig::default() };
+        let bad = Settings::resolve(config, None, Mode::Polling).unwrap_err();
+        assert!(!format!("{bad:#}").contains("SECRET"));
+        let config = BotConfig { token: Some(Secret::new("123:SECRET")), ..BotConfig::default() };
+        let settings = Settings::resolve(config, None, Mode::Polling).unwrap();
+        assert!(!format!("{settings:?}").contains("SECRET"));
+        assert!(looks_like_token("123:ABC-def_9"));
+        assert!(
+            !looks_like_token(":abc") && !looks_like_token("12:") && !looks_like_token("1:a/b")
+        );
+    }
+}

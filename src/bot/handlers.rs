@@ -1,0 +1,496 @@
+//! Endpoints for messages and buttons: questions (private and group), `/start`, `/help`,
+//! `/about`, and the answer buttons (next answer, context, 👍/👎).
+
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use passagebot::answer::Reply;
+use passagebot::search::Engine;
+use teloxide::prelude::*;
+use teloxide::types::{
+    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Me, ParseMode,
+    ReplyParameters,
+};
+use tracing::{debug, instrument, warn};
+
+use super::callback::{Action, generation_tag};
+use super::commands::{Command, help_text};
+use super::flood::Verdict;
+use super::{App, HandlerResult, Tg, admin};
+use passagebot::render::telegram;
+
+/// A question found in a message, with the bot's mention removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question(pub String);
+
+/// Private chats: any text that is not a command is a question.
+pub fn private_question(msg: Message) -> Option<Question> {
+    let text = msg.text()?;
+    (msg.chat.is_private() && !text.starts_with('/')).then(|| Question(text.to_string()))
+}
+
+/// Groups: a message that mentions the bot, or replies to one of its messages; other chatter
+/// (and commands meant for other bots) is ignored.
+pub fn group_question(msg: Message, me: Me) -> Option<Question> {
+    if msg.chat.is_private() || msg.chat.is_channel() {
+        return None;
+    }
+    let text = msg.text()?;
+    if text.starts_with('/') {
+        return None;
+    }
+    let mention = format!("@{}", me.username());
+    if let Some(at) = text.to_lowercase().find(&mention.to_lowercase())
+        && text.is_char_boundary(at)
+        && text.is_char_boundary(at + mention.len())
+    {
+        let rest = format!("{} {}", &text[..at], &text[at + mention.len()..]);
+        return Some(Question(rest.split_whitespace().collect::<Vec<_>>().join(" ")));
+    }
+    let replied_to_bot =
+        msg.reply_to_message().and_then(|m| m.from.as_ref()).is_some_and(|u| u.id == me.id);
+    replied_to_bot.then(|| Question(text.to_string()))
+}
+
+/// Answers a question found by [`private_question`] or [`group_question`].
+pub async fn on_question(
+    bot: Tg,
+    msg: Message,
+    question: Question,
+    app: Arc<App>,
+) -> HandlerResult {
+    answer_question(&bot, &app, &msg, &question.0).await
+}
+
+/// Private messages that are neither questions nor known commands.
+pub async fn on_private_other(bot: Tg, msg: Message) -> HandlerResult {
+    let text = if msg.text().is_some() {
+        "I don't know that command. Send me a question in words, or see /help."
+    } else {
+        "I can only read text. Send me a question in words."
+    };
+    send_plain(&bot, &msg, text).await
+}
+
+/// Commands (`/start`, `/help`, `/ask`, `/about`, and the admin ones).
+#[instrument(skip_all, fields(chat = msg.chat.id.0))]
+pub async fn on_command(bot: Tg, msg: Message, cmd: Command, app: Arc<App>) -> HandlerResult {
+    let user = msg.from.as_ref().map(|u| u.id.0);
+    let admin = user.is_some_and(|u| app.config.is_admin(u));
+    if cmd.is_admin_only() && !admin {
+        return send_plain(&bot, &msg, "Sorry, only this bot's admins can do that.").await;
+    }
+    match cmd {
+        Command::Start(payload) if !payload.trim().is_empty() => {
+            deep_link(&bot, &app, &msg, payload.trim()).await
+        }
+        Command::Start(_) => start(&bot, &app, &msg).await,
+        Command::Help => send_plain(&bot, &msg, &help_text(admin)).await,
+        Command::Ask(question) if question.trim().is_empty() => {
+            send_plain(
+                &bot,
+                &msg,
+                "Put your question after the command, e.g. /ask how do I get started?",
+            )
+            .await
+        }
+        Command::Ask(question) => answer_question(&bot, &app, &msg, &question).await,
+        Command::About => about(&bot, &app, &msg).await,
+        Command::Reindex => admin::reindex(bot, msg, app).await,
+        Command::Stats(days) => admin::stats(&bot, &app, &msg, &days).await,
+    }
+}
+
+/// The answer flow: flood check, typing indicator, search, reply with buttons, stats.
+#[instrument(skip_all, fields(chat = msg.chat.id.0))]
+pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str) -> HandlerResult {
+    let started = Instant::now();
+    let user = msg.from.as_ref().map(|u| u.id.0).unwrap_or(0);
+    match app.flood.check(user, started) {
+        Verdict::Allow => {}
+        Verdict::SlowDown { retry_in_secs } => {
+            let text = format!(
+                "Slow down a little, please: that's more questions than I answer per minute. Try again in {retry_in_secs} s."
+            );
+            return send_plain(bot, msg, &text).await;
+        }
+        Verdict::Ignore => return Ok(()),
+    }
+
+    let engine = app.engine.current();
+    let top_k = app.config.answers_per_question;
+    let owned = question.to_string();
+    let search = tokio::task::spawn_blocking(move || {
+        let reply = engine.ask(&owned, top_k);
+        (engine, reply)
+    });
+    let typing = bot.send_chat_action(msg.chat.id, ChatAction::Typing);
+    let (typing, searched) = tokio::join!(typing.into_future(), search);
+    if let Err(err) = typing {
+        debug!(cause = %err, "typing indicator failed");
+    }
+    let (engine, reply) = searched?;
+    let generation = generation_tag(&engine.info().generation);
+    let answered = !reply.answers.is_empty();
+    let (parts, keyboard) = if answered {
+        let numbers = ranked_numbers(&engine, &reply);
+        (telegram::reply(&reply), Some(keyboard(&generation, 0, &numbers)))
+    } else {
+        (vec![no_match_html(app, &reply)], None)
+    };
+    let sent = send_parts(bot, msg, parts, keyboard).await?;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if answered {
+        app.replies.insert((sent.chat.id.0, sent.id.0), &generation, Arc::new(reply));
+    }
+    record_question(app, user, question, answered, elapsed_ms);
+    Ok(())
+}
+
+/// The answer buttons.
+#[instrument(skip_all, fields(user = q.from.id.0))]
+pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerResult {
+    let Some(action) = q.data.as_deref().and_then(Action::decode) else {
+        bot.answer_callback_query(q.id.clone())
+            .text("This button no longer works; please ask again.")
+            .await?;
+        return Ok(());
+    };
+    let engine = app.engine.current();
+    let generation = generation_tag(&engine.info().generation);
+    if action.generation() != generation {
+        bot.answer_callback_query(q.id.clone())
+            .text("The material was updated since this answer. Please ask your question again.")
+            .await?;
+        return Ok(());
+    }
+    match action {
+        Action::Next { position, numbers, .. } => {
+            let Some(message) = q.regular_message() else {
+                bot.answer_callback_query(q.id.clone()).await?;
+                return Ok(());
+            };
+            let number = numbers[position];
+            let cached = app.replies.get((message.chat.id.0, message.id.0), &generation);
+            let with_highlight = cached.as_ref().and_then(|reply| {
+                reply
+                    .answers
+                    .get(position)
+                    .filter(|a| engine.number_of(&a.passage.id) == Some(number))
+                    .map(|a| telegram::answer(a, None))
+            });
+            let Some(parts) = with_highlight
+                .or_else(|| engine.passage_by_number(number).map(|p| telegram::passage(&p)))
+            else {
+                bot.answer_callback_query(q.id.clone())
+                    .text("That passage is no longer available.")
+                    .await?;
+                return Ok(());
+            };
+            let mut parts = parts.into_iter();
+            let first = parts.next().unwrap_or_default();
+            bot.edit_message_text(message.chat.id, message.id, first)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview())
+                .reply_markup(keyboard(&generation, position, &numbers))
+                .await?;
+            for part in parts {
+                bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html).await?;
+            }
+            let label = format!("Answer {} of {}", position + 1, numbers.len());
+            bot.answer_callback_query(q.id.clone()).text(label).await?;
+        }
+        Action::Context { number, .. } => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let Some(passage) = engine.passage_by_number(number) else { return Ok(()) };
+            let Some(message) = q.regular_message() else { return Ok(()) };
+            let neighbours = engine.context(&passage.id, app.config.context_radius);
+            for part in telegram::context(&neighbours, &passage.id) {
+                bot.send_message(message.chat.id, part)
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(no_preview())
+                    .reply_parameters(ReplyParameters::new(message.id))
+                    .await?;
+            }
+        }
+        Action::Vote { number, up, .. } => {
+            if let Some(passage) = engine.passage_by_number(number) {
+                let app = app.clone();
+                let user = q.from.id.0;
+                tokio::task::spawn_blocking(move || {
+                    if let Err(err) = app.stats.record_vote(user, &passage.id, up) {
+                        warn!(cause = %err, "recording a vote failed");
+                    }
+                });
+            }
+            bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
+        }
+    }
+    Ok(())
+}
+
+/// `/start`: a greeting and three example questions the index really answers.
+async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
+    let engine = app.engine.current();
+    let configured = app.config.example_questions.clone();
+    let examples =
+        tokio::task::spawn_blocking(move || example_questions(&engine, configured)).await?;
+    let mut text = app.config.welcome_text.clone().unwrap_or_else(|| {
+        "Hello! Ask me anything about the material and I'll answer with the passage that fits best, its key sentence in bold and its source.".to_string()
+    });
+    if !examples.is_empty() {
+        text.push_str("\n\nFor example:");
+        for example in examples {
+            text.push_str(&format!("\n• {example}"));
+        }
+    }
+    text.push_str("\n\n/help lists what else I can do.");
+    send_plain(bot, msg, &text).await
+}
+
+/// `/start <passage number>`: opens a cited passage.
+async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> HandlerResult {
+    let engine = app.engine.current();
+    let passage =
+        payload.parse::<u32>().ok().and_then(|n| engine.passage_by_number(n).map(|p| (n, p)));
+    let Some((number, passage)) = passage else {
+        return send_plain(
+            bot,
+            msg,
+            "That link points to a passage I don't have (any more). Ask me a question instead!",
+        )
+        .await;
+    };
+    let generation = generation_tag(&engine.info().generation);
+    let keyboard = keyboard(&generation, 0, &[number]);
+    send_parts(bot, msg, telegram::passage(&passage), Some(keyboard)).await?;
+    Ok(())
+}
+
+/// `/about`: what the index holds.
+async fn about(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
+    let engine = app.engine.current();
+    let info = engine.info();
+    let text = format!(
+        "I answer from {} document(s) cut into {} passage(s), last indexed {}.",
+        info.documents,
+        info.passages,
+        format_utc(info.built_at_unix)
+    );
+    send_plain(bot, msg, &text).await
+}
+
+/// Questions for `/start`: the configured ones, or topics that get an answer.
+fn example_questions(engine: &Engine, configured: Vec<String>) -> Vec<String> {
+    if !configured.is_empty() {
+        return configured.into_iter().take(3).collect();
+    }
+    engine
+        .topics(12)
+        .into_iter()
+        .filter(|topic| !engine.ask(topic, 1).answers.is_empty())
+        .take(3)
+        .collect()
+}
+
+/// The buttons under an answer showing `numbers[position]`.
+pub fn keyboard(generation: &str, position: usize, numbers: &[u32]) -> InlineKeyboardMarkup {
+    let generation = generation.to_string();
+    let number = numbers[position];
+    let mut first_row = Vec::new();
+    if position + 1 < numbers.len() {
+        let next = Action::Next {
+            generation: generation.clone(),
+            position: position + 1,
+            numbers: numbers.to_vec(),
+        };
+        first_row.push(InlineKeyboardButton::callback("Next answer ▸", next.encode()));
+    }
+    let context = Action::Context { generation: generation.clone(), number };
+    first_row.push(InlineKeyboardButton::callback("Show context", context.encode()));
+    let up = Action::Vote { generation: generation.clone(), number, up: true };
+    let down = Action::Vote { generation, number, up: false };
+    InlineKeyboardMarkup::new(vec![
+        first_row,
+        vec![
+            InlineKeyboardButton::callback("👍", up.encode()),
+            InlineKeyboardButton::callback("👎", down.encode()),
+        ],
+    ])
+}
+
+/// The ranked answers' passage numbers.
+fn ranked_numbers(engine: &Engine, reply: &Reply) -> Vec<u32> {
+    reply.answers.iter().filter_map(|a| engine.number_of(&a.passage.id)).collect()
+}
+
+/// The no-match message, with the configured text in place of the core's when set.
+fn no_match_html(app: &App, reply: &Reply) -> String {
+    let Some(custom) = &app.config.no_match_text else { return telegram::no_match(reply) };
+    let mut text = custom.clone();
+    if let Some(suggestion) = &reply.suggestion {
+        text.push_str(&format!("\nDid you mean: {suggestion}"));
+    }
+    if !reply.nearby.is_empty() {
+        text.push_str(&format!("\nThe closest topics I know: {}.", reply.nearby.join("; ")));
+    }
+    telegram::escape(&text)
+}
+
+/// Sends HTML parts (buttons under the last), replying to the asker outside private chats.
+async fn send_parts(
+    bot: &Tg,
+    msg: &Message,
+    parts: Vec<String>,
+    keyboard: Option<InlineKeyboardMarkup>,
+) -> anyhow::Result<Message> {
+    let count = parts.len();
+    let mut last = None;
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut request = bot
+            .send_message(msg.chat.id, part)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if !msg.chat.is_private() && i == 0 {
+            request = request
+                .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
+        }
+        if i + 1 == count
+            && let Some(keyboard) = &keyboard
+        {
+            request = request.reply_markup(keyboard.clone());
+        }
+        last = Some(request.await?);
+    }
+    last.ok_or_else(|| anyhow::anyhow!("nothing to send"))
+}
+
+/// Sends plain text (escaped), replying to the asker outside private chats.
+pub async fn send_plain(bot: &Tg, msg: &Message, text: &str) -> HandlerResult {
+    send_parts(bot, msg, vec![telegram::escape(text)], None).await?;
+    Ok(())
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+fn record_question(app: &App, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
+    // One short SQLite insert; `block_in_place` keeps it off the async workers' hot path.
+    let stats_result = tokio::task::block_in_place(|| {
+        app.stats.record_question(user, question, answered, elapsed_ms)
+    });
+    if let Err(err) = stats_result {
+        warn!(cause = %err, "recording a question failed");
+    }
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for a Unix time.
+pub fn format_utc(unix: u64) -> String {
+    if unix == 0 {
+        return "at an unknown time".to_string();
+    }
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_unix() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(json: serde_json::Value) -> Message {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn me() -> Me {
+        serde_json::from_value(serde_json::json!({
+            "id": 42, "is_bot": true, "first_name": "Q", "username": "qbot",
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": true, "has_main_web_app": false
+        }))
+        .unwrap()
+    }
+
+    fn group_text(text: &str, reply_to_from: Option<u64>) -> Message {
+        let mut json = serde_json::json!({
+            "message_id": 5, "date": 0, "text": text,
+            "chat": {"id": -100, "type": "supergroup", "title": "G"},
+            "from": {"id": 7, "is_bot": false, "first_name": "A"}
+        });
+        if let Some(from) = reply_to_from {
+            json["reply_to_message"] = serde_json::json!({
+                "message_id": 4, "date": 0, "text": "earlier",
+                "chat": {"id": -100, "type": "supergroup", "title": "G"},
+                "from": {"id": from, "is_bot": true, "first_name": "B"}
+            });
+        }
+        message(json)
+    }
+
+    #[test]
+    fn group_routing() {
+        assert_eq!(
+            group_question(group_text("hey @QBot what is x?", None), me()),
+            Some(Question("hey what is x?".into()))
+        );
+        assert_eq!(
+            group_question(group_text("and why?", Some(42)), me()),
+            Some(Question("and why?".into()))
+        );
+        assert_eq!(
+            group_question(group_text("and why?", Some(43)), me()),
+            None,
+            "reply to someone else"
+        );
+        assert_eq!(group_question(group_text("just chatting", None), me()), None);
+        assert_eq!(group_question(group_text("/ask@otherbot x", None), me()), None);
+    }
+
+    #[test]
+    fn private_routing() {
+        let private = message(serde_json::json!({
+            "message_id": 1, "date": 0, "text": "what is x?",
+            "chat": {"id": 7, "type": "private", "first_name": "A"},
+            "from": {"id": 7, "is_bot": false, "first_name": "A"}
+        }));
+        assert_eq!(private_question(private), Some(Question("what is x?".into())));
+        assert_eq!(private_question(group_text("what is x?", None)), None);
+    }
+
+    #[test]
+    fn keyboards_fit_and_page() {
+        let kb = keyboard("abc", 0, &[1, 2, 3]);
+        assert_eq!(kb.inline_keyboard[0].len(), 2);
+        let last = keyboard("abc", 2, &[1, 2, 3]);
+        assert_eq!(last.inline_keyboard[0].len(), 1, "no next on the last answer");
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(format_utc(0), "at an unknown time");
+        assert_eq!(format_utc(1_700_000_000), "2023-11-14 22:13 UTC");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
+    }
+}

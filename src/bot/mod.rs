@@ -1,0 +1,168 @@
+//! The Telegram front end (`passagebot serve`): the only module that imports teloxide.
+//!
+//! [`run`] opens the index once (building it when missing), checks the token with `getMe`,
+//! registers the command menus, and dispatches updates from long polling through
+//! [`schema::schema`] until Ctrl-C or SIGTERM. The library is reached only through
+//! `passagebot::…`; its synchronous calls run on `spawn_blocking`.
+
+mod admin;
+mod callback;
+mod commands;
+pub mod config;
+mod flood;
+mod handlers;
+mod inline;
+pub mod redact;
+mod replies;
+mod schema;
+mod shutdown;
+mod stats;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use anyhow::Context;
+use passagebot::index::BuildOptions;
+use passagebot::search::{Engine, SharedEngine};
+use teloxide::adaptors::Throttle;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::prelude::*;
+use teloxide::types::{BotCommandScope, Me, Recipient};
+use teloxide::update_listeners::Polling;
+use teloxide::{ApiError, RequestError};
+use tracing::{error, info, warn};
+
+pub use config::{BotConfig, Mode, Settings};
+
+/// The Bot API client every handler gets: requests go through Telegram's rate limits.
+pub(crate) type Tg = Throttle<Bot>;
+
+/// What every handler returns; errors are logged (redacted) by the dispatcher.
+pub(crate) type HandlerResult = anyhow::Result<()>;
+
+/// State shared by all handlers, injected as `Arc<App>`.
+pub(crate) struct App {
+    /// The live index; swapped atomically by `/reindex`.
+    pub engine: SharedEngine,
+    /// The resolved configuration.
+    pub config: BotConfig,
+    /// `/stats` storage.
+    pub stats: stats::Stats,
+    /// Per-user question limits.
+    pub flood: flood::FloodGate,
+    /// Set while a `/reindex` runs, so a second one is refused.
+    pub reindexing: AtomicBool,
+    /// Recent replies by message, so "Next answer" keeps the key-sentence highlight.
+    pub replies: replies::ReplyCache,
+}
+
+/// Runs the bot until Ctrl-C or SIGTERM; in-flight answers finish first.
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    let Settings { config, token, api_url, mode } = settings;
+    redact::register(token.expose());
+    if let Mode::Webhook { .. } = mode {
+        anyhow::bail!(
+            "webhook mode is not available in this build yet; run `serve` without --webhook to use long polling"
+        );
+    }
+
+    let (corpus, index) = (config.corpus.clone(), config.index.clone());
+    let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index)).await??;
+    let stats = stats::Stats::open(&config.stats_path())?;
+
+    let mut bot = Bot::new(token.expose());
+    if let Some(url) = &api_url {
+        bot = bot.set_api_url(url.parse().context("TELOXIDE_API_URL is not a valid URL")?);
+    }
+    let me = bot.get_me().await.map_err(|err| describe_start_error("getMe", &err))?;
+    info!(
+        username = me.username(),
+        can_read_all_group_messages = me.can_read_all_group_messages,
+        "connected to the Bot API"
+    );
+    if !me.can_read_all_group_messages {
+        info!(
+            "privacy mode is on: in groups the bot sees commands, mentions and replies, which is all it answers"
+        );
+    }
+    register_commands(&bot, &config).await;
+
+    let limits = Limits {
+        messages_per_sec_chat: config.limits.per_chat_per_second,
+        messages_per_min_chat: config.limits.per_chat_per_minute,
+        messages_per_min_channel_or_supergroup: config.limits.per_group_per_minute,
+        messages_per_sec_overall: config.limits.overall_per_second,
+    };
+    let bot: Tg = bot.throttle(limits);
+    let app = Arc::new(App {
+        engine: SharedEngine::new(engine),
+        flood: flood::FloodGate::per_minute(config.questions_per_minute),
+        config,
+        stats,
+        reindexing: AtomicBool::new(false),
+        replies: replies::ReplyCache::new(2048),
+    });
+    serve_polling(bot, app, me).await
+}
+
+async fn serve_polling(bot: Tg, app: Arc<App>, me: Me) -> anyhow::Result<()> {
+    let listener = Polling::builder(bot.clone())
+        .timeout(Duration::from_secs(10))
+        .delete_webhook()
+        .await
+        .build();
+    let mut dispatcher = Dispatcher::builder(bot, schema::schema())
+        .dependencies(dptree::deps![app, me])
+        .default_handler(|_| async {})
+        .error_handler(Arc::new(|err: anyhow::Error| async move {
+            error!(cause = %redact::redact(&format!("{err:#}")), "handling an update failed");
+        }))
+        .build();
+    shutdown::on_signal(dispatcher.shutdown_token());
+    info!("answering questions (long polling); Ctrl-C or SIGTERM stops");
+    let listener_errors = Arc::new(|err: RequestError| async move {
+        warn!(cause = %redact::redact(&err.to_string()), "getting updates failed; retrying");
+    });
+    dispatcher.dispatch_with_listener(listener, listener_errors).await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Opens the live index, building it first when it is missing or older than the corpus.
+fn open_engine(corpus: &Path, index: &Path) -> anyhow::Result<Engine> {
+    let opts =
+        BuildOptions { corpus: corpus.to_path_buf(), index_dir: index.to_path_buf(), force: false };
+    let built = passagebot::index::ensure_built(&opts, &mut |_| {}, &mut |staleness| {
+        info!(corpus = %corpus.display(), index = %index.display(), ?staleness, "building the index");
+    })?;
+    if let Some((_, report)) = built {
+        info!(documents = report.documents, passages = report.passages, "index built");
+    }
+    Engine::open(index).with_context(|| format!("opening the index in {}", index.display()))
+}
+
+/// Sets the public command menu, and the full one in each admin's private chat.
+async fn register_commands(bot: &Bot, config: &BotConfig) {
+    if let Err(err) = bot.set_my_commands(commands::public_menu()).await {
+        warn!(cause = %redact::redact(&err.to_string()), "could not set the command menu");
+    }
+    for &admin in &config.admins {
+        let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(admin as i64)) };
+        if let Err(err) = bot.set_my_commands(commands::admin_menu()).scope(scope).await {
+            // Telegram refuses a chat scope until the admin has started the bot.
+            info!(admin, cause = %redact::redact(&err.to_string()), "admin command menu not set");
+        }
+    }
+}
+
+/// A start-up failure as a sentence without the token.
+fn describe_start_error(call: &str, err: &RequestError) -> anyhow::Error {
+    match err {
+        RequestError::Api(ApiError::InvalidToken) => {
+            anyhow::anyhow!("the Bot API rejected the token ({call}); check TELOXIDE_TOKEN")
+        }
+        other => anyhow::anyhow!("{call} failed: {}", redact::redact(&other.to_string())),
+    }
+}

@@ -1,0 +1,223 @@
+//! Usage statistics in SQLite (one file next to the index), for `/stats`.
+//!
+//! Kept: time, user id, whether a question was answered, the answer time, 👍/👎 per passage,
+//! and the text of *unanswered* questions only (for "top unanswered"). Nothing else personal.
+//! Calls are synchronous and short; async callers run them through `spawn_blocking`.
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use rusqlite::{Connection, params};
+
+/// The statistics store.
+#[derive(Debug)]
+pub struct Stats {
+    conn: Mutex<Connection>,
+}
+
+/// What `/stats` shows for one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Questions received.
+    pub questions: u64,
+    /// Questions that got a passage.
+    pub answered: u64,
+    /// Most frequent unanswered questions with their counts.
+    pub top_unanswered: Vec<(String, u64)>,
+    /// 👍 count.
+    pub up: u64,
+    /// 👎 count.
+    pub down: u64,
+    /// Median answer time in milliseconds.
+    pub p50_ms: f64,
+    /// 95th percentile answer time in milliseconds.
+    pub p95_ms: f64,
+}
+
+impl Stats {
+    /// Opens (creating when needed) the database at `path`.
+    pub fn open(path: &Path) -> anyhow::Result<Stats> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let conn = Connection::open(path)
+            .with_context(|| format!("opening stats database {}", path.display()))?;
+        Stats::init(conn)
+    }
+
+    /// An in-memory store, for tests.
+    #[cfg(test)]
+    pub fn in_memory() -> anyhow::Result<Stats> {
+        Stats::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> anyhow::Result<Stats> {
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             CREATE TABLE IF NOT EXISTS questions (
+                 at INTEGER NOT NULL, user_id INTEGER NOT NULL, answered INTEGER NOT NULL,
+                 unanswered_text TEXT, elapsed_ms REAL NOT NULL);
+             CREATE INDEX IF NOT EXISTS questions_at ON questions(at);
+             CREATE TABLE IF NOT EXISTS votes (
+                 at INTEGER NOT NULL, user_id INTEGER NOT NULL, passage_id TEXT NOT NULL,
+                 up INTEGER NOT NULL, PRIMARY KEY (user_id, passage_id));",
+        )
+        .context("creating the stats tables")?;
+        Ok(Stats { conn: Mutex::new(conn) })
+    }
+
+    /// Records one question; its text is kept only when it went unanswered.
+    pub fn record_question(
+        &self,
+        user: u64,
+        question: &str,
+        answered: bool,
+        elapsed_ms: f64,
+    ) -> anyhow::Result<()> {
+        let text = (!answered).then(|| normalize(question));
+        self.conn().execute(
+            "INSERT INTO questions (at, user_id, answered, unanswered_text, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now_unix(), user as i64, answered, text, elapsed_ms],
+        )?;
+        Ok(())
+    }
+
+    /// Records a 👍/👎; a user's later vote on the same passage replaces the earlier one.
+    pub fn record_vote(&self, user: u64, passage_id: &str, up: bool) -> anyhow::Result<()> {
+        self.conn().execute(
+            "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up) VALUES (?1, ?2, ?3, ?4)",
+            params![now_unix(), user as i64, passage_id, up],
+        )?;
+        Ok(())
+    }
+
+    /// The summary of everything since `since_unix`.
+    pub fn summary(&self, since_unix: i64) -> anyhow::Result<Summary> {
+        let conn = self.conn();
+        let (questions, answered): (i64, i64) = conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(answered), 0) FROM questions WHERE at >= ?1",
+            [since_unix],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let mut top = conn.prepare(
+            "SELECT unanswered_text, COUNT(*) AS n FROM questions
+             WHERE at >= ?1 AND answered = 0 AND unanswered_text IS NOT NULL
+             GROUP BY unanswered_text ORDER BY n DESC, unanswered_text LIMIT 5",
+        )?;
+        let top_unanswered = top
+            .query_map([since_unix], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let (up, down): (i64, i64) = conn.query_row(
+            "SELECT COALESCE(SUM(up), 0), COALESCE(SUM(1 - up), 0) FROM votes WHERE at >= ?1",
+            [since_unix],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        let mut times =
+            conn.prepare("SELECT elapsed_ms FROM questions WHERE at >= ?1 ORDER BY elapsed_ms")?;
+        let times = times
+            .query_map([since_unix], |row| row.get::<_, f64>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Summary {
+            questions: questions as u64,
+            answered: answered as u64,
+            top_unanswered,
+            up: up as u64,
+            down: down as u64,
+            p50_ms: percentile(&times, 0.50),
+            p95_ms: percentile(&times, 0.95),
+        })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Summary {
+    /// The `/stats` message as plain text (the caller escapes it for HTML).
+    pub fn text(&self, days: u32) -> String {
+        let no_match = self.questions - self.answered;
+        let rate =
+            if self.questions == 0 { 0.0 } else { 100.0 * no_match as f64 / self.questions as f64 };
+        let mut text = format!(
+            "Last {days} day(s):\nQuestions: {}\nAnswered: {}\nNo match: {no_match} ({rate:.0}%)\n👍 {}  👎 {}\nAnswer time: p50 {:.0} ms, p95 {:.0} ms",
+            self.questions, self.answered, self.up, self.down, self.p50_ms, self.p95_ms
+        );
+        if !self.top_unanswered.is_empty() {
+            text.push_str("\nTop unanswered:");
+            for (question, count) in &self.top_unanswered {
+                text.push_str(&format!("\n  {count}× {question}"));
+            }
+        }
+        text
+    }
+}
+
+/// Nearest-rank percentile of sorted values; 0 for none.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = (p * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Lowercased, white space collapsed, at most 200 characters: groups repeats of a question.
+fn normalize(question: &str) -> String {
+    let words: Vec<&str> = question.split_whitespace().collect();
+    words.join(" ").to_lowercase().chars().take(200).collect()
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_counts_rates_and_percentiles() {
+        let stats = Stats::in_memory().unwrap();
+        for ms in 1..=20 {
+            stats.record_question(1, "how to install", true, ms as f64).unwrap();
+        }
+        stats.record_question(2, "What  is ZORG", false, 5.0).unwrap();
+        stats.record_question(3, "what is zorg", false, 5.0).unwrap();
+        stats.record_question(3, "blue moon", false, 5.0).unwrap();
+        stats.record_vote(1, "a#0", true).unwrap();
+        stats.record_vote(1, "a#0", false).unwrap();
+        stats.record_vote(2, "a#0", true).unwrap();
+        let s = stats.summary(0).unwrap();
+        assert_eq!((s.questions, s.answered, s.up, s.down), (23, 20, 1, 1));
+        assert_eq!(s.top_unanswered[0], ("what is zorg".to_string(), 2));
+        assert_eq!(s.p50_ms, 9.0);
+        assert_eq!(s.p95_ms, 19.0);
+        let text = s.text(7);
+        assert!(text.contains("No match: 3 (13%)"), "{text}");
+        assert_eq!(stats.summary(now_unix() + 10).unwrap().questions, 0);
+    }
+
+    #[test]
+    fn answered_question_text_is_not_kept() {
+        let stats = Stats::in_memory().unwrap();
+        stats.record_question(1, "private matter", true, 1.0).unwrap();
+        let kept: Option<String> = stats
+            .conn()
+            .query_row("SELECT unanswered_text FROM questions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, None);
+    }
+
+    #[test]
+    fn percentile_edges() {
+        assert_eq!(percentile(&[], 0.5), 0.0);
+        assert_eq!(percentile(&[3.0], 0.95), 3.0);
+    }
+}

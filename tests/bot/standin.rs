@@ -1,0 +1,252 @@
+//! A stand-in for the Telegram Bot API on 127.0.0.1:0: answers the methods the bot uses,
+//! feeds scripted updates through `getUpdates`, and records every call's JSON body.
+//!
+//! Unknown methods get HTTP 404 `Not Found` (never a 5xx: teloxide waits 10 s after one).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// The bot's user id and username as `getMe` reports them.
+pub const BOT_ID: i64 = 4242;
+/// See [`BOT_ID`].
+pub const BOT_USERNAME: &str = "passage_test_bot";
+
+/// One recorded Bot API call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The method name, e.g. `sendMessage`.
+    pub method: String,
+    /// The JSON body the bot sent.
+    pub body: Value,
+    /// The `result` the stand-in answered with.
+    pub result: Value,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    calls: Vec<Call>,
+    updates: Vec<Value>,
+    next_update_id: i64,
+    next_message_id: i64,
+}
+
+/// The running stand-in.
+#[derive(Clone)]
+pub struct StandIn {
+    /// Base URL for `TELOXIDE_API_URL`.
+    pub url: String,
+    inner: Arc<Mutex<Inner>>,
+    reject_token: bool,
+}
+
+impl StandIn {
+    /// Starts a stand-in on a runtime thread of its own; `reject_token` makes `getMe` fail
+    /// with 401 Unauthorized.
+    pub fn start(reject_token: bool) -> StandIn {
+        let inner = Arc::new(Mutex::new(Inner {
+            next_update_id: 1,
+            next_message_id: 1000,
+            ..Inner::default()
+        }));
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
+        std_listener.set_nonblocking(true).unwrap();
+        let port = std_listener.local_addr().unwrap().port();
+        let standin = StandIn { url: format!("http://127.0.0.1:{port}/"), inner, reject_token };
+        let app = Router::new().fallback(handle).with_state(standin.clone());
+        std::thread::spawn(move || {
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        standin
+    }
+
+    /// Queues an update (`update_id` is filled in) and returns its id.
+    pub fn push(&self, mut update: Value) -> i64 {
+        let mut inner = self.inner.lock().unwrap();
+        let id = inner.next_update_id;
+        inner.next_update_id += 1;
+        update["update_id"] = json!(id);
+        inner.updates.push(update);
+        id
+    }
+
+    /// A fresh message id for scripted incoming messages.
+    pub fn message_id(&self) -> i64 {
+        let mut inner = self.inner.lock().unwrap();
+        inner.next_message_id += 1;
+        inner.next_message_id
+    }
+
+    /// All calls so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.inner.lock().unwrap().calls.clone()
+    }
+
+    /// Calls of one method so far.
+    pub fn calls_of(&self, method: &str) -> Vec<Call> {
+        self.calls().into_iter().filter(|c| c.method == method).collect()
+    }
+
+    /// Waits (polling every 10 ms, up to `timeout`) until `count` calls match `pred`.
+    pub fn wait_for_n(
+        &self,
+        count: usize,
+        timeout: Duration,
+        pred: impl Fn(&Call) -> bool,
+    ) -> Vec<Call> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found: Vec<Call> = self.calls().into_iter().filter(|c| pred(c)).collect();
+            if found.len() >= count {
+                return found;
+            }
+            if Instant::now() > deadline {
+                let methods: Vec<String> = self
+                    .calls()
+                    .iter()
+                    .filter(|c| c.method != "getUpdates")
+                    .map(|c| format!("{} {}", c.method, c.body))
+                    .collect();
+                panic!(
+                    "timed out waiting for {count} matching call(s); saw:\n{}",
+                    methods.join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits for one call matching `pred` and returns it.
+    pub fn wait_for(&self, pred: impl Fn(&Call) -> bool) -> Call {
+        self.wait_for_n(1, Duration::from_secs(10), pred).remove(0)
+    }
+
+    fn record(&self, method: &str, body: Value, result: Value) {
+        self.inner.lock().unwrap().calls.push(Call { method: method.to_string(), body, result });
+    }
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Passage", "username": BOT_USERNAME})
+}
+
+/// A chat object for an id: positive ids are private chats, negative ones supergroups.
+pub fn chat(id: i64) -> Value {
+    if id > 0 {
+        json!({"id": id, "type": "private", "first_name": "Student"})
+    } else {
+        json!({"id": id, "type": "supergroup", "title": "Study group"})
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Response {
+    let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    let method = match segments.as_slice() {
+        // teloxide spells methods as its payload types ("GetMe"); the Bot API ignores case.
+        [.., token, method] if token.starts_with("bot") => lower_first(method),
+        _ => return not_found(),
+    };
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    if method == "getUpdates" {
+        return ok(get_updates(&standin, &body).await);
+    }
+    let result = match method.as_str() {
+        "getMe" if standin.reject_token => {
+            standin.record(&method, body, Value::Null);
+            let error = json!({"ok": false, "error_code": 401, "description": "Unauthorized"});
+            return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
+        }
+        "getMe" => {
+            let mut me = bot_user();
+            me["can_join_groups"] = json!(true);
+            me["can_read_all_group_messages"] = json!(false);
+            me["supports_inline_queries"] = json!(true);
+            me["has_main_web_app"] = json!(false);
+            me
+        }
+        "sendMessage" => {
+            let message_id = standin.message_id();
+            let chat_id = body["chat_id"].as_i64().unwrap_or(0);
+            json!({"message_id": message_id, "date": now(), "chat": chat(chat_id), "from": bot_user(),
+                   "text": body["text"].clone()})
+        }
+        "editMessageText" if body.get("inline_message_id").is_some() => json!(true),
+        "editMessageText" => {
+            let chat_id = body["chat_id"].as_i64().unwrap_or(0);
+            json!({"message_id": body["message_id"].clone(), "date": now(), "edit_date": now(),
+                   "chat": chat(chat_id), "from": bot_user(), "text": body["text"].clone()})
+        }
+        "getMyCommands" => json!([]),
+        "answerCallbackQuery"
+        | "answerInlineQuery"
+        | "sendChatAction"
+        | "setMyCommands"
+        | "deleteWebhook"
+        | "deleteMyCommands"
+        | "setChatMenuButton" => json!(true),
+        "getWebhookInfo" => {
+            json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})
+        }
+        _ => {
+            standin.record(&method, body, Value::Null);
+            return not_found();
+        }
+    };
+    standin.record(&method, body, result.clone());
+    ok(result)
+}
+
+/// Returns queued updates at or after `offset`, or `[]` after holding the poll up to 300 ms
+/// (short, so shutdown is quick).
+async fn get_updates(standin: &StandIn, body: &Value) -> Value {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let hold =
+        Duration::from_millis(if body["timeout"].as_u64().unwrap_or(0) == 0 { 0 } else { 300 });
+    let deadline = Instant::now() + hold;
+    loop {
+        {
+            let mut inner = standin.inner.lock().unwrap();
+            inner.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            let pending = inner.updates.clone();
+            inner.calls.push(Call {
+                method: "getUpdates".into(),
+                body: body.clone(),
+                result: json!(pending),
+            });
+            if !pending.is_empty() || Instant::now() >= deadline {
+                return json!(pending);
+            }
+            inner.calls.pop();
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn lower_first(method: &str) -> String {
+    let mut chars = method.chars();
+    chars.next().map(|c| c.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn ok(result: Value) -> Response {
+    axum::Json(json!({"ok": true, "result": result})).into_response()
+}
+
+fn not_found() -> Response {
+    let error = json!({"ok": false, "error_code": 404, "description": "Not Found"});
+    (StatusCode::NOT_FOUND, axum::Json(error)).into_response()
+}
