@@ -324,7 +324,16 @@ fn write_generation(
             text_tokens.extend(word.terms.iter().map(|term| token(term)));
         }
         vocab.count_passage(&word_ids);
-        forward.push(forward_entry(term_sentences, pairs, &sentences));
+        let mut entry = forward_entry(term_sentences, pairs, &sentences);
+        let heading = format!("{} {}", passage.title, passage.section.as_deref().unwrap_or(""));
+        entry.heading_terms = analyzer
+            .words(&heading)
+            .iter()
+            .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_ids.get(term).copied()))
+            .collect();
+        entry.heading_terms.sort_unstable();
+        entry.heading_terms.dedup();
+        forward.push(entry);
 
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.number, number as u64);

@@ -18,7 +18,7 @@ use crate::error::{Error, InternalError, Result};
 pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout or the analysis changes: older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 3;
+pub const STORE_FORMAT: u32 = 4;
 
 /// What re-ranking needs of a passage, laid out for set intersection rather than scanning:
 /// its distinct terms (sorted) with the sentences each occurs in, and its adjacent word pairs.
@@ -32,9 +32,16 @@ pub struct Forward {
     pub pairs: Vec<u64>,
     /// Byte ranges of the passage's sentences in its text.
     pub sentences: Vec<(u32, u32)>,
+    /// Distinct term ids of the document title and the section heading, ascending.
+    pub heading_terms: Vec<u32>,
 }
 
 impl Forward {
+    /// True when the title or section heading holds `term`.
+    pub fn heading_has(&self, term: u32) -> bool {
+        self.heading_terms.binary_search(&term).is_ok()
+    }
+
     /// The sentence bits of `term`, or 0 when the passage lacks it.
     pub fn sentences_of(&self, term: u32) -> u64 {
         match self.terms.binary_search(&term) {

@@ -69,15 +69,15 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Self {
         Tuning {
-            candidates: 40,
-            title_boost: 0.6,
+            candidates: 20,
+            title_boost: 0.3,
             section_boost: 0.3,
             exact_boost: 0.2,
             filler_boost: 0.2,
             synonym_boost: 0.5,
             typo_boost: 0.8,
             derived_boost: 0.3,
-            rank: RankWeights { sentence: 0.6, coverage: 0.3, bigram: 0.4 },
+            rank: RankWeights { sentence: 0.6, coverage: 0.3, bigram: 0.4, heading: 0.6 },
             min_coverage: 0.4,
             typos: true,
             synonyms: true,
@@ -93,7 +93,7 @@ impl Tuning {
             section_boost: 0.0,
             exact_boost: 0.0,
             filler_boost: 1.0,
-            rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0 },
+            rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0, heading: 0.0 },
             typos: false,
             synonyms: false,
             ..Tuning::default()
@@ -122,6 +122,7 @@ impl Tuning {
             "sentence" => self.rank.sentence = number()?,
             "coverage" => self.rank.coverage = number()?,
             "bigram" => self.rank.bigram = number()?,
+            "heading" => self.rank.heading = number()?,
             "min_coverage" => self.min_coverage = number()?,
             "typos" => self.typos = flag()?,
             "synonyms" => self.synonyms = flag()?,
@@ -322,11 +323,20 @@ impl Engine {
                 return ranking;
             }
         };
-        let mut hits: Vec<Scored> = first_stage
-            .into_iter()
-            .map(|(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
+        // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
+        // top 100) follow in BM25 order, as in any two-stage ranker.
+        let reranked = self.tuning.candidates.min(first_stage.len());
+        let mut hits: Vec<Scored> = first_stage[..reranked]
+            .iter()
+            .map(|&(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
+        hits.extend(first_stage[reranked..].iter().map(|&(score, number)| Scored {
+            number,
+            score,
+            sentence: 0,
+            coverage: 0.0,
+        }));
         hits.truncate(top_k);
         ranking.hits = hits;
         ranking

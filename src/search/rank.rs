@@ -21,6 +21,8 @@ pub struct RankWeights {
     pub coverage: f32,
     /// Weight of the idf mass of exact adjacent word pairs.
     pub bigram: f32,
+    /// Weight of the covered idf mass of the title and section heading.
+    pub heading: f32,
 }
 
 /// A candidate after re-ranking.
@@ -172,11 +174,22 @@ impl Matcher {
             .map(|&(_, _, weight)| weight)
             .sum();
         let passage_mass = self.mass(passage_mask);
+        let heading_mass = if weights.heading > 0.0 {
+            let heading_mask = self
+                .term_bits
+                .iter()
+                .filter(|&&(term, _)| forward.heading_has(term))
+                .fold(0u128, |mask, &(_, bits)| mask | bits);
+            self.mass(heading_mask)
+        } else {
+            0.0
+        };
         let coverage = if self.evidence_idf > 0.0 { passage_mass / self.evidence_idf } else { 0.0 };
         let score = first_stage
             + weights.sentence * best.0
             + weights.coverage * passage_mass
-            + weights.bigram * bigram_mass;
+            + weights.bigram * bigram_mass
+            + weights.heading * heading_mass;
         Scored { number, score, sentence: best.1, coverage }
     }
 }
