@@ -1,10 +1,12 @@
 //! Quality guards on the data in `../shared/eval` (present in CI, absent in a fresh clone:
 //! then each test says SKIPPED on stderr). They fail when a change loses the levels reached:
-//! the seed set must pass in full, SQuAD Recall@1 / MRR@10 must stay within 0.005 of the
-//! figures in the README.
+//! the seed set must pass in full; SQuAD and KorQuAD Recall@1 / MRR@10 must stay within
+//! 0.005, SciFact nDCG@10 within 0.01 (300 claims only), of the figures in the README.
 
-use passagebot::eval::{evaluate, load_questions};
-use passagebot::index::{BuildOptions, build};
+use std::path::Path;
+
+use passagebot::eval::{Report, evaluate, load_questions};
+use passagebot::index::{BuildOptions, BuildReport, build};
 use passagebot::search::Engine;
 
 use crate::env::{bundled_corpus, shared_eval, skip};
@@ -30,29 +32,55 @@ fn seed_questions_all_pass() {
     assert_eq!(report.expect_passed, 20, "{failures:#?}");
 }
 
-/// Levels reached (README "Quality"): a drop below these minus the tolerance fails.
-const SQUAD_RECALL_AT_1: f64 = 0.8250;
-const SQUAD_MRR_AT_10: f64 = 0.8790;
-const TOLERANCE: f64 = 0.005;
+/// Builds an index of `passages` in a temp dir and scores `questions` on it.
+fn score(eval: &Path, set: &str) -> (Report, BuildReport) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = BuildOptions {
+        corpus: eval.join(set).join("passages.jsonl"),
+        index_dir: dir.path().to_path_buf(),
+        force: false,
+    };
+    let built = build(&opts).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let questions = load_questions(&eval.join(set).join("questions.jsonl")).unwrap();
+    let report = evaluate(&engine, &questions);
+    eprintln!(
+        "{set}: R@1 {:.4} MRR@10 {:.4} nDCG@10 {:.4} R@100 {:.4}",
+        report.recall_at_1, report.mrr_at_10, report.ndcg_at_10, report.recall_at_100
+    );
+    (report, built)
+}
 
 #[test]
 fn squad_quality_does_not_regress() {
     let Some(eval) = shared_eval() else {
         return skip("squad_quality_does_not_regress", "../shared/eval not found");
     };
-    let dir = tempfile::tempdir().unwrap();
-    let opts = BuildOptions {
-        corpus: eval.join("squad-v1.1-dev/passages.jsonl"),
-        index_dir: dir.path().to_path_buf(),
-        force: false,
+    let (report, built) = score(&eval, "squad-v1.1-dev");
+    assert_eq!(built.documents, 2067, "every SQuAD paragraph is one document");
+    assert_eq!(report.gold_questions, 10_570);
+    assert!(report.recall_at_1 >= 0.8283 - 0.005, "R@1 {:.4}", report.recall_at_1);
+    assert!(report.mrr_at_10 >= 0.8807 - 0.005, "MRR@10 {:.4}", report.mrr_at_10);
+}
+
+#[test]
+fn korquad_quality_does_not_regress() {
+    let Some(eval) = shared_eval() else {
+        return skip("korquad_quality_does_not_regress", "../shared/eval not found");
     };
-    let built = build(&opts).unwrap();
-    assert_eq!(built.passages, 2067, "every SQuAD paragraph is one passage");
-    let engine = Engine::open(dir.path()).unwrap();
-    let questions = load_questions(&eval.join("squad-v1.1-dev/questions.jsonl")).unwrap();
-    assert_eq!(questions.len(), 10_570);
-    let report = evaluate(&engine, &questions);
-    eprintln!("SQuAD R@1 {:.4} MRR@10 {:.4}", report.recall_at_1, report.mrr_at_10);
-    assert!(report.recall_at_1 >= SQUAD_RECALL_AT_1 - TOLERANCE, "R@1 {:.4}", report.recall_at_1);
-    assert!(report.mrr_at_10 >= SQUAD_MRR_AT_10 - TOLERANCE, "MRR@10 {:.4}", report.mrr_at_10);
+    let (report, _) = score(&eval, "korquad-v1.0-dev");
+    assert_eq!(report.gold_questions, 5_774);
+    assert!(report.recall_at_1 >= 0.9094 - 0.005, "R@1 {:.4}", report.recall_at_1);
+    assert!(report.mrr_at_10 >= 0.9423 - 0.005, "MRR@10 {:.4}", report.mrr_at_10);
+}
+
+#[test]
+fn scifact_quality_does_not_regress() {
+    let Some(eval) = shared_eval() else {
+        return skip("scifact_quality_does_not_regress", "../shared/eval not found");
+    };
+    let (report, _) = score(&eval, "scifact");
+    assert_eq!(report.gold_questions, 300);
+    assert!(report.ndcg_at_10 >= 0.6977 - 0.01, "nDCG@10 {:.4}", report.ndcg_at_10);
+    assert!(report.recall_at_100 >= 0.9242 - 0.01, "R@100 {:.4}", report.recall_at_100);
 }

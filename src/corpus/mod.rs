@@ -8,6 +8,7 @@
 //!   their lead-in sentence, split long paragraphs at sentence boundaries and merge fragments.
 
 mod clean;
+mod html;
 mod read;
 mod segment;
 mod sentences;

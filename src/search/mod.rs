@@ -62,6 +62,12 @@ pub struct Tuning {
     pub min_coverage: f32,
     /// Correct words the index does not know.
     pub typos: bool,
+    /// Pseudo-relevance feedback: expansion terms taken from the top passages (0 = off).
+    pub feedback_terms: usize,
+    /// Top passages feedback reads.
+    pub feedback_passages: usize,
+    /// Weight of the best expansion term relative to a question term.
+    pub feedback_weight: f32,
     /// Apply synonym groups.
     pub synonyms: bool,
 }
@@ -77,10 +83,13 @@ impl Default for Tuning {
             synonym_boost: 0.5,
             typo_boost: 0.8,
             derived_boost: 0.3,
-            rank: RankWeights { sentence: 0.6, coverage: 0.3, bigram: 0.4, heading: 0.6 },
+            rank: RankWeights { sentence: 0.6, coverage: 1.0, bigram: 0.8, heading: 1.2 },
             min_coverage: 0.4,
             typos: true,
             synonyms: true,
+            feedback_terms: 0,
+            feedback_passages: 5,
+            feedback_weight: 0.3,
         }
     }
 }
@@ -125,6 +134,9 @@ impl Tuning {
             "heading" => self.rank.heading = number()?,
             "min_coverage" => self.min_coverage = number()?,
             "typos" => self.typos = flag()?,
+            "feedback_terms" => self.feedback_terms = number()? as usize,
+            "feedback_passages" => self.feedback_passages = number()?.max(1.0) as usize,
+            "feedback_weight" => self.feedback_weight = number()?,
             "synonyms" => self.synonyms = flag()?,
             _ => return Err(format!("unknown tuning knob `{key}`")),
         }
@@ -316,13 +328,20 @@ impl Engine {
             return ranking;
         }
         let limit = self.tuning.candidates.max(top_k);
-        let first_stage = match self.first_stage(&plan, limit) {
+        let mut first_stage = match self.first_stage(&plan, &[], limit) {
             Ok(hits) => hits,
             Err(err) => {
                 tracing::error!(cause = %err, "search failed");
                 return ranking;
             }
         };
+        if self.tuning.feedback_terms > 0 && !first_stage.is_empty() {
+            let expansion = self.feedback(&matcher, &first_stage);
+            match self.first_stage(&plan, &expansion, limit) {
+                Ok(hits) => first_stage = hits,
+                Err(err) => tracing::error!(cause = %err, "feedback search failed"),
+            }
+        }
         // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
         // top 100) follow in BM25 order, as in any two-stage ranker.
         let reranked = self.tuning.candidates.min(first_stage.len());
@@ -342,7 +361,36 @@ impl Engine {
         ranking
     }
 
-    fn first_stage<'a>(&'a self, plan: &Plan, limit: usize) -> tantivy::Result<Vec<(f32, u32)>> {
+    /// Pseudo-relevance feedback (RM3-like): the terms that weigh most in the top passages
+    /// (their share of each passage's term occurrences × idf, weighted by the passage's
+    /// score), excluding the question's own terms, each with a weight relative to the best.
+    fn feedback(&self, matcher: &rank::Matcher, hits: &[(f32, u32)]) -> Vec<(u32, f32)> {
+        let best = hits[0].0.max(f32::EPSILON);
+        let mut weights: HashMap<u32, f32> = HashMap::new();
+        for &(score, number) in hits.iter().take(self.tuning.feedback_passages) {
+            let forward = &self.store.forward[number as usize];
+            let occurrences: u32 = forward.term_sentences.iter().map(|b| b.count_ones()).sum();
+            let scale = score / best / occurrences.max(1) as f32;
+            for (&term, bits) in forward.terms.iter().zip(&forward.term_sentences) {
+                if !matcher.contains(term) {
+                    *weights.entry(term).or_default() +=
+                        scale * bits.count_ones() as f32 * self.term_idf[term as usize];
+                }
+            }
+        }
+        let mut ranked: Vec<(u32, f32)> = weights.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(self.tuning.feedback_terms);
+        let top = ranked.first().map_or(1.0, |t| t.1.max(f32::EPSILON));
+        ranked.iter().map(|&(term, w)| (term, self.tuning.feedback_weight * w / top)).collect()
+    }
+
+    fn first_stage<'a>(
+        &'a self,
+        plan: &Plan,
+        expansion: &[(u32, f32)],
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, u32)>> {
         let tuning = &self.tuning;
         // (field, term text) → summed boost: a term asked twice is one clause, weighted twice.
         let mut weighted: Vec<(Field, &str, f32)> = Vec::new();
@@ -380,6 +428,9 @@ impl Engine {
                     weight * tuning.exact_boost,
                 );
             }
+        }
+        for &(term, boost) in expansion {
+            add(self.fields.text, &self.store.terms[term as usize], boost);
         }
         if weighted.is_empty() {
             return Ok(Vec::new());

@@ -111,6 +111,11 @@ impl Matcher {
         Matcher { term_bits, concepts, pairs, evidence_idf }
     }
 
+    /// True when `term` is one of the question's terms (or their alternatives).
+    pub fn contains(&self, term: u32) -> bool {
+        self.term_bits.binary_search_by_key(&term, |&(t, _)| t).is_ok()
+    }
+
     /// True when nothing in the question can match anything in the index.
     pub fn is_empty(&self) -> bool {
         self.term_bits.is_empty()
