@@ -172,3 +172,31 @@ fn every_subcommand_has_help() {
         assert!(stdout(&output).contains("Usage"), "{sub}");
     }
 }
+
+#[test]
+fn hostile_corpus_files_are_reported_and_memory_stays_bounded() {
+    let env = TestEnv::empty();
+    env.write(
+        "docs/good.txt",
+        "Volcanoes\n\nA volcano is a rupture in the crust of a planet that lets hot lava escape.\n",
+    );
+    let deep = format!(
+        "<html><body>{}deep{}</body></html>",
+        "<div>".repeat(50_000),
+        "</div>".repeat(50_000)
+    );
+    env.write("docs/nested.html", deep);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(env.path().join("docs"), env.path().join("docs/loop")).unwrap();
+    // 70 MiB of text: over the 64 MiB limit, so skipped without being read into memory.
+    let big = std::fs::File::create(env.path().join("docs/huge.txt")).unwrap();
+    big.set_len(70 * 1024 * 1024).unwrap();
+    let output = env.run(&["index", "--corpus", "docs"]);
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(text.contains("nested.html: HTML nested too deeply"), "{text}");
+    assert!(text.contains("huge.txt: too large (70 MiB"), "{text}");
+    #[cfg(unix)]
+    assert!(text.contains("loop: link to a folder"), "{text}");
+    assert!(text.contains("indexed 1 documents"), "{text}");
+}

@@ -7,6 +7,9 @@ mod env;
 /// `passagebot index` / `ask` / `eval` on the bundled corpus and on broken corpora.
 mod cli;
 
+/// Crash safety: kill -9 during builds.
+mod crash;
+
 /// Hostile questions: any text gets an answer or a clear message, never a crash.
 mod hostile;
 

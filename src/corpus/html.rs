@@ -48,6 +48,46 @@ pub(crate) struct Page {
 }
 
 /// Reads an HTML page. Prefers `<main>` (or `[role=main]`), then `<article>`s, then `<body>`.
+/// Nesting deeper than this is refused: parsing cost grows with depth squared and the tree
+/// walk is recursive. Real pages stay far below it.
+pub(crate) const MAX_NESTING: usize = 512;
+
+/// The deepest element nesting in `text`, estimated from its tags without parsing: void
+/// elements, self-closing tags and elements whose end tag is optional (`p`, `li`, table
+/// cells…) do not count.
+pub(crate) fn max_nesting(text: &str) -> usize {
+    const NOT_NESTING: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!--",
+        "!doctype",
+    ];
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        rest = &rest[end.min(rest.len())..];
+        if name.is_empty() || tag.ends_with('/') || NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
 pub(crate) fn read_html(text: &str) -> Page {
     let html = Html::parse_document(text);
     let first = |css: &str| -> Option<ElementRef<'_>> {
@@ -280,6 +320,14 @@ mod tests {
                 Block::Paragraph("two".into()),
             ]
         );
+    }
+
+    #[test]
+    fn nesting_is_estimated_without_parsing() {
+        assert_eq!(max_nesting("<html><body><div><p>a<p>b<br><img src=x/></div></body></html>"), 3);
+        let deep = format!("{}x{}", "<div>".repeat(2000), "</div>".repeat(2000));
+        assert_eq!(max_nesting(&deep), 2000);
+        assert_eq!(max_nesting("no tags < here"), 0);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tracing::warn;
 
 use super::clean::clean_lines;
-use super::html::read_html;
+use super::html::{MAX_NESTING, max_nesting, read_html};
 use super::{Block, Document};
 use crate::error::{Error, Result, UserError};
 
@@ -97,7 +97,10 @@ fn walk(
             // Follow links to files; never links to folders, which could loop.
             match fs::metadata(&path) {
                 Ok(target) if target.is_file() => files.push((path, rel)),
-                Ok(_) => {}
+                Ok(_) => skipped.push(SkippedFile {
+                    path,
+                    reason: "link to a folder, not followed (it could loop)".into(),
+                }),
                 Err(err) => skipped.push(SkippedFile { path, reason: err.to_string() }),
             }
         } else if meta.is_dir() {
@@ -148,6 +151,12 @@ pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, S
     let docs = match ext.as_str() {
         "jsonl" => read_jsonl(&text, rel)?,
         "html" | "htm" => {
+            let depth = max_nesting(&text);
+            if depth > MAX_NESTING {
+                return Err(format!(
+                    "HTML nested too deeply ({depth} levels, limit {MAX_NESTING})"
+                ));
+            }
             let page = read_html(&text);
             if page.blocks.is_empty() {
                 return Err("no readable text".to_string());
@@ -679,6 +688,8 @@ mod tests {
             ("blank.txt", "empty"),
             ("ctl.txt", "binary content"),
             ("empty.txt", "empty"),
+            #[cfg(unix)]
+            ("loop", "link to a folder, not followed (it could loop)"),
             ("nothing.html", "no readable text"),
             ("x.xyz", "unsupported extension .xyz"),
         ];

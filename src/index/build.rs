@@ -527,11 +527,13 @@ pub fn fingerprint(corpus: &Path) -> Result<String> {
     for (rel, path) in files {
         hasher.update(rel.as_bytes());
         hasher.update(&[0]);
-        // An unreadable file is part of the state too: it is skipped by the build.
-        match fs::read(&path) {
+        // Streamed, so a huge file costs time but no memory. An unreadable file is part of
+        // the state too: it is skipped by the build.
+        let streamed =
+            fs::File::open(&path).and_then(|mut file| std::io::copy(&mut file, &mut hasher));
+        match streamed {
             Ok(bytes) => {
-                hasher.update(&(bytes.len() as u64).to_le_bytes());
-                hasher.update(&bytes);
+                hasher.update(&bytes.to_le_bytes());
             }
             Err(err) => {
                 hasher.update(err.to_string().as_bytes());
