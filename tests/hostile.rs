@@ -93,3 +93,39 @@ proptest! {
         let _ = engine().ask(&question, 5);
     }
 }
+
+#[test]
+#[ignore = "timing report: run with --ignored --nocapture"]
+fn worst_case_time_per_hostile_question() {
+    let engine = engine();
+    let pieces = [
+        "AI", "Korea", "investment", "\"", "AND", "*", "😀", "\u{202e}", "2023", "invets",
+        "인공지능", "<b>", "&amp;", "\u{200b}", "(((", "annoucement", "semiconductr", "x",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut times = Vec::new();
+    for round in 0..3000 {
+        let words = if round % 100 == 0 { 4096 } else { 1 + round % 60 };
+        let mut question = String::new();
+        for _ in 0..words {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            question.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            question.push(' ');
+        }
+        let started = std::time::Instant::now();
+        let _ = engine.ask(&question, 5);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    eprintln!(
+        "hostile questions: {} asked, p50 {:?}, p99 {:?}, worst {:?}",
+        times.len(),
+        at(0.5),
+        at(0.99),
+        times[times.len() - 1]
+    );
+    assert!(times[times.len() - 1] < std::time::Duration::from_millis(200));
+}
