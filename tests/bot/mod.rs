@@ -10,6 +10,9 @@ mod conversation;
 /// `serve --webhook`: `setWebhook`, the secret header, answers to POSTed updates.
 mod webhook;
 
+/// SIGTERM and restart: in-flight answers finish, the offset is confirmed, nothing twice.
+mod restart;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -67,6 +70,7 @@ const CORPUS: &[(&str, &str, Option<&str>, &str)] = &[
 struct Bot {
     api: StandIn,
     dir: tempfile::TempDir,
+    options: Options,
     /// The `--listen` address in webhook mode.
     listen: Option<SocketAddr>,
     child: Child,
@@ -130,7 +134,7 @@ impl Bot {
         let api = StandIn::start(options.reject_token);
         let listen = options.webhook.then(free_local_addr);
         let (child, stderr) = spawn(dir.path(), &api, &options, listen);
-        Bot { api, dir, listen, child, stderr: Some(stderr) }
+        Bot { api, dir, options, listen, child, stderr: Some(stderr) }
     }
 
     fn corpus(&self) -> PathBuf {
@@ -203,6 +207,14 @@ impl Bot {
     /// Stops the bot with SIGTERM and returns (exit success, stderr).
     fn stop(mut self) -> (bool, String) {
         self.terminate()
+    }
+
+    /// Starts the bot again after [`Bot::terminate`], on the same stand-in, corpus, index,
+    /// stats and listen address.
+    fn relaunch(&mut self) {
+        let (child, stderr) = spawn(self.dir.path(), &self.api, &self.options, self.listen);
+        self.child = child;
+        self.stderr = Some(stderr);
     }
 
     /// POSTs `update` to the webhook at `path` with `secret` in the secret header; returns

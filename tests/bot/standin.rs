@@ -1,7 +1,7 @@
 //! A stand-in for the Telegram Bot API on 127.0.0.1:0: answers the methods the bot uses,
 //! feeds scripted updates through `getUpdates` (forgetting those below each call's `offset`,
 //! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
-//! object).
+//! object) with the time it was answered.
 //!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx: teloxide waits 10 s after one).
 
@@ -29,6 +29,8 @@ pub struct Call {
     pub body: Value,
     /// The `result` the stand-in answered with.
     pub result: Value,
+    /// When the stand-in answered.
+    pub at: Instant,
 }
 
 #[derive(Debug, Default)]
@@ -153,7 +155,7 @@ impl StandIn {
     }
 
     fn record(&self, method: &str, body: Value, result: Value) {
-        let call = Call { method: method.to_string(), body, result };
+        let call = Call { method: method.to_string(), body, result, at: Instant::now() };
         self.inner.lock().unwrap().calls.push(call);
     }
 }
@@ -253,6 +255,7 @@ async fn get_updates(standin: &StandIn, body: &Value) -> Value {
                     method: "getUpdates".into(),
                     body: body.clone(),
                     result: json!(pending),
+                    at: Instant::now(),
                 });
                 return json!(pending);
             }
