@@ -13,6 +13,9 @@ mod webhook;
 /// SIGTERM and restart: in-flight answers finish, the offset is confirmed, nothing twice.
 mod restart;
 
+/// 100 users × 10 questions (ignored by default; prints the latency figures).
+mod load;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

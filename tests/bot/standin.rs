@@ -5,6 +5,7 @@
 //!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx: teloxide waits 10 s after one).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,8 @@ pub struct Call {
 struct Inner {
     calls: Vec<Call>,
     updates: Vec<Value>,
+    /// When each update was first returned by `getUpdates`, by `update_id`.
+    handed_out: HashMap<i64, Instant>,
     next_update_id: i64,
     next_message_id: i64,
 }
@@ -101,6 +104,16 @@ impl StandIn {
         let mut inner = self.inner.lock().unwrap();
         inner.next_update_id += 1;
         inner.next_update_id - 1
+    }
+
+    /// When `getUpdates` first returned update `id`, if it has.
+    pub fn handed_out(&self, id: i64) -> Option<Instant> {
+        self.inner.lock().unwrap().handed_out.get(&id).copied()
+    }
+
+    /// Calls after the first `skip` ones (cheaper than [`StandIn::calls`] in a loop).
+    pub fn calls_since(&self, skip: usize) -> Vec<Call> {
+        self.inner.lock().unwrap().calls.get(skip..).unwrap_or_default().to_vec()
     }
 
     /// A fresh message id for scripted incoming messages.
@@ -251,11 +264,16 @@ async fn get_updates(standin: &StandIn, body: &Value) -> Value {
             inner.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
             let pending: Vec<Value> = inner.updates.iter().take(limit).cloned().collect();
             if !pending.is_empty() || tokio::time::Instant::now() >= deadline {
+                let at = Instant::now();
+                for update in &pending {
+                    let id = update["update_id"].as_i64().unwrap_or(0);
+                    inner.handed_out.entry(id).or_insert(at);
+                }
                 inner.calls.push(Call {
                     method: "getUpdates".into(),
                     body: body.clone(),
                     result: json!(pending),
-                    at: Instant::now(),
+                    at,
                 });
                 return json!(pending);
             }
