@@ -6,6 +6,7 @@
 //! `passagebot::…`; its synchronous calls run on `spawn_blocking`.
 
 mod admin;
+mod buttons;
 mod callback;
 mod commands;
 pub mod config;
