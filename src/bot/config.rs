@@ -91,6 +91,11 @@ pub struct BotConfig {
     /// Questions a new index must answer before `/reindex` makes it live; default: the
     /// sections or titles of the first passages.
     pub sanity_questions: Vec<String>,
+    /// Webhook mode: the `X-Telegram-Bot-Api-Secret-Token` Telegram must send with every
+    /// update (1–256 of `A-Z a-z 0-9 _ -`); `PASSAGEBOT_WEBHOOK_SECRET` overrides it. Default: a
+    /// random one per start, which is enough for one process; replicas behind a load balancer
+    /// need the same one, since each registers it with `setWebhook`.
+    pub webhook_secret: Option<Secret>,
     /// Outgoing message limits for the `Throttle` adaptor.
     pub limits: SendLimits,
 }
@@ -111,6 +116,7 @@ impl Default for BotConfig {
             no_match_text: None,
             example_questions: Vec::new(),
             sanity_questions: Vec::new(),
+            webhook_secret: None,
             limits: SendLimits::default(),
         }
     }
@@ -133,7 +139,7 @@ impl BotConfig {
 
     /// Applies the environment overrides, read through `var` (so tests need no real env):
     /// `PASSAGEBOT_ADMINS` (comma-separated user ids), `PASSAGEBOT_CORPUS`,
-    /// `PASSAGEBOT_INDEX`, `TELOXIDE_TOKEN`.
+    /// `PASSAGEBOT_INDEX`, `PASSAGEBOT_WEBHOOK_SECRET`, `TELOXIDE_TOKEN`.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
         if let Some(admins) = var("PASSAGEBOT_ADMINS") {
             self.admins = parse_admins(&admins).context("PASSAGEBOT_ADMINS")?;
@@ -143,6 +149,9 @@ impl BotConfig {
         }
         if let Some(index) = var("PASSAGEBOT_INDEX").filter(|v| !v.is_empty()) {
             self.index = index.into();
+        }
+        if let Some(secret) = var("PASSAGEBOT_WEBHOOK_SECRET").filter(|v| !v.trim().is_empty()) {
+            self.webhook_secret = Some(Secret::new(secret.trim()));
         }
         if let Some(token) = var("TELOXIDE_TOKEN").filter(|v| !v.trim().is_empty()) {
             self.token = Some(Secret::new(token.trim()));
@@ -183,7 +192,7 @@ impl BotConfig {
         {
             bail!("every [limits] value must be at least 1");
         }
-        Ok(())
+        check_webhook_secret(self.webhook_secret.as_ref())
     }
 }
 
@@ -194,7 +203,7 @@ pub enum Mode {
     Polling,
     /// Telegram posts updates to `url`; the bot listens on `listen`.
     Webhook {
-        /// The public HTTPS address registered with Telegram.
+        /// The public HTTPS address registered with Telegram; its path is the one served.
         url: String,
         /// The local address to listen on.
         listen: SocketAddr,
@@ -236,6 +245,13 @@ impl Settings {
         {
             bail!("TELOXIDE_API_URL must start with http:// or https://");
         }
+        if let Mode::Webhook { url, .. } = &mode
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            bail!("--webhook must be the public https:// URL Telegram posts updates to");
+        }
+        // Checked again here because `PASSAGEBOT_WEBHOOK_SECRET` is applied after parsing.
+        check_webhook_secret(config.webhook_secret.as_ref())?;
         Ok(Settings { config, token, api_url, mode })
     }
 }
@@ -247,6 +263,20 @@ pub fn looks_like_token(token: &str) -> bool {
         && id.bytes().all(|b| b.is_ascii_digit())
         && !secret.is_empty()
         && secret.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Telegram's rule for `secret_token`; the message never quotes the secret.
+fn check_webhook_secret(secret: Option<&Secret>) -> anyhow::Result<()> {
+    let Some(secret) = secret else { return Ok(()) };
+    let bytes = secret.expose().as_bytes();
+    if !(1..=256).contains(&bytes.len())
+        || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+    {
+        bail!(
+            "the webhook secret (PASSAGEBOT_WEBHOOK_SECRET or webhook_secret) must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        );
+    }
+    Ok(())
 }
 
 fn parse_admins(text: &str) -> anyhow::Result<Vec<u64>> {
@@ -299,6 +329,25 @@ mod tests {
         assert!(BotConfig::parse("admin = [1]").is_err());
         assert!(BotConfig::parse("[limits]\nper_chat = 1").is_err());
         assert!(BotConfig::parse("inline_results = 60").is_err());
+        let bad_secret = BotConfig::parse("webhook_secret = \"no spaces xyzzy\"").unwrap_err();
+        assert!(!format!("{bad_secret:#}").contains("xyzzy"), "{bad_secret:#}");
+    }
+
+    #[test]
+    fn webhook_secret_comes_from_the_env_and_is_checked() {
+        let mut config = BotConfig { token: Some(Secret::new("1:abc")), ..BotConfig::default() };
+        config
+            .apply_env(|k| (k == "PASSAGEBOT_WEBHOOK_SECRET").then(|| " s3cret_-X ".to_string()))
+            .unwrap();
+        assert_eq!(config.webhook_secret.as_ref().unwrap().expose(), "s3cret_-X");
+        assert!(!format!("{config:?}").contains("s3cret"));
+        let webhook =
+            |url: &str| Mode::Webhook { url: url.into(), listen: ([127, 0, 0, 1], 8443).into() };
+        assert!(Settings::resolve(config.clone(), None, webhook("https://x.org/hook")).is_ok());
+        assert!(Settings::resolve(config.clone(), None, webhook("x.org/hook")).is_err());
+        config.webhook_secret = Some(Secret::new("a/b xyzzy"));
+        let err = Settings::resolve(config, None, webhook("https://x.org/hook")).unwrap_err();
+        assert!(!format!("{err:#}").contains("xyzzy"), "{err:#}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Endpoints for messages and buttons: questions (private and group), `/start`, `/help`,
-//! `/about`, and the answer buttons (next answer, context, 👍/👎).
+//! Endpoints for messages: questions (private and group), `/start`, `/help`, `/about`, and
+//! the sending helpers they share. The answer buttons are in [`super::buttons`].
 
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -8,12 +8,12 @@ use passagebot::answer::Reply;
 use passagebot::search::Engine;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatAction, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Me, ParseMode,
-    ReplyParameters,
+    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, ParseMode, ReplyParameters,
 };
 use tracing::{debug, instrument, warn};
 
-use super::callback::{Action, generation_tag};
+use super::buttons::keyboard;
+use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
 use super::{App, HandlerResult, Tg, admin};
@@ -147,88 +147,6 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     Ok(())
 }
 
-/// The answer buttons.
-#[instrument(skip_all, fields(user = q.from.id.0))]
-pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerResult {
-    let Some(action) = q.data.as_deref().and_then(Action::decode) else {
-        bot.answer_callback_query(q.id.clone())
-            .text("This button no longer works; please ask again.")
-            .await?;
-        return Ok(());
-    };
-    let engine = app.engine.current();
-    let generation = generation_tag(&engine.info().generation);
-    if action.generation() != generation {
-        bot.answer_callback_query(q.id.clone())
-            .text("The material was updated since this answer. Please ask your question again.")
-            .await?;
-        return Ok(());
-    }
-    match action {
-        Action::Next { position, numbers, .. } => {
-            let Some(message) = q.regular_message() else {
-                bot.answer_callback_query(q.id.clone()).await?;
-                return Ok(());
-            };
-            let number = numbers[position];
-            let cached = app.replies.get((message.chat.id.0, message.id.0), &generation);
-            let with_highlight = cached.as_ref().and_then(|reply| {
-                reply
-                    .answers
-                    .get(position)
-                    .filter(|a| engine.number_of(&a.passage.id) == Some(number))
-                    .map(|a| telegram::answer(a, None))
-            });
-            let Some(parts) = with_highlight
-                .or_else(|| engine.passage_by_number(number).map(|p| telegram::passage(&p)))
-            else {
-                bot.answer_callback_query(q.id.clone())
-                    .text("That passage is no longer available.")
-                    .await?;
-                return Ok(());
-            };
-            let mut parts = parts.into_iter();
-            let first = parts.next().unwrap_or_default();
-            bot.edit_message_text(message.chat.id, message.id, first)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview())
-                .reply_markup(keyboard(&generation, position, &numbers))
-                .await?;
-            for part in parts {
-                bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html).await?;
-            }
-            let label = format!("Answer {} of {}", position + 1, numbers.len());
-            bot.answer_callback_query(q.id.clone()).text(label).await?;
-        }
-        Action::Context { number, .. } => {
-            bot.answer_callback_query(q.id.clone()).await?;
-            let Some(passage) = engine.passage_by_number(number) else { return Ok(()) };
-            let Some(message) = q.regular_message() else { return Ok(()) };
-            let neighbours = engine.context(&passage.id, app.config.context_radius);
-            for part in telegram::context(&neighbours, &passage.id) {
-                bot.send_message(message.chat.id, part)
-                    .parse_mode(ParseMode::Html)
-                    .link_preview_options(no_preview())
-                    .reply_parameters(ReplyParameters::new(message.id))
-                    .await?;
-            }
-        }
-        Action::Vote { number, up, .. } => {
-            if let Some(passage) = engine.passage_by_number(number) {
-                let app = app.clone();
-                let user = q.from.id.0;
-                tokio::task::spawn_blocking(move || {
-                    if let Err(err) = app.stats.record_vote(user, &passage.id, up) {
-                        warn!(cause = %err, "recording a vote failed");
-                    }
-                });
-            }
-            bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
-        }
-    }
-    Ok(())
-}
-
 /// `/start`: a greeting and three example questions the index really answers.
 async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
     let engine = app.engine.current();
@@ -293,32 +211,6 @@ fn example_questions(engine: &Engine, configured: Vec<String>) -> Vec<String> {
         .collect()
 }
 
-/// The buttons under an answer showing `numbers[position]`.
-pub fn keyboard(generation: &str, position: usize, numbers: &[u32]) -> InlineKeyboardMarkup {
-    let generation = generation.to_string();
-    let number = numbers[position];
-    let mut first_row = Vec::new();
-    if position + 1 < numbers.len() {
-        let next = Action::Next {
-            generation: generation.clone(),
-            position: position + 1,
-            numbers: numbers.to_vec(),
-        };
-        first_row.push(InlineKeyboardButton::callback("Next answer ▸", next.encode()));
-    }
-    let context = Action::Context { generation: generation.clone(), number };
-    first_row.push(InlineKeyboardButton::callback("Show context", context.encode()));
-    let up = Action::Vote { generation: generation.clone(), number, up: true };
-    let down = Action::Vote { generation, number, up: false };
-    InlineKeyboardMarkup::new(vec![
-        first_row,
-        vec![
-            InlineKeyboardButton::callback("👍", up.encode()),
-            InlineKeyboardButton::callback("👎", down.encode()),
-        ],
-    ])
-}
-
 /// The ranked answers' passage numbers.
 fn ranked_numbers(engine: &Engine, reply: &Reply) -> Vec<u32> {
     reply.answers.iter().filter_map(|a| engine.number_of(&a.passage.id)).collect()
@@ -371,7 +263,8 @@ pub async fn send_plain(bot: &Tg, msg: &Message, text: &str) -> HandlerResult {
     Ok(())
 }
 
-fn no_preview() -> LinkPreviewOptions {
+/// Link previews off: the source link would otherwise unfurl under every answer.
+pub fn no_preview() -> LinkPreviewOptions {
     LinkPreviewOptions {
         is_disabled: true,
         url: None,
@@ -477,14 +370,6 @@ mod tests {
         }));
         assert_eq!(private_question(private), Some(Question("what is x?".into())));
         assert_eq!(private_question(group_text("what is x?", None)), None);
-    }
-
-    #[test]
-    fn keyboards_fit_and_page() {
-        let kb = keyboard("abc", 0, &[1, 2, 3]);
-        assert_eq!(kb.inline_keyboard[0].len(), 2);
-        let last = keyboard("abc", 2, &[1, 2, 3]);
-        assert_eq!(last.inline_keyboard[0].len(), 1, "no next on the last answer");
     }
 
     #[test]

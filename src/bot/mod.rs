@@ -1,11 +1,12 @@
 //! The Telegram front end (`passagebot serve`): the only module that imports teloxide.
 //!
 //! [`run`] opens the index once (building it when missing), checks the token with `getMe`,
-//! registers the command menus, and dispatches updates from long polling through
-//! [`schema::schema`] until Ctrl-C or SIGTERM. The library is reached only through
+//! registers the command menus, and dispatches updates from long polling (or, with
+//! `--webhook`, from [`webhook`]) through [`schema::schema`] until Ctrl-C or SIGTERM. The library is reached only through
 //! `passagebot::…`; its synchronous calls run on `spawn_blocking`.
 
 mod admin;
+mod buttons;
 mod callback;
 mod commands;
 pub mod config;
@@ -17,7 +18,9 @@ mod replies;
 mod schema;
 mod shutdown;
 mod stats;
+mod webhook;
 
+use std::convert::Infallible;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -28,6 +31,7 @@ use passagebot::index::BuildOptions;
 use passagebot::search::{Engine, SharedEngine};
 use teloxide::adaptors::Throttle;
 use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::DefaultKey;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommandScope, Me, Recipient};
 use teloxide::update_listeners::Polling;
@@ -62,11 +66,6 @@ pub(crate) struct App {
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Settings { config, token, api_url, mode } = settings;
     redact::register(token.expose());
-    if let Mode::Webhook { .. } = mode {
-        anyhow::bail!(
-            "webhook mode is not available in this build yet; run `serve` without --webhook to use long polling"
-        );
-    }
 
     let (corpus, index) = (config.corpus.clone(), config.index.clone());
     let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index)).await??;
@@ -95,7 +94,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         messages_per_min_channel_or_supergroup: config.limits.per_group_per_minute,
         messages_per_sec_overall: config.limits.overall_per_second,
     };
-    let bot: Tg = bot.throttle(limits);
+    let throttled: Tg = bot.clone().throttle(limits);
+    let webhook_secret = config.webhook_secret.clone();
     let app = Arc::new(App {
         engine: SharedEngine::new(engine),
         flood: flood::FloodGate::per_minute(config.questions_per_minute),
@@ -104,30 +104,42 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         reindexing: AtomicBool::new(false),
         replies: replies::ReplyCache::new(2048),
     });
-    serve_polling(bot, app, me).await
+    let mut dispatcher = dispatcher(throttled.clone(), app, me);
+    shutdown::on_signal(dispatcher.shutdown_token());
+    match mode {
+        Mode::Polling => {
+            let listener = Polling::builder(throttled)
+                .timeout(Duration::from_secs(10))
+                .delete_webhook()
+                .await
+                .build();
+            info!("answering questions (long polling); Ctrl-C or SIGTERM stops");
+            let listener_errors = Arc::new(|err: RequestError| async move {
+                warn!(cause = %redact::redact(&err.to_string()), "getting updates failed; retrying");
+            });
+            dispatcher.dispatch_with_listener(listener, listener_errors).await;
+        }
+        Mode::Webhook { url, listen } => {
+            let listener = webhook::listen(&bot, &url, listen, webhook_secret.as_ref()).await?;
+            info!("answering questions (webhook); Ctrl-C or SIGTERM stops");
+            let listener_errors = Arc::new(|err: Infallible| async move { match err {} });
+            dispatcher.dispatch_with_listener(listener, listener_errors).await;
+        }
+    }
+    info!("stopped");
+    Ok(())
 }
 
-async fn serve_polling(bot: Tg, app: Arc<App>, me: Me) -> anyhow::Result<()> {
-    let listener = Polling::builder(bot.clone())
-        .timeout(Duration::from_secs(10))
-        .delete_webhook()
-        .await
-        .build();
-    let mut dispatcher = Dispatcher::builder(bot, schema::schema())
+/// The dispatcher: the handler tree with its dependencies, silent on unmatched updates,
+/// logging handler errors without the token.
+fn dispatcher(bot: Tg, app: Arc<App>, me: Me) -> Dispatcher<Tg, anyhow::Error, DefaultKey> {
+    Dispatcher::builder(bot, schema::schema())
         .dependencies(dptree::deps![app, me])
         .default_handler(|_| async {})
         .error_handler(Arc::new(|err: anyhow::Error| async move {
             error!(cause = %redact::redact(&format!("{err:#}")), "handling an update failed");
         }))
-        .build();
-    shutdown::on_signal(dispatcher.shutdown_token());
-    info!("answering questions (long polling); Ctrl-C or SIGTERM stops");
-    let listener_errors = Arc::new(|err: RequestError| async move {
-        warn!(cause = %redact::redact(&err.to_string()), "getting updates failed; retrying");
-    });
-    dispatcher.dispatch_with_listener(listener, listener_errors).await;
-    info!("stopped");
-    Ok(())
+        .build()
 }
 
 /// Opens the live index, building it first when it is missing or older than the corpus.

@@ -9,7 +9,7 @@ use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
 
 use super::commands::Command;
-use super::{handlers, inline};
+use super::{buttons, handlers, inline};
 
 /// The whole tree.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
@@ -23,6 +23,6 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
         );
     dptree::entry()
         .branch(messages)
-        .branch(Update::filter_callback_query().endpoint(handlers::on_callback))
+        .branch(Update::filter_callback_query().endpoint(buttons::on_callback))
         .branch(Update::filter_inline_query().endpoint(inline::on_inline))
 }

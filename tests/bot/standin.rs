@@ -1,8 +1,11 @@
 //! A stand-in for the Telegram Bot API on 127.0.0.1:0: answers the methods the bot uses,
-//! feeds scripted updates through `getUpdates`, and records every call's JSON body.
+//! feeds scripted updates through `getUpdates` (forgetting those below each call's `offset`,
+//! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
+//! object) with the time it was answered.
 //!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx: teloxide waits 10 s after one).
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,12 +30,16 @@ pub struct Call {
     pub body: Value,
     /// The `result` the stand-in answered with.
     pub result: Value,
+    /// When the stand-in answered.
+    pub at: Instant,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     calls: Vec<Call>,
     updates: Vec<Value>,
+    /// When each update was first returned by `getUpdates`, by `update_id`.
+    handed_out: HashMap<i64, Instant>,
     next_update_id: i64,
     next_message_id: i64,
 }
@@ -43,6 +50,8 @@ pub struct StandIn {
     /// Base URL for `TELOXIDE_API_URL`.
     pub url: String,
     inner: Arc<Mutex<Inner>>,
+    /// Wakes held `getUpdates` calls when an update is queued.
+    queued: Arc<tokio::sync::Notify>,
     reject_token: bool,
 }
 
@@ -58,7 +67,12 @@ impl StandIn {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
         std_listener.set_nonblocking(true).unwrap();
         let port = std_listener.local_addr().unwrap().port();
-        let standin = StandIn { url: format!("http://127.0.0.1:{port}/"), inner, reject_token };
+        let standin = StandIn {
+            url: format!("http://127.0.0.1:{port}/"),
+            inner,
+            queued: Arc::new(tokio::sync::Notify::new()),
+            reject_token,
+        };
         let app = Router::new().fallback(handle).with_state(standin.clone());
         std::thread::spawn(move || {
             let runtime =
@@ -73,12 +87,33 @@ impl StandIn {
 
     /// Queues an update (`update_id` is filled in) and returns its id.
     pub fn push(&self, mut update: Value) -> i64 {
-        let mut inner = self.inner.lock().unwrap();
-        let id = inner.next_update_id;
-        inner.next_update_id += 1;
-        update["update_id"] = json!(id);
-        inner.updates.push(update);
+        let id = {
+            let mut inner = self.inner.lock().unwrap();
+            let id = inner.next_update_id;
+            inner.next_update_id += 1;
+            update["update_id"] = json!(id);
+            inner.updates.push(update);
+            id
+        };
+        self.queued.notify_waiters();
         id
+    }
+
+    /// A fresh `update_id` for an update delivered some other way (a webhook POST).
+    pub fn update_id(&self) -> i64 {
+        let mut inner = self.inner.lock().unwrap();
+        inner.next_update_id += 1;
+        inner.next_update_id - 1
+    }
+
+    /// When `getUpdates` first returned update `id`, if it has.
+    pub fn handed_out(&self, id: i64) -> Option<Instant> {
+        self.inner.lock().unwrap().handed_out.get(&id).copied()
+    }
+
+    /// Calls after the first `skip` ones (cheaper than [`StandIn::calls`] in a loop).
+    pub fn calls_since(&self, skip: usize) -> Vec<Call> {
+        self.inner.lock().unwrap().calls.get(skip..).unwrap_or_default().to_vec()
     }
 
     /// A fresh message id for scripted incoming messages.
@@ -133,7 +168,8 @@ impl StandIn {
     }
 
     fn record(&self, method: &str, body: Value, result: Value) {
-        self.inner.lock().unwrap().calls.push(Call { method: method.to_string(), body, result });
+        let call = Call { method: method.to_string(), body, result, at: Instant::now() };
+        self.inner.lock().unwrap().calls.push(call);
     }
 }
 
@@ -161,7 +197,7 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         [.., token, method] if token.starts_with("bot") => lower_first(method),
         _ => return not_found(),
     };
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_fields(&body));
     if method == "getUpdates" {
         return ok(get_updates(&standin, &body).await);
     }
@@ -197,6 +233,7 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         | "sendChatAction"
         | "setMyCommands"
         | "deleteWebhook"
+        | "setWebhook"
         | "deleteMyCommands"
         | "setChatMenuButton" => json!(true),
         "getWebhookInfo" => {
@@ -211,30 +248,56 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
     ok(result)
 }
 
-/// Returns queued updates at or after `offset`, or `[]` after holding the poll up to 300 ms
-/// (short, so shutdown is quick).
+/// Returns queued updates at or after `offset` (at most `limit`), or `[]` after holding the
+/// poll up to 300 ms (short, so shutdown is quick). Only answered calls are recorded.
 async fn get_updates(standin: &StandIn, body: &Value) -> Value {
     let offset = body["offset"].as_i64().unwrap_or(0);
+    let limit = body["limit"].as_u64().map_or(100, |l| l.clamp(1, 100)) as usize;
     let hold =
         Duration::from_millis(if body["timeout"].as_u64().unwrap_or(0) == 0 { 0 } else { 300 });
-    let deadline = Instant::now() + hold;
+    let deadline = tokio::time::Instant::now() + hold;
     loop {
+        // Registered before looking, so a push between the look and the wait still wakes us.
+        let queued = standin.queued.notified();
         {
             let mut inner = standin.inner.lock().unwrap();
             inner.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
-            let pending = inner.updates.clone();
-            inner.calls.push(Call {
-                method: "getUpdates".into(),
-                body: body.clone(),
-                result: json!(pending),
-            });
-            if !pending.is_empty() || Instant::now() >= deadline {
+            let pending: Vec<Value> = inner.updates.iter().take(limit).cloned().collect();
+            if !pending.is_empty() || tokio::time::Instant::now() >= deadline {
+                let at = Instant::now();
+                for update in &pending {
+                    let id = update["update_id"].as_i64().unwrap_or(0);
+                    inner.handed_out.entry(id).or_insert(at);
+                }
+                inner.calls.push(Call {
+                    method: "getUpdates".into(),
+                    body: body.clone(),
+                    result: json!(pending),
+                    at,
+                });
                 return json!(pending);
             }
-            inner.calls.pop();
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        let _ = tokio::time::timeout_at(deadline, queued).await;
     }
+}
+
+/// The text fields of a `multipart/form-data` body (teloxide sends `setWebhook` that way), as
+/// a JSON object of strings; `Null` when the body is not multipart.
+fn multipart_fields(body: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(body);
+    let Some(boundary) = text.lines().next().filter(|l| l.starts_with("--")) else {
+        return Value::Null;
+    };
+    let mut fields = serde_json::Map::new();
+    for part in text.split(boundary).skip(1) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else {
+            continue;
+        };
+        fields.insert(name.to_string(), json!(value.trim_end_matches("\r\n")));
+    }
+    Value::Object(fields)
 }
 
 fn lower_first(method: &str) -> String {

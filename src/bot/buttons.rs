@@ -1,0 +1,134 @@
+//! The answer buttons: the keyboard under an answer ("Next answer", "Show context", 👍/👎)
+//! and the endpoint for presses. What a button carries is encoded in [`super::callback`].
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, ReplyParameters};
+use tracing::{instrument, warn};
+
+use super::callback::{Action, generation_tag};
+use super::handlers::no_preview;
+use super::{App, HandlerResult, Tg};
+use passagebot::render::telegram;
+
+/// Answers a press of one of the answer buttons.
+#[instrument(skip_all, fields(user = q.from.id.0))]
+pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerResult {
+    let Some(action) = q.data.as_deref().and_then(Action::decode) else {
+        bot.answer_callback_query(q.id.clone())
+            .text("This button no longer works; please ask again.")
+            .await?;
+        return Ok(());
+    };
+    let engine = app.engine.current();
+    let generation = generation_tag(&engine.info().generation);
+    if action.generation() != generation {
+        bot.answer_callback_query(q.id.clone())
+            .text("The material was updated since this answer. Please ask your question again.")
+            .await?;
+        return Ok(());
+    }
+    match action {
+        Action::Next { position, numbers, .. } => {
+            let Some(message) = q.regular_message() else {
+                bot.answer_callback_query(q.id.clone()).await?;
+                return Ok(());
+            };
+            let number = numbers[position];
+            let cached = app.replies.get((message.chat.id.0, message.id.0), &generation);
+            let with_highlight = cached.as_ref().and_then(|reply| {
+                reply
+                    .answers
+                    .get(position)
+                    .filter(|a| engine.number_of(&a.passage.id) == Some(number))
+                    .map(|a| telegram::answer(a, None))
+            });
+            let Some(parts) = with_highlight
+                .or_else(|| engine.passage_by_number(number).map(|p| telegram::passage(&p)))
+            else {
+                bot.answer_callback_query(q.id.clone())
+                    .text("That passage is no longer available.")
+                    .await?;
+                return Ok(());
+            };
+            let mut parts = parts.into_iter();
+            let first = parts.next().unwrap_or_default();
+            bot.edit_message_text(message.chat.id, message.id, first)
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview())
+                .reply_markup(keyboard(&generation, position, &numbers))
+                .await?;
+            for part in parts {
+                bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html).await?;
+            }
+            let label = format!("Answer {} of {}", position + 1, numbers.len());
+            bot.answer_callback_query(q.id.clone()).text(label).await?;
+        }
+        Action::Context { number, .. } => {
+            bot.answer_callback_query(q.id.clone()).await?;
+            let Some(passage) = engine.passage_by_number(number) else { return Ok(()) };
+            let Some(message) = q.regular_message() else { return Ok(()) };
+            let neighbours = engine.context(&passage.id, app.config.context_radius);
+            for part in telegram::context(&neighbours, &passage.id) {
+                bot.send_message(message.chat.id, part)
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(no_preview())
+                    .reply_parameters(ReplyParameters::new(message.id))
+                    .await?;
+            }
+        }
+        Action::Vote { number, up, .. } => {
+            if let Some(passage) = engine.passage_by_number(number) {
+                let app = app.clone();
+                let user = q.from.id.0;
+                tokio::task::spawn_blocking(move || {
+                    if let Err(err) = app.stats.record_vote(user, &passage.id, up) {
+                        warn!(cause = %err, "recording a vote failed");
+                    }
+                });
+            }
+            bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
+        }
+    }
+    Ok(())
+}
+
+/// The buttons under an answer showing `numbers[position]`.
+pub fn keyboard(generation: &str, position: usize, numbers: &[u32]) -> InlineKeyboardMarkup {
+    let generation = generation.to_string();
+    let number = numbers[position];
+    let mut first_row = Vec::new();
+    if position + 1 < numbers.len() {
+        let next = Action::Next {
+            generation: generation.clone(),
+            position: position + 1,
+            numbers: numbers.to_vec(),
+        };
+        first_row.push(InlineKeyboardButton::callback("Next answer ▸", next.encode()));
+    }
+    let context = Action::Context { generation: generation.clone(), number };
+    first_row.push(InlineKeyboardButton::callback("Show context", context.encode()));
+    let up = Action::Vote { generation: generation.clone(), number, up: true };
+    let down = Action::Vote { generation, number, up: false };
+    InlineKeyboardMarkup::new(vec![
+        first_row,
+        vec![
+            InlineKeyboardButton::callback("👍", up.encode()),
+            InlineKeyboardButton::callback("👎", down.encode()),
+        ],
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyboards_fit_and_page() {
+        let kb = keyboard("abc", 0, &[1, 2, 3]);
+        assert_eq!(kb.inline_keyboard[0].len(), 2);
+        let last = keyboard("abc", 2, &[1, 2, 3]);
+        assert_eq!(last.inline_keyboard[0].len(), 1, "no next on the last answer");
+    }
+}

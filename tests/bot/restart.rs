@@ -1,0 +1,61 @@
+//! Graceful shutdown and restart through the stand-in, which forgets updates below each
+//! `getUpdates` offset as Telegram does: after SIGTERM the answer in flight is still sent,
+//! the last `getUpdates` confirms the offset (last `update_id` + 1), and the restarted bot
+//! answers new questions but never an already-answered one again.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::standin::Call;
+use super::*;
+
+/// How many `sendMessage` calls to `STUDENT` contain `needle`.
+fn answers(bot: &Bot, needle: &str) -> usize {
+    bot.api
+        .calls_of("sendMessage")
+        .iter()
+        .filter(|c| c.body["chat_id"] == json!(STUDENT) && text(c).contains(needle))
+        .count()
+}
+
+fn offset(call: &Call) -> i64 {
+    call.body["offset"].as_i64().unwrap_or(0)
+}
+
+#[test]
+fn after_sigterm_a_restarted_bot_does_not_answer_again() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.push(bot.message(STUDENT, STUDENT, "how do I unpack the archive?"));
+    bot.reply_containing(STUDENT, "archive");
+
+    // SIGTERM while the second answer is in flight (its typing indicator is out).
+    let second = bot.api.push(bot.message(STUDENT, STUDENT, "when should I water the tomatoes?"));
+    bot.api.wait_for_n(2, Duration::from_secs(10), |c| c.method == "sendChatAction");
+    let (ok, stderr) = bot.terminate();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    let first_run = bot.api.calls();
+    assert_eq!(answers(&bot, "omato"), 1, "the answer in flight at SIGTERM was sent");
+    bot.relaunch();
+
+    let polls: Vec<&Call> = first_run.iter().filter(|c| c.method == "getUpdates").collect();
+    let confirm = polls
+        .iter()
+        .rev()
+        .find(|c| c.body["limit"] == json!(1) && c.body["timeout"] == json!(0))
+        .expect("a final getUpdates (limit 1, timeout 0) confirming the offset on shutdown");
+    assert_eq!(offset(confirm), second + 1, "the shutdown call confirms the last update");
+    assert_eq!(offset(polls.last().unwrap()), second + 1, "the last getUpdates of the first run");
+    assert!(polls.iter().all(|c| offset(c) <= second + 1));
+
+    // The restarted bot answers a new question, and neither old one again.
+    bot.api.wait_for(|c| c.method == "setMyCommands" && c.at > confirm.at);
+    bot.api.push(bot.message(STUDENT, STUDENT, "how often do I oil the bicycle chain?"));
+    bot.reply_containing(STUDENT, "chain");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(answers(&bot, "archive"), 1, "first question answered twice");
+    assert_eq!(answers(&bot, "omato"), 1, "second question answered twice");
+    assert_eq!(answers(&bot, "chain"), 1);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after the second SIGTERM; stderr:\n{stderr}");
+}
