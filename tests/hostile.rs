@@ -99,8 +99,24 @@ proptest! {
 fn worst_case_time_per_hostile_question() {
     let engine = engine();
     let pieces = [
-        "AI", "Korea", "investment", "\"", "AND", "*", "😀", "\u{202e}", "2023", "invets",
-        "인공지능", "<b>", "&amp;", "\u{200b}", "(((", "annoucement", "semiconductr", "x",
+        "AI",
+        "Korea",
+        "investment",
+        "\"",
+        "AND",
+        "*",
+        "😀",
+        "\u{202e}",
+        "2023",
+        "invets",
+        "인공지능",
+        "<b>",
+        "&amp;",
+        "\u{200b}",
+        "(((",
+        "annoucement",
+        "semiconductr",
+        "x",
     ];
     let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut times = Vec::new();

@@ -13,4 +13,4 @@ pub use build::{
     read_manifest, stage, stage_with_progress, up_to_date_generation,
 };
 pub use schema::{Fields, build_schema, fields_of, register_tokenizers};
-pub use store::{Forward, STORE_FILE, Store};
+pub use store::{Forward, STORE_FILE, STORE_FORMAT, Store};

@@ -21,7 +21,9 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
-pub use plan::{AltKind, Concept, Plan, QUESTION_FILLER};
+pub use plan::{
+    AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
+};
 pub use rank::{RankWeights, Scored};
 pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
 pub use typo::{Lexicon, bounded_distance};
