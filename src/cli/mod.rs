@@ -85,7 +85,7 @@ pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
     let built = index::ensure_built_with_bar(&opts, &mut |staleness| {
         let reason = match staleness {
             Staleness::Missing => "no index yet",
-            Staleness::CorpusChanged => "the corpus changed",
+            Staleness::CorpusChanged => "the corpus or the index format changed",
         };
         eprintln!(
             "note: indexing {} into {} ({reason})…",

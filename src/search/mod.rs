@@ -641,10 +641,11 @@ impl Lookup<'_> {
             .filter(|(_, terms)| terms.as_slice() == [term])
             .map(|(w, _)| {
                 let chars: Vec<char> = engine.store.words[w].chars().collect();
-                (bounded_distance(&asked, &chars, usize::MAX / 2).unwrap_or(usize::MAX), w)
+                let distance = bounded_distance(&asked, &chars, usize::MAX / 2);
+                (distance.unwrap_or(usize::MAX), chars.len(), w)
             })
             .min()?;
-        Some((engine.store.words[shown.1].clone(), vec![term]))
+        Some((engine.store.words[shown.2].clone(), vec![term]))
     }
 }
 
