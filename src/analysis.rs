@@ -76,6 +76,23 @@ impl Analyzer {
         words
     }
 
+    /// The index terms of `text` as tantivy tokens, each at its word's position and span.
+    pub fn index_tokens(&self, text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        for (position, word) in self.words(text).into_iter().enumerate() {
+            for term in word.terms {
+                tokens.push(Token {
+                    offset_from: word.span.start,
+                    offset_to: word.span.end,
+                    position,
+                    text: term,
+                    position_length: 1,
+                });
+            }
+        }
+        tokens
+    }
+
     /// The index terms of one already folded word (see the module docs).
     pub fn terms_of(&self, surface: &str) -> Vec<String> {
         if surface.chars().any(is_cjk) {
@@ -222,19 +239,7 @@ impl Tokenizer for StemmedTokenizer {
     type TokenStream<'a> = VecTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let mut tokens = Vec::new();
-        for (position, word) in self.analyzer.words(text).into_iter().enumerate() {
-            for term in word.terms {
-                tokens.push(Token {
-                    offset_from: word.span.start,
-                    offset_to: word.span.end,
-                    position,
-                    text: term,
-                    position_length: 1,
-                });
-            }
-        }
-        VecTokenStream { tokens, next: 0 }
+        VecTokenStream { tokens: self.analyzer.index_tokens(text), next: 0 }
     }
 }
 

@@ -104,3 +104,17 @@ pub fn assert_success(output: &Output) {
         stderr(output)
     );
 }
+
+/// An index of the bundled corpus in a temp dir, opened through the library. Keep the
+/// returned directory alive as long as the engine.
+pub fn open_bundled_engine() -> (tempfile::TempDir, passagebot::search::Engine) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let opts = passagebot::index::BuildOptions {
+        corpus: bundled_corpus(),
+        index_dir: dir.path().to_path_buf(),
+        force: false,
+    };
+    passagebot::index::build(&opts).expect("index the bundled corpus");
+    let engine = passagebot::search::Engine::open(dir.path()).expect("open");
+    (dir, engine)
+}

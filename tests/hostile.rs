@@ -3,11 +3,10 @@
 
 use std::sync::OnceLock;
 
-use passagebot::index::{BuildOptions, build};
 use passagebot::search::Engine;
 use proptest::prelude::*;
 
-use crate::env::{TestEnv, assert_success, bundled_corpus, stdout};
+use crate::env::{TestEnv, assert_success, open_bundled_engine, stdout};
 
 const HOSTILE: &[&str] = &[
     "?",
@@ -53,19 +52,7 @@ fn empty_question_is_not_an_error() {
 
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
-    &ENGINE
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let opts = BuildOptions {
-                corpus: bundled_corpus(),
-                index_dir: dir.path().to_path_buf(),
-                force: false,
-            };
-            build(&opts).expect("index the bundled corpus");
-            let engine = Engine::open(dir.path()).expect("open");
-            (dir, engine)
-        })
-        .1
+    &ENGINE.get_or_init(open_bundled_engine).1
 }
 
 proptest! {

@@ -9,22 +9,9 @@
 use std::path::Path;
 
 use passagebot::eval::{evaluate, load_questions};
-use passagebot::index::{BuildOptions, build};
 use passagebot::search::Engine;
 
-use crate::env::bundled_corpus;
-
-fn open_bundled() -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let opts = BuildOptions {
-        corpus: bundled_corpus(),
-        index_dir: dir.path().to_path_buf(),
-        force: false,
-    };
-    build(&opts).expect("index the bundled corpus");
-    let engine = Engine::open(dir.path()).expect("open");
-    (dir, engine)
-}
+use crate::env::open_bundled_engine;
 
 fn top_text(engine: &Engine, question: &str) -> String {
     engine.ask(question, 1).best().map(|a| a.passage.text.clone()).unwrap_or_default()
@@ -32,7 +19,7 @@ fn top_text(engine: &Engine, question: &str) -> String {
 
 #[test]
 fn bundled_question_set_passes() {
-    let (_dir, engine) = open_bundled();
+    let (_dir, engine) = open_bundled_engine();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
     let questions = load_questions(&path).expect("fixture questions");
     let report = evaluate(&engine, &questions);
@@ -43,7 +30,7 @@ fn bundled_question_set_passes() {
 
 #[test]
 fn key_sentence_holds_the_fact() {
-    let (_dir, engine) = open_bundled();
+    let (_dir, engine) = open_bundled_engine();
     let reply = engine.ask("How many private AI companies were there in 2022?", 1);
     let best = reply.best().expect("an answer");
     assert!(best.highlight_text().contains("564"), "{}", best.highlight_text());
@@ -52,7 +39,7 @@ fn key_sentence_holds_the_fact() {
 
 #[test]
 fn query_syntax_characters_do_not_change_the_answer() {
-    let (_dir, engine) = open_bundled();
+    let (_dir, engine) = open_bundled_engine();
     let plain = top_text(&engine, "Naver HyperCLOVA launch");
     assert!(plain.contains("HyperCLOVA X"));
     for noisy in [
@@ -66,7 +53,7 @@ fn query_syntax_characters_do_not_change_the_answer() {
 
 #[test]
 fn acronym_and_expansion_find_the_same_passage() {
-    let (_dir, engine) = open_bundled();
+    let (_dir, engine) = open_bundled_engine();
     assert_eq!(
         top_text(&engine, "R&D budget for strategic technologies"),
         top_text(&engine, "research and development budget for strategic technologies")
@@ -75,7 +62,7 @@ fn acronym_and_expansion_find_the_same_passage() {
 
 #[test]
 fn outside_questions_get_no_answer_but_topics() {
-    let (_dir, engine) = open_bundled();
+    let (_dir, engine) = open_bundled_engine();
     let reply = engine.ask("What is the capital of France?", 3);
     assert!(reply.answers.is_empty());
     assert!(reply.no_match.is_some());

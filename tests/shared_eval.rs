@@ -9,21 +9,14 @@ use passagebot::eval::{Report, evaluate, load_questions};
 use passagebot::index::{BuildOptions, BuildReport, build};
 use passagebot::search::Engine;
 
-use crate::env::{bundled_corpus, shared_eval, skip};
+use crate::env::{open_bundled_engine, shared_eval, skip};
 
 #[test]
 fn seed_questions_all_pass() {
     let Some(eval) = shared_eval() else {
         return skip("seed_questions_all_pass", "../shared/eval not found");
     };
-    let dir = tempfile::tempdir().unwrap();
-    let opts = BuildOptions {
-        corpus: bundled_corpus(),
-        index_dir: dir.path().to_path_buf(),
-        force: false,
-    };
-    build(&opts).unwrap();
-    let engine = Engine::open(dir.path()).unwrap();
+    let (_dir, engine) = open_bundled_engine();
     let questions = load_questions(&eval.join("seed/questions.jsonl")).unwrap();
     let report = evaluate(&engine, &questions);
     assert_eq!(report.expect_questions, 20);

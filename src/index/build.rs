@@ -392,19 +392,7 @@ fn forward_entry(
 }
 
 fn pre_tokenized(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
-    let mut tokens = Vec::new();
-    for (position, word) in analyzer.words(text).into_iter().enumerate() {
-        for term in word.terms {
-            tokens.push(Token {
-                offset_from: word.span.start,
-                offset_to: word.span.end,
-                position,
-                text: term,
-                position_length: 1,
-            });
-        }
-    }
-    PreTokenizedString { text: String::new(), tokens }
+    PreTokenizedString { text: String::new(), tokens: analyzer.index_tokens(text) }
 }
 
 /// Word and term vocabularies with passage frequencies, filled while indexing.
