@@ -6,26 +6,31 @@
 //! tantivy over text, exact-form, title and section fields, then `rank` (sentence coverage,
 //! exact word pairs, confidence). Everything is synchronous and never fails on user text.
 
+mod lookup;
 mod plan;
 mod rank;
+mod shared;
 mod synonyms;
+mod tuning;
 mod typo;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use arc_swap::ArcSwap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Index, IndexReader, ReloadPolicy, Term};
 
+pub use lookup::Lookup;
 pub use plan::{
     AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
 };
 pub use rank::{RankWeights, Scored};
+pub use shared::SharedEngine;
 pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
+pub use tuning::Tuning;
 pub use typo::{Lexicon, bounded_distance};
 
 use crate::analysis::Analyzer;
@@ -33,118 +38,12 @@ use crate::answer::{Answer, NoMatchReason, Reply};
 use crate::corpus::Passage;
 use crate::error::{Result, UserError};
 use crate::index::{self, Fields, STORE_FILE, Store};
+use lookup::derivations;
 
 /// Questions are analysed up to this many bytes; the rest is ignored.
 pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
 /// At most this many unknown words of one question are typo-corrected.
 const MAX_CORRECTIONS: usize = 8;
-
-/// Ranking knobs. The defaults are the tuned values reported in the README.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Tuning {
-    /// Candidates taken from the BM25 stage for re-ranking.
-    pub candidates: usize,
-    /// Weight of a term match in the title field, relative to the text field.
-    pub title_boost: f32,
-    /// Weight of a term match in the section field.
-    pub section_boost: f32,
-    /// Weight of an exact-form (unstemmed) match.
-    pub exact_boost: f32,
-    /// Weight of question words and filler ("what", "how much").
-    pub filler_boost: f32,
-    /// Weight of a synonym alternative.
-    pub synonym_boost: f32,
-    /// Weight of a typo correction.
-    pub typo_boost: f32,
-    /// Weight of a derivationally related term.
-    pub derived_boost: f32,
-    /// Second-stage weights; all zero turns re-ranking off.
-    pub rank: RankWeights,
-    /// Least share of the question's informative idf the best passage must cover.
-    pub min_coverage: f32,
-    /// Correct words the index does not know.
-    pub typos: bool,
-    /// Pseudo-relevance feedback: expansion terms taken from the top passages (0 = off).
-    pub feedback_terms: usize,
-    /// Top passages feedback reads.
-    pub feedback_passages: usize,
-    /// Weight of the best expansion term relative to a question term.
-    pub feedback_weight: f32,
-    /// Apply synonym groups.
-    pub synonyms: bool,
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Tuning {
-            candidates: 20,
-            title_boost: 0.3,
-            section_boost: 0.3,
-            exact_boost: 0.2,
-            filler_boost: 0.2,
-            synonym_boost: 0.5,
-            typo_boost: 0.8,
-            derived_boost: 0.3,
-            rank: RankWeights { sentence: 0.6, coverage: 1.0, bigram: 0.8, heading: 1.2 },
-            min_coverage: 0.4,
-            typos: true,
-            synonyms: true,
-            feedback_terms: 0,
-            feedback_passages: 5,
-            feedback_weight: 0.3,
-        }
-    }
-}
-
-impl Tuning {
-    /// Plain BM25 over the text field: the baseline configuration, for comparisons.
-    pub fn plain_bm25() -> Tuning {
-        Tuning {
-            title_boost: 0.0,
-            section_boost: 0.0,
-            exact_boost: 0.0,
-            filler_boost: 1.0,
-            rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0, heading: 0.0 },
-            typos: false,
-            synonyms: false,
-            ..Tuning::default()
-        }
-    }
-
-    /// Sets one knob by name (`candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
-    /// `typo`, `sentence`, `coverage`, `bigram`, `min_coverage`, `typos`, `synonyms`).
-    pub fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), String> {
-        let number =
-            || value.parse::<f32>().map_err(|_| format!("{key}: `{value}` is not a number"));
-        let flag = || match value {
-            "on" | "true" | "1" => Ok(true),
-            "off" | "false" | "0" => Ok(false),
-            _ => Err(format!("{key}: use on or off")),
-        };
-        match key {
-            "candidates" => self.candidates = number()?.max(1.0) as usize,
-            "title" => self.title_boost = number()?,
-            "section" => self.section_boost = number()?,
-            "exact" => self.exact_boost = number()?,
-            "filler" => self.filler_boost = number()?,
-            "synonym" => self.synonym_boost = number()?,
-            "typo" => self.typo_boost = number()?,
-            "derived" => self.derived_boost = number()?,
-            "sentence" => self.rank.sentence = number()?,
-            "coverage" => self.rank.coverage = number()?,
-            "bigram" => self.rank.bigram = number()?,
-            "heading" => self.rank.heading = number()?,
-            "min_coverage" => self.min_coverage = number()?,
-            "typos" => self.typos = flag()?,
-            "feedback_terms" => self.feedback_terms = number()? as usize,
-            "feedback_passages" => self.feedback_passages = number()?.max(1.0) as usize,
-            "feedback_weight" => self.feedback_weight = number()?,
-            "synonyms" => self.synonyms = flag()?,
-            _ => return Err(format!("unknown tuning knob `{key}`")),
-        }
-        Ok(())
-    }
-}
 
 /// Facts about the open generation.
 #[derive(Debug, Clone)]
@@ -316,7 +215,7 @@ impl Engine {
     /// Ranked passage numbers for `question`, without the confidence cut (for evaluation).
     pub fn rank(&self, question: &str, top_k: usize) -> Ranking {
         let question = truncate(question, MAX_QUESTION_BYTES);
-        let lookup = Lookup { engine: self, corrections: std::cell::Cell::new(0) };
+        let lookup = Lookup::new(self);
         let empty = Synonyms::default();
         let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
         let plan = plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos);
@@ -465,7 +364,7 @@ impl Engine {
 
     /// The query plan for a question (for explaining results and for tests).
     pub fn plan(&self, question: &str) -> Plan {
-        let lookup = Lookup { engine: self, corrections: std::cell::Cell::new(0) };
+        let lookup = Lookup::new(self);
         plan::plan(
             truncate(question, MAX_QUESTION_BYTES),
             &self.analyzer,
@@ -561,143 +460,6 @@ pub struct Ranking {
     pub suggestion: Option<String>,
     /// The question had no searchable word.
     pub no_searchable_words: bool,
-}
-
-/// Vocabulary look-ups for query planning.
-pub struct Lookup<'a> {
-    engine: &'a Engine,
-    corrections: std::cell::Cell<usize>,
-}
-
-impl Lookup<'_> {
-    /// The id of an index term.
-    pub fn term_id(&self, term: &str) -> Option<u32> {
-        self.engine.term_ids.get(term).copied()
-    }
-
-    /// The id of a folded word.
-    pub fn word_id(&self, word: &str) -> Option<u32> {
-        self.engine.word_ids.get(word).copied()
-    }
-
-    /// Terms derivationally related to the given ones (only when `terms` is one term).
-    pub fn derived(&self, terms: &[u32]) -> Vec<u32> {
-        match terms {
-            [term] if self.engine.tuning.derived_boost > 0.0 => {
-                self.engine.derived.get(term).cloned().unwrap_or_default()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The idf a concept with these alternatives carries: the asked form's when the index
-    /// knows all its terms, else the most common alternative's (unknown terms count as the
-    /// rarest possible).
-    pub fn concept_idf(&self, alternatives: &[plan::Alternative]) -> f32 {
-        let alt_idf = |alt: &plan::Alternative| {
-            let known: f32 = alt.terms.iter().map(|&t| self.engine.term_idf[t as usize]).sum();
-            let unknown =
-                alt.total.saturating_sub(alt.terms.len()) as f32 * self.engine.unknown_idf;
-            let total = if alt.kind == AltKind::Asked { alt.total } else { alt.terms.len() };
-            if total == 0 { self.engine.unknown_idf } else { (known + unknown) / total as f32 }
-        };
-        match alternatives.first() {
-            Some(asked) if asked.terms.len() == asked.total => alt_idf(asked),
-            _ => alternatives.iter().map(alt_idf).fold(self.engine.unknown_idf, f32::min),
-        }
-    }
-
-    /// A correction for an unknown word: the displayed word and its term ids.
-    pub fn correct(&self, surface: &str) -> Option<(String, Vec<u32>)> {
-        if self.corrections.get() >= MAX_CORRECTIONS {
-            return None;
-        }
-        self.corrections.set(self.corrections.get() + 1);
-        let engine = self.engine;
-        let (words, terms) = engine.lexicons();
-        let most_frequent = |candidates: Vec<(u32, usize)>, df: &[u32]| {
-            let best = candidates.first()?.1;
-            candidates
-                .into_iter()
-                .filter(|c| c.1 == best)
-                .max_by_key(|c| (df[c.0 as usize], std::cmp::Reverse(c.0)))
-                .map(|c| c.0)
-        };
-        if let Some(word) = most_frequent(words.nearest(surface), &engine.store.word_df) {
-            let terms = engine.store.word_terms[word as usize].clone();
-            if !terms.is_empty() {
-                return Some((engine.store.words[word as usize].clone(), terms));
-            }
-        }
-        // No close word: try the stem, then show the closest word with that stem.
-        let stem = engine.analyzer.terms_of(surface).into_iter().next()?;
-        let term = most_frequent(terms.nearest(&stem), &engine.store.term_df)?;
-        let asked: Vec<char> = surface.chars().collect();
-        let shown = engine
-            .store
-            .word_terms
-            .iter()
-            .enumerate()
-            .filter(|(_, terms)| terms.as_slice() == [term])
-            .map(|(w, _)| {
-                let chars: Vec<char> = engine.store.words[w].chars().collect();
-                let distance = bounded_distance(&asked, &chars, usize::MAX / 2);
-                (distance.unwrap_or(usize::MAX), chars.len(), w)
-            })
-            .min()?;
-        Some((engine.store.words[shown.2].clone(), vec![term]))
-    }
-}
-
-/// Derivational endings on Snowball stems: a term plus one of these is related to the term
-/// ("korea" + "n", "regul" + "atori", "japan" + "es"). Snowball removes inflection only;
-/// questions often use another derivation of the passage's word.
-const DERIVATIONAL_ENDINGS: &[&str] =
-    &["n", "an", "ian", "es", "ese", "atori", "ori", "al", "ic", "ist", "ism", "iti", "ize", "is"];
-
-/// Pairs of vocabulary terms related by a [`DERIVATIONAL_ENDINGS`] ending, both ways.
-fn derivations(terms: &[String]) -> HashMap<u32, Vec<u32>> {
-    let ids: HashMap<&str, u32> =
-        terms.iter().enumerate().map(|(i, t)| (t.as_str(), i as u32)).collect();
-    let mut related: HashMap<u32, Vec<u32>> = HashMap::new();
-    for (id, term) in terms.iter().enumerate() {
-        if !term.is_ascii() {
-            continue;
-        }
-        for ending in DERIVATIONAL_ENDINGS {
-            let Some(base) = term.strip_suffix(ending) else { continue };
-            if base.len() < 4 {
-                continue;
-            }
-            if let Some(&base_id) = ids.get(base) {
-                related.entry(id as u32).or_default().push(base_id);
-                related.entry(base_id).or_default().push(id as u32);
-            }
-        }
-    }
-    related
-}
-
-/// The live engine of a long-running process, swapped atomically after a reindex.
-pub struct SharedEngine {
-    current: ArcSwap<Engine>,
-}
-
-impl SharedEngine {
-    /// Wraps the first engine.
-    pub fn new(engine: Engine) -> SharedEngine {
-        SharedEngine { current: ArcSwap::from_pointee(engine) }
-    }
-
-    /// The engine to use for one request.
-    pub fn current(&self) -> Arc<Engine> {
-        self.current.load_full()
-    }
-
-    /// Makes `engine` the one new requests use; requests in flight finish on the old one.
-    pub fn replace(&self, engine: Engine) {
-        self.current.store(Arc::new(engine));
-    }
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.

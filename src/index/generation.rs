@@ -1,0 +1,231 @@
+//! Generations on disk: the `CURRENT` pointer and its atomic switch, manifests, the corpus
+//! fingerprint that decides whether a rebuild is needed, clean-up of what crashed builds
+//! leave, and the build lock.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::build::BuildOptions;
+use super::store::STORE_FORMAT;
+use crate::corpus::SkippedFile;
+use crate::error::{Error, Result, UserError};
+
+/// Name of the file naming the live generation.
+pub const CURRENT_FILE: &str = "CURRENT";
+/// Name of the lock file held while a build runs.
+pub const LOCK_FILE: &str = "build.lock";
+/// Name of the manifest inside a generation directory.
+pub const MANIFEST_FILE: &str = "manifest.json";
+pub(super) const BUILDING_PREFIX: &str = ".building-";
+pub(super) const GENERATION_PREFIX: &str = "gen-";
+
+/// Facts about a generation, written next to it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    /// [`STORE_FORMAT`] of the builder.
+    pub format: u32,
+    /// Fingerprint of the corpus files the generation was built from.
+    pub corpus_hash: String,
+    /// Documents indexed.
+    pub documents: usize,
+    /// Passages indexed.
+    pub passages: usize,
+    /// Seconds since the Unix epoch when the build finished.
+    pub built_at_unix: u64,
+    /// Files left out, each with its reason.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// The live generation's directory and manifest, if there is a usable one.
+pub fn live_generation(index_dir: &Path) -> Option<(String, PathBuf, Manifest)> {
+    let name = fs::read_to_string(index_dir.join(CURRENT_FILE)).ok()?;
+    let name = name.trim().to_string();
+    if !name.starts_with(GENERATION_PREFIX) || name.contains(['/', '\\']) {
+        return None;
+    }
+    let path = index_dir.join(&name);
+    let manifest = read_manifest(&path)?;
+    Some((name, path, manifest))
+}
+
+/// Reads a generation's manifest; `None` when missing, unreadable or of another format.
+pub fn read_manifest(generation: &Path) -> Option<Manifest> {
+    let text = fs::read_to_string(generation.join(MANIFEST_FILE)).ok()?;
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
+    (manifest.format == STORE_FORMAT).then_some(manifest)
+}
+
+/// The live generation, when it was built from exactly the corpus as it is now.
+pub fn up_to_date_generation(opts: &BuildOptions) -> Result<Option<(String, Manifest)>> {
+    let Some((name, _, manifest)) = live_generation(&opts.index_dir) else {
+        return Ok(None);
+    };
+    if !opts.corpus.exists() {
+        return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
+    }
+    let hash = fingerprint(&opts.corpus)?;
+    Ok((hash == manifest.corpus_hash).then_some((name, manifest)))
+}
+
+/// A content hash of every file under the corpus path (names and bytes), plus the store
+/// format, so any edit, addition, removal or analysis change triggers a rebuild.
+pub fn fingerprint(corpus: &Path) -> Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&STORE_FORMAT.to_le_bytes());
+    let mut files = Vec::new();
+    collect_files(corpus, corpus, &mut files, 0);
+    files.sort();
+    for (rel, path) in files {
+        hasher.update(rel.as_bytes());
+        hasher.update(&[0]);
+        // Streamed, so a huge file costs time but no memory. An unreadable file is part of
+        // the state too: it is skipped by the build.
+        let streamed =
+            fs::File::open(&path).and_then(|mut file| std::io::copy(&mut file, &mut hasher));
+        match streamed {
+            Ok(bytes) => {
+                hasher.update(&bytes.to_le_bytes());
+            }
+            Err(err) => {
+                hasher.update(err.to_string().as_bytes());
+            }
+        }
+    }
+    Ok(hasher.finalize().to_hex()[..32].to_string())
+}
+
+fn collect_files(root: &Path, path: &Path, out: &mut Vec<(String, PathBuf)>, depth: usize) {
+    let Ok(meta) = fs::symlink_metadata(path) else { return };
+    if meta.is_file() || (meta.file_type().is_symlink() && path.is_file()) {
+        let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        out.push((rel, path.to_path_buf()));
+    } else if meta.is_dir() && depth < 64 {
+        let Ok(entries) = fs::read_dir(path) else { return };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            collect_files(root, &entry.path(), out, depth + 1);
+        }
+    }
+}
+
+pub(super) fn write_current(index_dir: &Path, generation: &str) -> Result<()> {
+    let tmp = index_dir.join(format!("{CURRENT_FILE}.tmp"));
+    let target = index_dir.join(CURRENT_FILE);
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(generation.as_bytes())?;
+        file.sync_all()?;
+        fs::rename(&tmp, &target)
+    };
+    write()
+        .map_err(|err| Error::io(format!("switching {} to {generation}", target.display()), err))?;
+    sync_dir(index_dir);
+    Ok(())
+}
+
+/// Removes half-built directories left by a crashed build (call only under the lock).
+pub(super) fn remove_leftovers(index_dir: &Path) {
+    let Ok(entries) = fs::read_dir(index_dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(BUILDING_PREFIX) {
+            tracing::info!(path = %entry.path().display(), "removing a half-built generation");
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+    let _ = fs::remove_file(index_dir.join(format!("{CURRENT_FILE}.tmp")));
+}
+
+/// Keeps the live generation and the one before it (a running process may still use it).
+pub(super) fn prune_generations(index_dir: &Path, live: &str) {
+    let Ok(entries) = fs::read_dir(index_dir) else { return };
+    let mut older: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(GENERATION_PREFIX) && name != live)
+        .collect();
+    older.sort_by_key(|name| generation_stamp(name));
+    older.pop();
+    for name in older {
+        let _ = fs::remove_dir_all(index_dir.join(name));
+    }
+}
+
+fn generation_stamp(name: &str) -> u128 {
+    name.trim_start_matches(GENERATION_PREFIX).parse().unwrap_or(0)
+}
+
+pub(super) fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    fs::write(path, text).map_err(|err| Error::io(format!("writing {}", path.display()), err))
+}
+
+pub(super) fn sync_dir(dir: &Path) {
+    if let Ok(file) = fs::File::open(dir) {
+        let _ = file.sync_all();
+    }
+}
+
+pub(super) struct RemoveOnDrop(pub(super) PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The build lock: a file holding the builder's process id, removed on drop. A lock whose
+/// process is gone is stale and taken over.
+#[derive(Debug)]
+pub(super) struct BuildLock(PathBuf);
+
+impl BuildLock {
+    pub(super) fn acquire(index_dir: &Path) -> Result<BuildLock> {
+        let path = index_dir.join(LOCK_FILE);
+        for _ in 0..2 {
+            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut file) => {
+                    let _ = write!(file, "{}", std::process::id());
+                    return Ok(BuildLock(path));
+                }
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if !lock_is_stale(&path) {
+                        return Err(UserError::BuildLocked(index_dir.to_path_buf()).into());
+                    }
+                    tracing::warn!(path = %path.display(), "removing a stale build lock");
+                    let _ = fs::remove_file(&path);
+                }
+                Err(err) => {
+                    return Err(Error::io(format!("creating {}", path.display()), err));
+                }
+            }
+        }
+        Err(UserError::BuildLocked(index_dir.to_path_buf()).into())
+    }
+}
+
+impl Drop for BuildLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+fn lock_is_stale(path: &Path) -> bool {
+    let pid = fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+    match pid {
+        Some(pid) if Path::new("/proc/self").exists() => {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        }
+        // No process table to ask: trust the lock for an hour.
+        _ => fs::metadata(path)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > Duration::from_secs(3600)),
+    }
+}

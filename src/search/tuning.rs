@@ -1,0 +1,111 @@
+//! Ranking knobs: every weight of the first and second stage in one copyable value, with
+//! the defaults reported in the README and a by-name setter for `eval --tune`.
+
+use super::rank::RankWeights;
+
+/// Ranking knobs. The defaults are the tuned values reported in the README.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tuning {
+    /// Candidates taken from the BM25 stage for re-ranking.
+    pub candidates: usize,
+    /// Weight of a term match in the title field, relative to the text field.
+    pub title_boost: f32,
+    /// Weight of a term match in the section field.
+    pub section_boost: f32,
+    /// Weight of an exact-form (unstemmed) match.
+    pub exact_boost: f32,
+    /// Weight of question words and filler ("what", "how much").
+    pub filler_boost: f32,
+    /// Weight of a synonym alternative.
+    pub synonym_boost: f32,
+    /// Weight of a typo correction.
+    pub typo_boost: f32,
+    /// Weight of a derivationally related term.
+    pub derived_boost: f32,
+    /// Second-stage weights; all zero turns re-ranking off.
+    pub rank: RankWeights,
+    /// Least share of the question's informative idf the best passage must cover.
+    pub min_coverage: f32,
+    /// Correct words the index does not know.
+    pub typos: bool,
+    /// Pseudo-relevance feedback: expansion terms taken from the top passages (0 = off).
+    pub feedback_terms: usize,
+    /// Top passages feedback reads.
+    pub feedback_passages: usize,
+    /// Weight of the best expansion term relative to a question term.
+    pub feedback_weight: f32,
+    /// Apply synonym groups.
+    pub synonyms: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            candidates: 20,
+            title_boost: 0.3,
+            section_boost: 0.3,
+            exact_boost: 0.2,
+            filler_boost: 0.2,
+            synonym_boost: 0.5,
+            typo_boost: 0.8,
+            derived_boost: 0.3,
+            rank: RankWeights { sentence: 0.6, coverage: 1.0, bigram: 0.8, heading: 1.2 },
+            min_coverage: 0.4,
+            typos: true,
+            synonyms: true,
+            feedback_terms: 0,
+            feedback_passages: 5,
+            feedback_weight: 0.3,
+        }
+    }
+}
+
+impl Tuning {
+    /// Plain BM25 over the text field: the baseline configuration, for comparisons.
+    pub fn plain_bm25() -> Tuning {
+        Tuning {
+            title_boost: 0.0,
+            section_boost: 0.0,
+            exact_boost: 0.0,
+            filler_boost: 1.0,
+            rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0, heading: 0.0 },
+            typos: false,
+            synonyms: false,
+            ..Tuning::default()
+        }
+    }
+
+    /// Sets one knob by name (`candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
+    /// `typo`, `sentence`, `coverage`, `bigram`, `min_coverage`, `typos`, `synonyms`).
+    pub fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), String> {
+        let number =
+            || value.parse::<f32>().map_err(|_| format!("{key}: `{value}` is not a number"));
+        let flag = || match value {
+            "on" | "true" | "1" => Ok(true),
+            "off" | "false" | "0" => Ok(false),
+            _ => Err(format!("{key}: use on or off")),
+        };
+        match key {
+            "candidates" => self.candidates = number()?.max(1.0) as usize,
+            "title" => self.title_boost = number()?,
+            "section" => self.section_boost = number()?,
+            "exact" => self.exact_boost = number()?,
+            "filler" => self.filler_boost = number()?,
+            "synonym" => self.synonym_boost = number()?,
+            "typo" => self.typo_boost = number()?,
+            "derived" => self.derived_boost = number()?,
+            "sentence" => self.rank.sentence = number()?,
+            "coverage" => self.rank.coverage = number()?,
+            "bigram" => self.rank.bigram = number()?,
+            "heading" => self.rank.heading = number()?,
+            "min_coverage" => self.min_coverage = number()?,
+            "typos" => self.typos = flag()?,
+            "feedback_terms" => self.feedback_terms = number()? as usize,
+            "feedback_passages" => self.feedback_passages = number()?.max(1.0) as usize,
+            "feedback_weight" => self.feedback_weight = number()?,
+            "synonyms" => self.synonyms = flag()?,
+            _ => return Err(format!("unknown tuning knob `{key}`")),
+        }
+        Ok(())
+    }
+}
