@@ -61,6 +61,13 @@ impl std::fmt::Debug for Analyzer {
 
 impl Analyzer {
     /// Analyses `text` into its words, in order.
+    ///
+    /// ```
+    /// let words = passagebot::analysis::Analyzer::default().words("The investments in AI");
+    /// let terms: Vec<&str> = words.iter().flat_map(|w| w.terms.iter().map(String::as_str)).collect();
+    /// assert_eq!(terms, ["invest", "ai"]);
+    /// assert!(words[0].is_stop());
+    /// ```
     pub fn words(&self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
         for span in word_spans(text) {
@@ -158,6 +165,11 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 }
 
 /// Lowercases a word and folds accented Latin letters to ASCII.
+///
+/// ```
+/// assert_eq!(passagebot::analysis::fold("Café"), "cafe");
+/// assert_eq!(passagebot::analysis::fold("인공지능"), "인공지능");
+/// ```
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {

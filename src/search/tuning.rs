@@ -75,8 +75,17 @@ impl Tuning {
         }
     }
 
-    /// Sets one knob by name (`candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
-    /// `typo`, `sentence`, `coverage`, `bigram`, `min_coverage`, `typos`, `synonyms`).
+    /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
+    /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `min_coverage`,
+    /// `typos`, `synonyms`, `feedback_terms`, `feedback_passages`, `feedback_weight`.
+    ///
+    /// ```
+    /// let mut tuning = passagebot::search::Tuning::default();
+    /// tuning.set("sentence", "0.5").unwrap();
+    /// tuning.set("typos", "off").unwrap();
+    /// assert_eq!(tuning.rank.sentence, 0.5);
+    /// assert!(tuning.set("nonsense", "1").is_err());
+    /// ```
     pub fn set(&mut self, key: &str, value: &str) -> std::result::Result<(), String> {
         let number =
             || value.parse::<f32>().map_err(|_| format!("{key}: `{value}` is not a number"));
