@@ -20,7 +20,8 @@ configs=(
     "− typo correction|--tune typos=off"
     "− synonyms|--tune synonyms=off"
     "− derivational relatives|--tune derived=0"
-    "+ pseudo-relevance feedback (10 terms, 5 passages)|--tune feedback_terms=10"
+    "− feedback order for ranks past the re-ranked 20|--tune deep_feedback=off"
+    "+ pseudo-relevance feedback on every rank (10 terms, 5 passages)|--tune feedback_terms=10"
 )
 metrics() { grep -oE "$1 [0-9.]+" | awk '{print $2}'; }
 echo "| configuration | SQuAD R@1 | SQuAD MRR@10 | SciFact nDCG@10 | SciFact R@100 | KorQuAD R@1 | KorQuAD MRR@10 |"

@@ -42,6 +42,8 @@ use lookup::derivations;
 
 /// Questions are analysed up to this many bytes; the rest is ignored.
 pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
+/// Expansion terms of the feedback query that orders the ranks below the re-ranked ones.
+const DEEP_FEEDBACK_TERMS: usize = 10;
 /// At most this many unknown words of one question are typo-corrected.
 const MAX_CORRECTIONS: usize = 8;
 
@@ -237,15 +239,32 @@ impl Engine {
             }
         };
         if self.tuning.feedback_terms > 0 && !first_stage.is_empty() {
-            let expansion = self.feedback(&matcher, &first_stage);
+            let expansion = self.feedback(&matcher, &first_stage, self.tuning.feedback_terms);
             match self.first_stage(&plan, &expansion, limit) {
                 Ok(hits) => first_stage = hits,
                 Err(err) => tracing::error!(cause = %err, "feedback search failed"),
             }
         }
         // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
-        // top 100) follow in BM25 order, as in any two-stage ranker.
+        // top 100) follow in BM25 order, as in any two-stage ranker — or, with
+        // `deep_feedback`, in the order of a feedback-expanded query, which finds more of the
+        // relevant passages without touching the ranks people see.
         let reranked = self.tuning.candidates.min(first_stage.len());
+        if self.tuning.deep_feedback
+            && self.tuning.feedback_terms == 0
+            && top_k > reranked
+            && reranked > 0
+        {
+            let expansion = self.feedback(&matcher, &first_stage, DEEP_FEEDBACK_TERMS);
+            if let Ok(deep) = self.first_stage(&plan, &expansion, limit) {
+                first_stage.truncate(reranked);
+                let tail: Vec<(f32, u32)> = deep
+                    .into_iter()
+                    .filter(|(_, n)| !first_stage.iter().any(|(_, h)| h == n))
+                    .collect();
+                first_stage.extend(tail);
+            }
+        }
         let mut hits: Vec<Scored> = first_stage[..reranked]
             .iter()
             .map(|&(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
@@ -265,7 +284,12 @@ impl Engine {
     /// Pseudo-relevance feedback (RM3-like): the terms that weigh most in the top passages
     /// (their share of each passage's term occurrences × idf, weighted by the passage's
     /// score), excluding the question's own terms, each with a weight relative to the best.
-    fn feedback(&self, matcher: &rank::Matcher, hits: &[(f32, u32)]) -> Vec<(u32, f32)> {
+    fn feedback(
+        &self,
+        matcher: &rank::Matcher,
+        hits: &[(f32, u32)],
+        terms: usize,
+    ) -> Vec<(u32, f32)> {
         let best = hits[0].0.max(f32::EPSILON);
         let mut weights: HashMap<u32, f32> = HashMap::new();
         for &(score, number) in hits.iter().take(self.tuning.feedback_passages) {
@@ -281,7 +305,7 @@ impl Engine {
         }
         let mut ranked: Vec<(u32, f32)> = weights.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.truncate(self.tuning.feedback_terms);
+        ranked.truncate(terms);
         let top = ranked.first().map_or(1.0, |t| t.1.max(f32::EPSILON));
         ranked.iter().map(|&(term, w)| (term, self.tuning.feedback_weight * w / top)).collect()
     }

@@ -34,6 +34,9 @@ pub struct Tuning {
     pub feedback_passages: usize,
     /// Weight of the best expansion term relative to a question term.
     pub feedback_weight: f32,
+    /// Order the ranks below the re-ranked candidates by a feedback-expanded query (only when
+    /// more than `candidates` results are asked for, as evaluation's top 100 does).
+    pub deep_feedback: bool,
     /// Apply synonym groups.
     pub synonyms: bool,
 }
@@ -56,6 +59,7 @@ impl Default for Tuning {
             feedback_terms: 0,
             feedback_passages: 5,
             feedback_weight: 0.3,
+            deep_feedback: true,
         }
     }
 }
@@ -71,13 +75,15 @@ impl Tuning {
             rank: RankWeights { sentence: 0.0, coverage: 0.0, bigram: 0.0, heading: 0.0 },
             typos: false,
             synonyms: false,
+            deep_feedback: false,
             ..Tuning::default()
         }
     }
 
     /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
     /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `min_coverage`,
-    /// `typos`, `synonyms`, `feedback_terms`, `feedback_passages`, `feedback_weight`.
+    /// `typos`, `synonyms`, `feedback_terms`, `feedback_passages`, `feedback_weight`,
+    /// `deep_feedback`.
     ///
     /// ```
     /// let mut tuning = passagebot::search::Tuning::default();
@@ -112,6 +118,7 @@ impl Tuning {
             "feedback_terms" => self.feedback_terms = number()? as usize,
             "feedback_passages" => self.feedback_passages = number()?.max(1.0) as usize,
             "feedback_weight" => self.feedback_weight = number()?,
+            "deep_feedback" => self.deep_feedback = flag()?,
             "synonyms" => self.synonyms = flag()?,
             _ => return Err(format!("unknown tuning knob `{key}`")),
         }
