@@ -204,3 +204,18 @@ fn hostile_corpus_files_are_reported_and_memory_stays_bounded() {
     assert!(text.contains("loop: link to a folder"), "{text}");
     assert!(text.contains("indexed 1 documents"), "{text}");
 }
+
+#[test]
+fn chat_answers_pages_and_quits() {
+    let env = TestEnv::with_bundled_corpus();
+    let output = env.run_with_stdin(
+        &["chat"],
+        "What are the main AI goals of South Korea?\n/next\n/context\nWhat is the capital of France?\n/quit\n",
+    );
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(text.contains("**South Korea’s main AI goals are as follows:"), "{text}");
+    assert!(text.contains("455 trillion"), "{text}");
+    assert!(text.contains("I found no good match"), "{text}");
+    assert!(!text.contains("\u{1b}["), "no terminal escapes in a pipe: {text}");
+}

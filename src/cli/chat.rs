@@ -1,5 +1,6 @@
 //! `passagebot chat`: a terminal chat giving the replies the Telegram bot gives.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -29,6 +30,7 @@ pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &history {
         let _ = editor.load_history(path);
     }
+    let marking = if std::io::stdout().is_terminal() { Marking::Ansi } else { Marking::Stars };
     let mut last: Option<Reply> = None;
     let mut shown = 0usize;
     loop {
@@ -55,7 +57,7 @@ pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
                     let answer = &reply.answers[shown];
                     println!(
                         "{}\n\n— {}",
-                        render::marked_text(answer, Marking::Ansi),
+                        render::marked_text(answer, marking),
                         render::source_line(answer)
                     );
                 }
@@ -71,7 +73,7 @@ pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
             },
             question => {
                 let reply = engine.ask(question, 5);
-                println!("{}", render::plain(&reply, Marking::Ansi));
+                println!("{}", render::plain(&reply, marking));
                 shown = 0;
                 last = Some(reply);
             }
