@@ -13,6 +13,9 @@ mod webhook;
 /// SIGTERM and restart: in-flight answers finish, the offset is confirmed, nothing twice.
 mod restart;
 
+/// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
+mod faults;
+
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;
 
