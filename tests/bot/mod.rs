@@ -19,6 +19,9 @@ mod access;
 /// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
 mod faults;
 
+/// kill -9 during a chat-triggered `/reindex` (ignored by default).
+mod crash;
+
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;
 
