@@ -20,7 +20,7 @@ mod access;
 mod faults;
 
 /// kill -9 during a chat-triggered `/reindex` (ignored by default).
-mod crash;
+mod killed;
 
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;

@@ -5,7 +5,7 @@
 //! `/reindex` must succeed and leave none.
 //!
 //! Ignored by default; run it with
-//! `cargo test --release --test integration -- --ignored bot::crash --nocapture`.
+//! `cargo test --release --test integration -- --ignored bot::killed --nocapture`.
 
 use std::time::{Duration, Instant};
 
