@@ -10,6 +10,7 @@ mod buttons;
 mod callback;
 mod commands;
 pub mod config;
+mod dedup;
 mod flood;
 mod handlers;
 mod inline;
@@ -60,6 +61,8 @@ pub(crate) struct App {
     pub reindexing: AtomicBool,
     /// Recent replies by message, so "Next answer" keeps the key-sentence highlight.
     pub replies: replies::ReplyCache,
+    /// Recent update ids, so a duplicate delivery is answered once.
+    pub seen: dedup::SeenUpdates,
 }
 
 /// Runs the bot until Ctrl-C or SIGTERM; in-flight answers finish first.
@@ -103,6 +106,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         stats,
         reindexing: AtomicBool::new(false),
         replies: replies::ReplyCache::new(2048),
+        seen: dedup::SeenUpdates::new(10_000),
     });
     let mut dispatcher = dispatcher(throttled.clone(), app, me);
     shutdown::on_signal(dispatcher.shutdown_token());

@@ -5,7 +5,11 @@
 //! `sendMessage` that answers it: p50, p99, max), the same up to the typing indicator (which,
 //! unlike `sendMessage`, does not queue in the `Throttle` adaptor), and the total time.
 //!
-//! Ignored by default; run it with
+//! The same with 500 users (within a minute), and 500 users while an admin `/reindex` of a
+//! larger corpus runs and swaps the index mid-load: no failed, missing or doubled answers.
+//! Each run also prints the bot's peak RSS (`VmHWM`).
+//!
+//! Ignored by default; run them with
 //! `cargo test --release --test integration -- --ignored bot::load --nocapture`.
 
 use std::collections::HashMap;
@@ -15,7 +19,6 @@ use serde_json::json;
 
 use super::*;
 
-const USERS: i64 = 100;
 const QUESTIONS: usize = 10;
 /// The first simulated user's id (and private chat id).
 const FIRST_USER: i64 = 10_000;
@@ -38,6 +41,8 @@ const ASKED: [&str; QUESTIONS] = [
 #[derive(Default)]
 struct User {
     waiting_for: Option<i64>,
+    /// Which of [`ASKED`] is waiting.
+    asked: usize,
     typing_seen: bool,
     answered: usize,
 }
@@ -45,19 +50,59 @@ struct User {
 #[test]
 #[ignore = "load test; run with --ignored bot::load --nocapture"]
 fn hundred_users_ten_questions() {
+    load(100, false);
+}
+
+#[test]
+#[ignore = "load test; run with --ignored bot::load --nocapture"]
+fn five_hundred_users_ten_questions_within_a_minute() {
+    let total = load(500, false);
+    assert!(total < Duration::from_secs(60), "5,000 questions took {total:?}");
+}
+
+#[test]
+#[ignore = "load test; run with --ignored bot::load --nocapture"]
+fn five_hundred_users_while_a_reindex_swaps_the_index() {
+    load(500, true);
+}
+
+/// Runs the load with `users` users; with `reindex`, an admin starts a `/reindex` of a larger
+/// corpus once a fifth of the questions are answered, and it must finish before the load
+/// does. Returns the total time.
+fn load(users_count: i64, reindex: bool) -> Duration {
     // Flood control off; the harness's send limits are raised far above Telegram's.
     let bot = Bot::start(Options { questions_per_minute: 0, log: "warn", ..Options::default() });
     bot.api.wait_for(|c| c.method == "setMyCommands");
+    if reindex {
+        let filler: Vec<(String, String)> = (0..3000)
+            .map(|i| {
+                (
+                    format!("filler{i}"),
+                    format!(
+                        "Filler note {i} about lantern {i} and harbour {}: the ferry timetable changes in winter, and the lighthouse keeper logs every ship.",
+                        i * 7
+                    ),
+                )
+            })
+            .collect();
+        let mut records: Vec<(&str, &str, Option<&str>, &str)> = CORPUS.to_vec();
+        records
+            .extend(filler.iter().map(|(id, t)| (id.as_str(), "Harbour notes", None, t.as_str())));
+        write_corpus(&bot.corpus(), &records);
+    }
     let ask = |user: i64, n: usize| {
-        let question = ASKED[(user as usize + n) % QUESTIONS];
-        bot.api.push(bot.message(user, user, question))
+        let asked = (user as usize + n) % QUESTIONS;
+        (bot.api.push(bot.message(user, user, ASKED[asked])), asked)
     };
 
     let started = Instant::now();
     let mut users: HashMap<i64, User> = HashMap::new();
-    for user in FIRST_USER..FIRST_USER + USERS {
-        users.insert(user, User { waiting_for: Some(ask(user, 0)), ..User::default() });
+    for user in FIRST_USER..FIRST_USER + users_count {
+        let (update, asked) = ask(user, 0);
+        users.insert(user, User { waiting_for: Some(update), asked, ..User::default() });
     }
+    let count = (users_count as usize) * QUESTIONS;
+    let (mut reindex_sent, mut reindexed) = (false, None);
     let mut latencies = Vec::new();
     let mut typing = Vec::new();
     let mut seen = 0;
@@ -68,6 +113,13 @@ fn hundred_users_ten_questions() {
         seen += calls.len();
         for call in &calls {
             let Some(chat) = call.body["chat_id"].as_i64() else { continue };
+            if chat == ADMIN {
+                if call.method == "sendMessage" && !text(call).starts_with("Reindexing") {
+                    assert!(text(call).contains("Reindexed in"), "{}", text(call));
+                    reindexed = Some((started.elapsed(), latencies.len()));
+                }
+                continue;
+            }
             let user = users.get_mut(&chat).expect("a call for a simulated user");
             if call.method == "sendChatAction"
                 && let Some(update) = user.waiting_for
@@ -83,11 +135,24 @@ fn hundred_users_ten_questions() {
             });
             let handed_out = bot.api.handed_out(update).expect("answered before handed out");
             latencies.push(call.at.duration_since(handed_out));
+            let no_match = text(call).contains("no good match");
+            assert_eq!(
+                no_match,
+                user.asked == QUESTIONS - 1,
+                "{:?}: {}",
+                ASKED[user.asked],
+                text(call)
+            );
             user.answered += 1;
             user.typing_seen = false;
             if user.answered < QUESTIONS {
-                user.waiting_for = Some(ask(chat, user.answered));
+                let (update, asked) = ask(chat, user.answered);
+                (user.waiting_for, user.asked) = (Some(update), asked);
             }
+        }
+        if reindex && !reindex_sent && latencies.len() >= count / 5 {
+            bot.say(ADMIN, ADMIN, "/reindex");
+            reindex_sent = true;
         }
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -98,23 +163,45 @@ fn hundred_users_ten_questions() {
     let late: Vec<_> =
         bot.api.calls_since(seen).into_iter().filter(|c| c.method == "sendMessage").collect();
     assert!(late.is_empty(), "{} answer(s) after every question was answered once", late.len());
-    let count = (USERS as usize) * QUESTIONS;
     assert_eq!(latencies.len(), count);
     let sent = bot.api.calls_of("sendMessage");
-    for user in FIRST_USER..FIRST_USER + USERS {
+    for user in FIRST_USER..FIRST_USER + users_count {
         let to_user = sent.iter().filter(|c| c.body["chat_id"] == json!(user)).count();
         assert_eq!(to_user, QUESTIONS, "answers to user {user}");
     }
 
+    let swap = match (reindex, reindexed) {
+        (false, _) => String::new(),
+        (true, Some((at, answered))) => format!(
+            "; /reindex of {} documents sent after {} answers, swapped at {:.2} s after {answered} answers",
+            CORPUS.len() + 3000,
+            count / 5,
+            at.as_secs_f64()
+        ),
+        (true, None) => panic!("the reindex did not finish during the load"),
+    };
+    if let Some((_, answered)) = reindexed {
+        assert!(answered < count, "the swap came after the load");
+    }
+    let peak_rss = peak_rss_kib(bot.child.id());
     let (reply, typing) = (Percentiles::of(latencies), Percentiles::of(typing));
     println!(
-        "load: {USERS} users x {QUESTIONS} questions = {count} answered once each in {:.2} s \
-         ({:.0} answers/s); reply latency {reply}; typing indicator {typing}",
+        "load: {users_count} users x {QUESTIONS} questions = {count} answered once each in {:.2} s \
+         ({:.0} answers/s); reply latency {reply}; typing indicator {typing}; peak RSS {:.1} MiB{swap}",
         total.as_secs_f64(),
         count as f64 / total.as_secs_f64(),
+        peak_rss as f64 / 1024.0,
     );
     let (ok, stderr) = bot.stop();
     assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    total
+}
+
+/// `VmHWM` (peak resident set) of a process, in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).expect("VmHWM in /proc status");
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 /// p50, p99 and max of a set of durations, printed in milliseconds.

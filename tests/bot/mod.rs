@@ -13,6 +13,15 @@ mod webhook;
 /// SIGTERM and restart: in-flight answers finish, the offset is confirmed, nothing twice.
 mod restart;
 
+/// Admin commands from non-admins in every context; the token never in the logs.
+mod access;
+
+/// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
+mod faults;
+
+/// kill -9 during a chat-triggered `/reindex` (ignored by default).
+mod killed;
+
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;
 

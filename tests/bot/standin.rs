@@ -3,16 +3,23 @@
 //! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
 //! object) with the time it was answered.
 //!
-//! Unknown methods get HTTP 404 `Not Found` (never a 5xx: teloxide waits 10 s after one).
+//! Unknown methods get HTTP 404 `Not Found` (never a 5xx unasked: teloxide waits 10 s after
+//! one).
+//!
+//! Faults on demand ([`StandIn::fault`]): the next N calls of a method get a 429 with
+//! `retry_after`, an HTTP 500, a delay, malformed JSON, or a dropped connection; an outage
+//! ([`StandIn::go_down`] / [`StandIn::come_up`]) closes the listening socket, so connections are
+//! refused, and later listens on the same port again. [`StandIn::replay`] hands an update out
+//! a second time with its old `update_id`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -42,6 +49,27 @@ struct Inner {
     handed_out: HashMap<i64, Instant>,
     next_update_id: i64,
     next_message_id: i64,
+    /// Faults still to serve, by method.
+    faults: HashMap<String, VecDeque<Fault>>,
+    /// Every fault served: method and when.
+    faulted: Vec<(String, Instant)>,
+    /// Updates to hand out again regardless of the offset (once each).
+    replays: Vec<Value>,
+}
+
+/// A fault the stand-in serves instead of (or before) a normal answer.
+#[derive(Debug, Clone, Copy)]
+pub enum Fault {
+    /// HTTP 429 `Too Many Requests: retry after 1` with `parameters.retry_after = 1`.
+    TooManyRequests,
+    /// HTTP 500 with a Bot API error body.
+    ServerError,
+    /// Answers normally after this long.
+    Delay(Duration),
+    /// HTTP 200 with a body that is not JSON.
+    Malformed,
+    /// Closes the connection without answering.
+    Drop,
 }
 
 /// The running stand-in.
@@ -53,6 +81,8 @@ pub struct StandIn {
     /// Wakes held `getUpdates` calls when an update is queued.
     queued: Arc<tokio::sync::Notify>,
     reject_token: bool,
+    /// `true` while the listener is closed (connections refused).
+    down: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl StandIn {
@@ -66,23 +96,90 @@ impl StandIn {
         }));
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding 127.0.0.1:0");
         std_listener.set_nonblocking(true).unwrap();
-        let port = std_listener.local_addr().unwrap().port();
+        let addr = std_listener.local_addr().unwrap();
+        let (down, mut down_rx) = tokio::sync::watch::channel(false);
         let standin = StandIn {
-            url: format!("http://127.0.0.1:{port}/"),
+            url: format!("http://127.0.0.1:{}/", addr.port()),
             inner,
             queued: Arc::new(tokio::sync::Notify::new()),
             reject_token,
+            down: Arc::new(down),
         };
         let app = Router::new().fallback(handle).with_state(standin.clone());
         std::thread::spawn(move || {
             let runtime =
                 tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(std_listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
+                let mut listener = Some(tokio::net::TcpListener::from_std(std_listener).unwrap());
+                loop {
+                    let bound = match listener.take() {
+                        Some(bound) => bound,
+                        None => tokio::net::TcpListener::bind(addr).await.expect("rebinding"),
+                    };
+                    let mut until_down = down_rx.clone();
+                    let stop = async move {
+                        let _ = until_down.wait_for(|down| *down).await;
+                    };
+                    // Closes the listener when `down` is set, then lets open connections end.
+                    if axum::serve(bound, app.clone()).with_graceful_shutdown(stop).await.is_err() {
+                        return;
+                    }
+                    if down_rx.wait_for(|down| !*down).await.is_err() {
+                        return;
+                    }
+                }
             });
         });
         standin
+    }
+
+    /// Serves `fault` to the next `count` calls of `method` (after faults already queued).
+    pub fn fault(&self, method: &str, count: usize, fault: Fault) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.faults.entry(method.to_string()).or_default().extend((0..count).map(|_| fault));
+    }
+
+    /// Faults served so far for `method`.
+    pub fn faults_served(&self, method: &str) -> usize {
+        self.inner.lock().unwrap().faulted.iter().filter(|(m, _)| m == method).count()
+    }
+
+    fn take_fault(&self, method: &str) -> Option<Fault> {
+        let mut inner = self.inner.lock().unwrap();
+        let fault = inner.faults.get_mut(method)?.pop_front()?;
+        inner.faulted.push((method.to_string(), Instant::now()));
+        Some(fault)
+    }
+
+    /// Closes the listening socket: new connections are refused until [`StandIn::come_up`].
+    pub fn go_down(&self) {
+        self.down.send_replace(true);
+    }
+
+    /// Listens on the same port again after [`StandIn::go_down`].
+    pub fn come_up(&self) {
+        self.down.send_replace(false);
+    }
+
+    /// Queues `update` (which already has an `update_id`) to be handed out again by the next
+    /// `getUpdates`, whatever its offset: a duplicate delivery.
+    pub fn replay(&self, update: Value) {
+        self.inner.lock().unwrap().replays.push(update);
+        self.queued.notify_waiters();
+    }
+
+    /// Queues one update and hands it out twice in a row, with the same `update_id`.
+    pub fn push_twice(&self, update: Value) -> i64 {
+        let mut inner = self.inner.lock().unwrap();
+        let id = inner.next_update_id;
+        inner.next_update_id += 1;
+        let mut update = update;
+        update["update_id"] = json!(id);
+        inner.updates.push(update.clone());
+        inner.updates.push(update);
+        drop(inner);
+        self.queued.notify_waiters();
+        id
     }
 
     /// Queues an update (`update_id` is filled in) and returns its id.
@@ -198,6 +295,29 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         _ => return not_found(),
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_fields(&body));
+    match standin.take_fault(&method) {
+        Some(Fault::TooManyRequests) => {
+            let error = json!({"ok": false, "error_code": 429,
+                "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}});
+            return (StatusCode::TOO_MANY_REQUESTS, axum::Json(error)).into_response();
+        }
+        Some(Fault::ServerError) => {
+            let error =
+                json!({"ok": false, "error_code": 500, "description": "Internal Server Error"});
+            return (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(error)).into_response();
+        }
+        Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Malformed) => {
+            return ([(header::CONTENT_TYPE, "application/json")], "{\"ok\":tru<html>")
+                .into_response();
+        }
+        Some(Fault::Drop) => {
+            // Unwinding the connection's task drops the socket without a response (and,
+            // unlike `panic!`, without running the panic hook).
+            std::panic::resume_unwind(Box::new("fault injection: connection dropped"));
+        }
+        None => {}
+    }
     if method == "getUpdates" {
         return ok(get_updates(&standin, &body).await);
     }
@@ -262,7 +382,8 @@ async fn get_updates(standin: &StandIn, body: &Value) -> Value {
         {
             let mut inner = standin.inner.lock().unwrap();
             inner.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
-            let pending: Vec<Value> = inner.updates.iter().take(limit).cloned().collect();
+            let mut pending: Vec<Value> = std::mem::take(&mut inner.replays);
+            pending.extend(inner.updates.iter().take(limit).cloned());
             if !pending.is_empty() || tokio::time::Instant::now() >= deadline {
                 let at = Instant::now();
                 for update in &pending {

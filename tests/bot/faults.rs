@@ -1,0 +1,186 @@
+//! Bot API faults through the stand-in: 429 with `retry_after`, malformed JSON, dropped
+//! connections, slow responses, HTTP 500 and a listener that refuses connections. Questions
+//! are sent while the fault lasts; afterwards every one is answered exactly once and the bot
+//! is still running. Duplicate deliveries of one `update_id` are answered once.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::standin::Fault;
+use super::*;
+
+/// The first asker's id; asker `FIRST + i` asks `QUESTIONS[i % len]` in a private chat.
+const FIRST: i64 = 30_000;
+
+const QUESTIONS: [&str; 4] = [
+    "how do I unpack the archive?",
+    "when should I water the tomatoes?",
+    "how long should the tea steep?",
+    "how often do I oil the bicycle chain?",
+];
+
+/// Asks one question from each of `count` users starting at `first`.
+fn ask_each(bot: &Bot, first: i64, count: i64) {
+    for user in first..first + count {
+        bot.say(user, user, QUESTIONS[(user - first) as usize % QUESTIONS.len()]);
+    }
+}
+
+/// Waits until each of the `count` users from `first` has an answer, then a while longer, and
+/// checks none got two.
+fn answered_exactly_once(bot: &Bot, first: i64, count: i64, timeout: Duration) {
+    let to_askers = |c: &Call| {
+        c.method == "sendMessage"
+            && c.body["chat_id"].as_i64().is_some_and(|id| (first..first + count).contains(&id))
+    };
+    bot.api.wait_for_n(count as usize, timeout, to_askers);
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = bot.api.calls_of("sendMessage");
+    for user in first..first + count {
+        let answers: Vec<String> =
+            sent.iter().filter(|c| c.body["chat_id"] == json!(user)).map(text).collect();
+        assert_eq!(answers.len(), 1, "answers to user {user}: {answers:?}");
+        let topic = QUESTIONS[(user - first) as usize % QUESTIONS.len()];
+        let word = ["archive", "omato", "steep", "chain"]
+            [QUESTIONS.iter().position(|q| *q == topic).unwrap()];
+        assert!(answers[0].contains(word), "user {user} asked {topic:?}: {}", answers[0]);
+    }
+}
+
+/// Waits until `count` faults of `method` were served, so questions arrive during the fault.
+fn wait_for_fault(bot: &Bot, method: &str, count: usize) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while bot.api.faults_served(method) < count {
+        assert!(Instant::now() < deadline, "no {method} call met the fault");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn still_running(bot: &mut Bot) {
+    assert!(bot.child.try_wait().unwrap().is_none(), "the bot exited during the fault");
+}
+
+#[test]
+fn rate_limits_on_polling_and_sending_lose_nothing() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    bot.api.fault("getUpdates", 2, Fault::TooManyRequests);
+    bot.api.fault("sendMessage", 2, Fault::TooManyRequests);
+    let started = Instant::now();
+    wait_for_fault(&bot, "getUpdates", 1);
+    ask_each(&bot, FIRST, 4);
+    answered_exactly_once(&bot, FIRST, 4, Duration::from_secs(20));
+    assert_eq!(bot.api.faults_served("getUpdates"), 2);
+    assert_eq!(bot.api.faults_served("sendMessage"), 2);
+    println!(
+        "faults: 2×429 getUpdates + 2×429 sendMessage: all answered in {:?}",
+        started.elapsed()
+    );
+    still_running(&mut bot);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+}
+
+#[test]
+fn malformed_and_dropped_responses_lose_nothing() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    bot.api.fault("getUpdates", 1, Fault::Malformed);
+    bot.api.fault("getUpdates", 1, Fault::Drop);
+    bot.api.fault("sendChatAction", 2, Fault::Malformed);
+    bot.api.fault("sendChatAction", 2, Fault::Drop);
+    let started = Instant::now();
+    wait_for_fault(&bot, "getUpdates", 1);
+    ask_each(&bot, FIRST, 4);
+    answered_exactly_once(&bot, FIRST, 4, Duration::from_secs(20));
+    assert_eq!(bot.api.faults_served("getUpdates"), 2);
+    assert_eq!(bot.api.faults_served("sendChatAction"), 4);
+    println!("faults: malformed and dropped: all answered in {:?}", started.elapsed());
+    // Questions after the faults are answered promptly again.
+    ask_each(&bot, FIRST + 100, 2);
+    answered_exactly_once(&bot, FIRST + 100, 2, Duration::from_secs(5));
+    still_running(&mut bot);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+}
+
+#[test]
+fn slow_responses_lose_nothing() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    bot.api.fault("getUpdates", 2, Fault::Delay(Duration::from_secs(1)));
+    bot.api.fault("sendMessage", 2, Fault::Delay(Duration::from_secs(2)));
+    bot.api.fault("sendChatAction", 2, Fault::Delay(Duration::from_secs(3)));
+    let started = Instant::now();
+    wait_for_fault(&bot, "getUpdates", 1);
+    ask_each(&bot, FIRST, 4);
+    answered_exactly_once(&bot, FIRST, 4, Duration::from_secs(20));
+    assert_eq!(bot.api.faults_served("getUpdates"), 2);
+    assert_eq!(bot.api.faults_served("sendMessage"), 2);
+    println!("faults: slow responses: all answered in {:?}", started.elapsed());
+    still_running(&mut bot);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+}
+
+#[test]
+fn duplicate_update_ids_are_answered_once() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    // Twice in one batch.
+    let update = bot.message(FIRST, FIRST, QUESTIONS[0]);
+    let id = bot.api.push_twice(update.clone());
+    bot.reply_containing(FIRST, "archive");
+    // Again in a later batch, after the offset has moved past it.
+    let mut again = update;
+    again["update_id"] = json!(id);
+    bot.api.replay(again);
+    // A later question of the same chat is handled after the replay.
+    bot.say(FIRST, FIRST, QUESTIONS[1]);
+    bot.reply_containing(FIRST, "omato");
+    std::thread::sleep(Duration::from_millis(500));
+    let archive = bot
+        .api
+        .calls_of("sendMessage")
+        .iter()
+        .filter(|c| c.body["chat_id"] == json!(FIRST) && text(c).contains("archive"))
+        .count();
+    assert_eq!(archive, 1, "update {id} delivered three times was answered {archive} times");
+    still_running(&mut bot);
+}
+
+/// HTTP 500s (teloxide pauses ~10 s after each) and 30 s of refused connections.
+#[test]
+#[ignore = "slow (about 90 s); run with --ignored bot::faults --nocapture"]
+fn server_errors_and_a_thirty_second_outage_lose_nothing() {
+    let mut bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+
+    bot.api.fault("getUpdates", 2, Fault::ServerError);
+    let started = Instant::now();
+    wait_for_fault(&bot, "getUpdates", 1);
+    ask_each(&bot, FIRST, 4);
+    answered_exactly_once(&bot, FIRST, 4, Duration::from_secs(60));
+    println!("faults: 2×500 on getUpdates: all answered in {:?}", started.elapsed());
+    still_running(&mut bot);
+
+    bot.api.go_down();
+    let down = Instant::now();
+    std::thread::sleep(Duration::from_secs(1));
+    ask_each(&bot, FIRST + 100, 4);
+    std::thread::sleep(Duration::from_secs(29));
+    still_running(&mut bot);
+    bot.api.come_up();
+    answered_exactly_once(&bot, FIRST + 100, 4, Duration::from_secs(90));
+    println!("faults: 30 s connection refused: all answered {:?} after it began", down.elapsed());
+
+    ask_each(&bot, FIRST + 200, 2);
+    answered_exactly_once(&bot, FIRST + 200, 2, Duration::from_secs(10));
+    still_running(&mut bot);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+}
