@@ -163,6 +163,7 @@ pub fn ensure_built(
     progress: &mut dyn FnMut(Progress),
     before_build: &mut dyn FnMut(Staleness),
 ) -> Result<Option<(Staleness, BuildReport)>> {
+    clean_up_after_crashes(&opts.index_dir);
     let live = live_generation(&opts.index_dir).is_some();
     let staleness = match (live, opts.corpus.exists()) {
         (false, _) => Staleness::Missing,
@@ -173,6 +174,18 @@ pub fn ensure_built(
     before_build(staleness);
     let report = build_with_progress(&BuildOptions { force: true, ..opts.clone() }, progress)?;
     Ok(Some((staleness, report)))
+}
+
+/// Removes what a crashed build left (half-built directories, a stale lock), unless a build
+/// is running right now; called on every start, so leftovers never outlive a restart.
+pub fn clean_up_after_crashes(index_dir: &Path) {
+    if !index_dir.is_dir() {
+        return;
+    }
+    if let Ok(lock) = BuildLock::acquire(index_dir) {
+        remove_leftovers(index_dir);
+        drop(lock);
+    }
 }
 
 /// Builds a generation into a fresh directory without making it live.

@@ -11,7 +11,7 @@ mod store;
 
 pub use build::{
     BuildOptions, BuildReport, Progress, StagedGeneration, Staleness, build, build_with_progress,
-    ensure_built, stage, stage_with_progress,
+    clean_up_after_crashes, ensure_built, stage, stage_with_progress,
 };
 pub use generation::{
     CURRENT_FILE, LOCK_FILE, MANIFEST_FILE, Manifest, fingerprint, live_generation, read_manifest,
