@@ -37,11 +37,25 @@ pub fn source_title(passage: &Passage) -> String {
     }
 }
 
+/// Longest title, in UTF-16 units, a source line shows (longer ones end in "…").
+const MAX_TITLE_UNITS: usize = 300;
+/// Longest address a source line links to; a longer one is left out rather than cut.
+const MAX_URL_UNITS: usize = 2000;
+/// Longest "did you mean" text shown.
+const MAX_SUGGESTION_UNITS: usize = 500;
+
 /// The source line: "— Title › Section", a link when the passage has an http(s) address.
+/// Bounded (title and address capped) so it always fits one message with room to spare.
 pub fn source_line(passage: &Passage) -> String {
-    let title = escape(&source_title(passage));
-    match passage.url.as_deref().filter(|url| is_web_url(url)) {
-        Some(url) => format!("— <a href=\"{}\">{title}</a>", escape(url)),
+    let title = truncate_units(&escape(&source_title(passage)), MAX_TITLE_UNITS);
+    let href = passage
+        .url
+        .as_deref()
+        .filter(|url| is_web_url(url))
+        .map(escape)
+        .filter(|href| units(href) <= MAX_URL_UNITS);
+    match href {
+        Some(href) => format!("— <a href=\"{href}\">{title}</a>"),
         None => format!("— <i>{title}</i>"),
     }
 }
@@ -61,7 +75,8 @@ pub fn answer(answer: &Answer, suggestion: Option<&str>) -> Vec<String> {
     let range = answer.highlight.clone();
     let mut pieces = Vec::new();
     if let Some(suggestion) = suggestion {
-        pieces.push(Piece::line(format!("<i>Did you mean: {}</i>", escape(suggestion))));
+        let suggestion = truncate_units(&escape(suggestion), MAX_SUGGESTION_UNITS);
+        pieces.push(Piece::line(format!("<i>Did you mean: {suggestion}</i>")));
     }
     match (text.get(..range.start), text.get(range.clone()), text.get(range.end..)) {
         (Some(before), Some(key), Some(after)) if !key.trim().is_empty() => {
@@ -398,5 +413,40 @@ mod tests {
         let out = truncate_units(&"a&amp;".repeat(2000), 100);
         assert!(units(&out) <= 100);
         assert!(out.ends_with("a…") || out.ends_with(";…"), "{out}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any passage text, key sentence, title and URL renders to messages of at most 4096
+        /// units whose tags are balanced and whose text is escaped (no stray `<`).
+        #[test]
+        fn any_text_renders_to_valid_bounded_html(
+            text in "\\PC{1,6000}",
+            title in "\\PC{0,200}",
+            url in proptest::option::of("[ -~]{0,100}"),
+            start in 0usize..6000,
+            len in 0usize..3000,
+        ) {
+            let mut cut = start.min(text.len());
+            while !text.is_char_boundary(cut) { cut -= 1; }
+            let mut end = (cut + len).min(text.len());
+            while !text.is_char_boundary(end) { end -= 1; }
+            let passage = Arc::new(Passage {
+                id: "p#0".into(),
+                doc_id: "p".into(),
+                title,
+                section: None,
+                source: "p.txt".into(),
+                url,
+                ordinal: 0,
+                text: text.clone(),
+            });
+            let answer = Answer { rank: 1, score: 1.0, passage, highlight: cut..end };
+            for message in super::answer(&answer, Some(&text)) {
+                proptest::prop_assert!(units(&message) <= MAX_MESSAGE_LEN);
+                proptest::prop_assert!(balanced(&message), "{}", message);
+            }
+        }
     }
 }
