@@ -61,9 +61,17 @@ fn still_running(bot: &mut Bot) {
     assert!(bot.child.try_wait().unwrap().is_none(), "the bot exited during the fault");
 }
 
+/// The bot survived the fault, stops cleanly on SIGTERM and never logged the token.
+fn stop_cleanly(mut bot: Bot) {
+    still_running(&mut bot);
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+}
+
 #[test]
 fn rate_limits_on_polling_and_sending_lose_nothing() {
-    let mut bot = Bot::start(Options::default());
+    let bot = Bot::start(Options::default());
     bot.api.wait_for(|c| c.method == "setMyCommands");
     bot.api.fault("getUpdates", 2, Fault::TooManyRequests);
     bot.api.fault("sendMessage", 2, Fault::TooManyRequests);
@@ -77,15 +85,12 @@ fn rate_limits_on_polling_and_sending_lose_nothing() {
         "faults: 2×429 getUpdates + 2×429 sendMessage: all answered in {:?}",
         started.elapsed()
     );
-    still_running(&mut bot);
-    let (ok, stderr) = bot.stop();
-    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
-    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+    stop_cleanly(bot);
 }
 
 #[test]
 fn malformed_and_dropped_responses_lose_nothing() {
-    let mut bot = Bot::start(Options::default());
+    let bot = Bot::start(Options::default());
     bot.api.wait_for(|c| c.method == "setMyCommands");
     bot.api.fault("getUpdates", 1, Fault::Malformed);
     bot.api.fault("getUpdates", 1, Fault::Drop);
@@ -101,15 +106,12 @@ fn malformed_and_dropped_responses_lose_nothing() {
     // Questions after the faults are answered promptly again.
     ask_each(&bot, FIRST + 100, 2);
     answered_exactly_once(&bot, FIRST + 100, 2, Duration::from_secs(5));
-    still_running(&mut bot);
-    let (ok, stderr) = bot.stop();
-    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
-    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+    stop_cleanly(bot);
 }
 
 #[test]
 fn slow_responses_lose_nothing() {
-    let mut bot = Bot::start(Options::default());
+    let bot = Bot::start(Options::default());
     bot.api.wait_for(|c| c.method == "setMyCommands");
     bot.api.fault("getUpdates", 2, Fault::Delay(Duration::from_secs(1)));
     bot.api.fault("sendMessage", 2, Fault::Delay(Duration::from_secs(2)));
@@ -121,9 +123,7 @@ fn slow_responses_lose_nothing() {
     assert_eq!(bot.api.faults_served("getUpdates"), 2);
     assert_eq!(bot.api.faults_served("sendMessage"), 2);
     println!("faults: slow responses: all answered in {:?}", started.elapsed());
-    still_running(&mut bot);
-    let (ok, stderr) = bot.stop();
-    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+    stop_cleanly(bot);
 }
 
 #[test]
@@ -179,8 +179,5 @@ fn server_errors_and_a_thirty_second_outage_lose_nothing() {
 
     ask_each(&bot, FIRST + 200, 2);
     answered_exactly_once(&bot, FIRST + 200, 2, Duration::from_secs(10));
-    still_running(&mut bot);
-    let (ok, stderr) = bot.stop();
-    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
-    assert!(!stderr.contains("SECRETtokenPART"), "token leaked:\n{stderr}");
+    stop_cleanly(bot);
 }
