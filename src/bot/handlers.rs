@@ -16,7 +16,7 @@ use super::buttons::keyboard;
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
-use super::{App, HandlerResult, Tg, admin};
+use super::{App, HandlerResult, Tg, admin, redact, resend};
 use passagebot::render::telegram;
 
 /// A question found in a message, with the bot's mention removed.
@@ -239,20 +239,32 @@ async fn send_parts(
     let count = parts.len();
     let mut last = None;
     for (i, part) in parts.into_iter().enumerate() {
-        let mut request = bot
-            .send_message(msg.chat.id, part)
-            .parse_mode(ParseMode::Html)
-            .link_preview_options(no_preview());
-        if !msg.chat.is_private() && i == 0 {
-            request = request
-                .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
-        }
-        if i + 1 == count
-            && let Some(keyboard) = &keyboard
-        {
-            request = request.reply_markup(keyboard.clone());
-        }
-        last = Some(request.await?);
+        let mut attempt = 1;
+        let sent = loop {
+            let mut request = bot
+                .send_message(msg.chat.id, part.clone())
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview());
+            if !msg.chat.is_private() && i == 0 {
+                request = request
+                    .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
+            }
+            if i + 1 == count
+                && let Some(keyboard) = &keyboard
+            {
+                request = request.reply_markup(keyboard.clone());
+            }
+            match request.await {
+                Ok(sent) => break sent,
+                Err(err) if attempt < resend::ATTEMPTS && resend::is_safe_to_resend(&err) => {
+                    warn!(attempt, cause = %redact::redact(&err.to_string()), "sending failed; sending again");
+                    tokio::time::sleep(resend::backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(err) => return Err(err.into()),
+            }
+        };
+        last = Some(sent);
     }
     last.ok_or_else(|| anyhow::anyhow!("nothing to send"))
 }

@@ -16,6 +16,7 @@ mod handlers;
 mod inline;
 pub mod redact;
 mod replies;
+mod resend;
 mod schema;
 mod shutdown;
 mod stats;

@@ -181,3 +181,18 @@ fn server_errors_and_a_thirty_second_outage_lose_nothing() {
     answered_exactly_once(&bot, FIRST + 200, 2, Duration::from_secs(10));
     stop_cleanly(bot);
 }
+
+/// A 500 on `sendMessage`: Telegram says the message was not posted, so the bot sends it
+/// again (after teloxide's own 10 s pause on 5xx) and the asker gets exactly one answer.
+#[test]
+fn a_server_error_on_sending_is_resent_once() {
+    let bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    bot.api.fault("sendMessage", 1, Fault::ServerError);
+    let started = Instant::now();
+    ask_each(&bot, FIRST, 2);
+    answered_exactly_once(&bot, FIRST, 2, Duration::from_secs(40));
+    assert_eq!(bot.api.faults_served("sendMessage"), 1);
+    println!("faults: 500 on sendMessage: resent and answered in {:?}", started.elapsed());
+    stop_cleanly(bot);
+}
