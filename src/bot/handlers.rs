@@ -219,13 +219,7 @@ fn ranked_numbers(engine: &Engine, reply: &Reply) -> Vec<u32> {
 /// The no-match message, with the configured text in place of the core's when set.
 fn no_match_html(app: &App, reply: &Reply) -> String {
     let Some(custom) = &app.config.no_match_text else { return telegram::no_match(reply) };
-    let mut text = custom.clone();
-    if let Some(suggestion) = &reply.suggestion {
-        text.push_str(&format!("\nDid you mean: {suggestion}"));
-    }
-    if !reply.nearby.is_empty() {
-        text.push_str(&format!("\nThe closest topics I know: {}.", reply.nearby.join("; ")));
-    }
+    let text = format!("{custom}{}", passagebot::render::no_match_hints(reply));
     telegram::escape(&text)
 }
 

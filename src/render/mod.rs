@@ -56,13 +56,21 @@ pub fn no_match_text(reply: &Reply) -> String {
         }
         _ => "I found no good match for that in the material.".to_string(),
     };
+    text.push_str(&no_match_hints(reply));
+    text
+}
+
+/// The lines under a no-match message: the "did you mean" and the nearest topics, each on a
+/// line of its own (empty when there are neither).
+pub fn no_match_hints(reply: &Reply) -> String {
+    let mut hints = String::new();
     if let Some(suggestion) = &reply.suggestion {
-        text.push_str(&format!("\nDid you mean: {suggestion}"));
+        hints.push_str(&format!("\nDid you mean: {suggestion}"));
     }
     if !reply.nearby.is_empty() {
-        text.push_str(&format!("\nThe closest topics I know: {}.", reply.nearby.join("; ")));
+        hints.push_str(&format!("\nThe closest topics I know: {}.", reply.nearby.join("; ")));
     }
-    text
+    hints
 }
 
 /// The best answer as terminal text (what `ask` prints and `chat` shows).

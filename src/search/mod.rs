@@ -216,11 +216,7 @@ impl Engine {
 
     /// Ranked passage numbers for `question`, without the confidence cut (for evaluation).
     pub fn rank(&self, question: &str, top_k: usize) -> Ranking {
-        let question = truncate(question, MAX_QUESTION_BYTES);
-        let lookup = Lookup::new(self);
-        let empty = Synonyms::default();
-        let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
-        let plan = plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos);
+        let plan = self.plan(question);
         let matcher = rank::Matcher::new(&plan);
         let mut ranking = Ranking {
             hits: Vec::new(),
@@ -386,16 +382,13 @@ impl Engine {
             .collect())
     }
 
-    /// The query plan for a question (for explaining results and for tests).
+    /// The query plan for a question, as `rank` uses it (also for explaining results).
     pub fn plan(&self, question: &str) -> Plan {
         let lookup = Lookup::new(self);
-        plan::plan(
-            truncate(question, MAX_QUESTION_BYTES),
-            &self.analyzer,
-            &lookup,
-            &self.synonyms,
-            self.tuning.typos,
-        )
+        let empty = Synonyms::default();
+        let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
+        let question = truncate(question, MAX_QUESTION_BYTES);
+        plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos)
     }
 
     /// The passage with this id.
