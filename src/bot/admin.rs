@@ -19,16 +19,22 @@ const MAX_SKIPPED_LISTED: usize = 20;
 /// `/reindex`: starts a rebuild in the background unless one is running.
 pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     if app.reindexing.swap(true, Ordering::SeqCst) {
-        return send_plain(&bot, &msg, "A reindex is already running; I'll report when it's done.")
-            .await;
+        return send_plain(
+            &bot,
+            &app,
+            &msg,
+            "A reindex is already running; I'll report when it's done.",
+        )
+        .await;
     }
     let running = Running(app.clone());
-    send_plain(&bot, &msg, "Reindexing… I keep answering from the current index meanwhile.")
+    send_plain(&bot, &app, &msg, "Reindexing… I keep answering from the current index meanwhile.")
         .await?;
     tokio::spawn(async move {
         let started = Instant::now();
         let app = running.0.clone();
-        let outcome = tokio::task::spawn_blocking(move || rebuild(&app)).await;
+        let building = app.clone();
+        let outcome = tokio::task::spawn_blocking(move || rebuild(&building)).await;
         drop(running);
         let text = match outcome {
             Ok(Ok(report)) => {
@@ -41,7 +47,7 @@ pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
             }
             Err(err) => format!("Reindex crashed ({err}); the old index stays live."),
         };
-        if let Err(err) = send_plain(&bot, &msg, &text).await {
+        if let Err(err) = send_plain(&bot, &app, &msg, &text).await {
             warn!(cause = %err, "could not send the reindex report");
         }
     });
@@ -123,7 +129,7 @@ pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> Handl
         text => match text.parse::<u32>() {
             Ok(days @ 1..=3650) => days,
             _ => {
-                return send_plain(bot, msg, "Usage: /stats or /stats <days>, e.g. /stats 30")
+                return send_plain(bot, app, msg, "Usage: /stats or /stats <days>, e.g. /stats 30")
                     .await;
             }
         },
@@ -131,5 +137,5 @@ pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> Handl
     let since = now_unix().saturating_sub(u64::from(days) * 86_400) as i64;
     let app2 = app.clone();
     let summary = tokio::task::spawn_blocking(move || app2.stats.summary(since)).await??;
-    send_plain(bot, msg, &summary.text(days)).await
+    send_plain(bot, app, msg, &summary.text(days)).await
 }

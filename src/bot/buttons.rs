@@ -9,7 +9,7 @@ use tracing::{instrument, warn};
 
 use super::callback::{Action, generation_tag};
 use super::handlers::no_preview;
-use super::{App, HandlerResult, Tg};
+use super::{App, HandlerResult, Tg, delivery};
 use passagebot::render::telegram;
 
 /// Answers a press of one of the answer buttons.
@@ -60,7 +60,8 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 .reply_markup(keyboard(&generation, position, &numbers))
                 .await?;
             for part in parts {
-                bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html).await?;
+                let request = bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html);
+                delivery::send(&app.pacer, message.chat.id, &request).await?;
             }
             let label = format!("Answer {} of {}", position + 1, numbers.len());
             bot.answer_callback_query(q.id.clone()).text(label).await?;
@@ -71,11 +72,12 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
             let Some(message) = q.regular_message() else { return Ok(()) };
             let neighbours = engine.context(&passage.id, app.config.context_radius);
             for part in telegram::context(&neighbours, &passage.id) {
-                bot.send_message(message.chat.id, part)
+                let request = bot
+                    .send_message(message.chat.id, part)
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview())
-                    .reply_parameters(ReplyParameters::new(message.id))
-                    .await?;
+                    .reply_parameters(ReplyParameters::new(message.id));
+                delivery::send(&app.pacer, message.chat.id, &request).await?;
             }
         }
         Action::Vote { number, up, .. } => {

@@ -32,7 +32,7 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Telegram's sending limits for the `Throttle` adaptor (its defaults are Telegram's).
+/// Telegram's sending limits, kept by the bot's pacer (the defaults are Telegram's).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SendLimits {
@@ -96,7 +96,7 @@ pub struct BotConfig {
     /// random one per start, which is enough for one process; replicas behind a load balancer
     /// need the same one, since each registers it with `setWebhook`.
     pub webhook_secret: Option<Secret>,
-    /// Outgoing message limits for the `Throttle` adaptor.
+    /// Outgoing message limits (see [`SendLimits`]).
     pub limits: SendLimits,
 }
 

@@ -8,7 +8,7 @@ use passagebot::answer::Reply;
 use passagebot::search::Engine;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, ParseMode, ReplyParameters,
+    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, MessageId, ParseMode, ReplyParameters,
 };
 use tracing::{debug, instrument, warn};
 
@@ -16,7 +16,7 @@ use super::buttons::keyboard;
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
-use super::{App, HandlerResult, Tg, admin, redact, resend};
+use super::{App, HandlerResult, Tg, admin, delivery};
 use passagebot::render::telegram;
 
 /// A question found in a message, with the bot's mention removed.
@@ -63,13 +63,13 @@ pub async fn on_question(
 }
 
 /// Private messages that are neither questions nor known commands.
-pub async fn on_private_other(bot: Tg, msg: Message) -> HandlerResult {
+pub async fn on_private_other(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     let text = if msg.text().is_some() {
         "I don't know that command. Send me a question in words, or see /help."
     } else {
         "I can only read text. Send me a question in words."
     };
-    send_plain(&bot, &msg, text).await
+    send_plain(&bot, &app, &msg, text).await
 }
 
 /// Commands (`/start`, `/help`, `/ask`, `/about`, and the admin ones).
@@ -78,17 +78,18 @@ pub async fn on_command(bot: Tg, msg: Message, cmd: Command, app: Arc<App>) -> H
     let user = msg.from.as_ref().map(|u| u.id.0);
     let admin = user.is_some_and(|u| app.config.is_admin(u));
     if cmd.is_admin_only() && !admin {
-        return send_plain(&bot, &msg, "Sorry, only this bot's admins can do that.").await;
+        return send_plain(&bot, &app, &msg, "Sorry, only this bot's admins can do that.").await;
     }
     match cmd {
         Command::Start(payload) if !payload.trim().is_empty() => {
             deep_link(&bot, &app, &msg, payload.trim()).await
         }
         Command::Start(_) => start(&bot, &app, &msg).await,
-        Command::Help => send_plain(&bot, &msg, &help_text(admin)).await,
+        Command::Help => send_plain(&bot, &app, &msg, &help_text(admin)).await,
         Command::Ask(question) if question.trim().is_empty() => {
             send_plain(
                 &bot,
+                &app,
                 &msg,
                 "Put your question after the command, e.g. /ask how do I get started?",
             )
@@ -112,7 +113,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
             let text = format!(
                 "Slow down a little, please: that's more questions than I answer per minute. Try again in {retry_in_secs} s."
             );
-            return send_plain(bot, msg, &text).await;
+            return send_plain(bot, app, msg, &text).await;
         }
         Verdict::Ignore => return Ok(()),
     }
@@ -138,10 +139,10 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     } else {
         (vec![no_match_html(app, &reply)], None)
     };
-    let sent = send_parts(bot, msg, parts, keyboard).await?;
+    let sent = send_parts(bot, app, msg, parts, keyboard).await?;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    if answered {
-        app.replies.insert((sent.chat.id.0, sent.id.0), &generation, Arc::new(reply));
+    if answered && let Some(sent) = sent {
+        app.replies.insert((msg.chat.id.0, sent.0), &generation, Arc::new(reply));
     }
     record_question(app, user, question, answered, elapsed_ms);
     Ok(())
@@ -163,7 +164,7 @@ async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
         }
     }
     text.push_str("\n\n/help lists what else I can do.");
-    send_plain(bot, msg, &text).await
+    send_plain(bot, app, msg, &text).await
 }
 
 /// `/start <passage number>`: opens a cited passage.
@@ -174,6 +175,7 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
     let Some((number, passage)) = passage else {
         return send_plain(
             bot,
+            app,
             msg,
             "That link points to a passage I don't have (any more). Ask me a question instead!",
         )
@@ -181,7 +183,7 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
     };
     let generation = generation_tag(&engine.info().generation);
     let keyboard = keyboard(&generation, 0, &[number]);
-    send_parts(bot, msg, telegram::passage(&passage), Some(keyboard)).await?;
+    send_parts(bot, app, msg, telegram::passage(&passage), Some(keyboard)).await?;
     Ok(())
 }
 
@@ -195,7 +197,7 @@ async fn about(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
         info.passages,
         format_utc(info.built_at_unix)
     );
-    send_plain(bot, msg, &text).await
+    send_plain(bot, app, msg, &text).await
 }
 
 /// Questions for `/start`: the configured ones, or topics that get an answer.
@@ -223,49 +225,39 @@ fn no_match_html(app: &App, reply: &Reply) -> String {
     telegram::escape(&text)
 }
 
-/// Sends HTML parts (buttons under the last), replying to the asker outside private chats.
+/// Sends HTML parts (buttons under the last), replying to the asker outside private chats;
+/// the last part's message id when Telegram reported it.
 async fn send_parts(
     bot: &Tg,
+    app: &App,
     msg: &Message,
     parts: Vec<String>,
     keyboard: Option<InlineKeyboardMarkup>,
-) -> anyhow::Result<Message> {
+) -> anyhow::Result<Option<MessageId>> {
     let count = parts.len();
     let mut last = None;
     for (i, part) in parts.into_iter().enumerate() {
-        let mut attempt = 1;
-        let sent = loop {
-            let mut request = bot
-                .send_message(msg.chat.id, part.clone())
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview());
-            if !msg.chat.is_private() && i == 0 {
-                request = request
-                    .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
-            }
-            if i + 1 == count
-                && let Some(keyboard) = &keyboard
-            {
-                request = request.reply_markup(keyboard.clone());
-            }
-            match request.await {
-                Ok(sent) => break sent,
-                Err(err) if attempt < resend::ATTEMPTS && resend::is_safe_to_resend(&err) => {
-                    warn!(attempt, cause = %redact::redact(&err.to_string()), "sending failed; sending again");
-                    tokio::time::sleep(resend::backoff(attempt)).await;
-                    attempt += 1;
-                }
-                Err(err) => return Err(err.into()),
-            }
-        };
-        last = Some(sent);
+        let mut request = bot
+            .send_message(msg.chat.id, part)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if !msg.chat.is_private() && i == 0 {
+            request = request
+                .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
+        }
+        if i + 1 == count
+            && let Some(keyboard) = &keyboard
+        {
+            request = request.reply_markup(keyboard.clone());
+        }
+        last = delivery::send(&app.pacer, msg.chat.id, &request).await?;
     }
-    last.ok_or_else(|| anyhow::anyhow!("nothing to send"))
+    Ok(last)
 }
 
 /// Sends plain text (escaped), replying to the asker outside private chats.
-pub async fn send_plain(bot: &Tg, msg: &Message, text: &str) -> HandlerResult {
-    send_parts(bot, msg, vec![telegram::escape(text)], None).await?;
+pub async fn send_plain(bot: &Tg, app: &App, msg: &Message, text: &str) -> HandlerResult {
+    send_parts(bot, app, msg, vec![telegram::escape(text)], None).await?;
     Ok(())
 }
 

@@ -11,12 +11,13 @@ mod callback;
 mod commands;
 pub mod config;
 mod dedup;
+mod delivery;
 mod flood;
 mod handlers;
 mod inline;
+mod pace;
 pub mod redact;
 mod replies;
-mod resend;
 mod schema;
 mod shutdown;
 mod stats;
@@ -31,8 +32,6 @@ use std::time::Duration;
 use anyhow::Context;
 use passagebot::index::BuildOptions;
 use passagebot::search::{Engine, SharedEngine};
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
 use teloxide::dispatching::DefaultKey;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommandScope, Me, Recipient};
@@ -42,8 +41,9 @@ use tracing::{error, info, warn};
 
 pub use config::{BotConfig, Mode, Settings};
 
-/// The Bot API client every handler gets: requests go through Telegram's rate limits.
-pub(crate) type Tg = Throttle<Bot>;
+/// The Bot API client every handler gets. Messages go through [`delivery::send`], which
+/// keeps to Telegram's rate limits.
+pub(crate) type Tg = Bot;
 
 /// What every handler returns; errors are logged (redacted) by the dispatcher.
 pub(crate) type HandlerResult = anyhow::Result<()>;
@@ -64,6 +64,8 @@ pub(crate) struct App {
     pub replies: replies::ReplyCache,
     /// Recent update ids, so a duplicate delivery is answered once.
     pub seen: dedup::SeenUpdates,
+    /// Send times within Telegram's limits.
+    pub pacer: pace::Pacer,
 }
 
 /// Runs the bot until Ctrl-C or SIGTERM; in-flight answers finish first.
@@ -92,15 +94,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     register_commands(&bot, &config).await;
 
-    let limits = Limits {
-        messages_per_sec_chat: config.limits.per_chat_per_second,
-        messages_per_min_chat: config.limits.per_chat_per_minute,
-        messages_per_min_channel_or_supergroup: config.limits.per_group_per_minute,
-        messages_per_sec_overall: config.limits.overall_per_second,
-    };
-    let throttled: Tg = bot.clone().throttle(limits);
     let webhook_secret = config.webhook_secret.clone();
+    let pacer = pace::Pacer::new(config.limits.clone());
     let app = Arc::new(App {
+        pacer,
         engine: SharedEngine::new(engine),
         flood: flood::FloodGate::per_minute(config.questions_per_minute),
         config,
@@ -109,12 +106,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         replies: replies::ReplyCache::new(2048),
         seen: dedup::SeenUpdates::new(10_000),
     });
-    let mut dispatcher = dispatcher(throttled.clone(), app, me);
+    let mut dispatcher = dispatcher(bot.clone(), app, me);
     shutdown::on_signal(dispatcher.shutdown_token());
     match mode {
         Mode::Polling => {
-            let listener = Polling::builder(throttled)
+            let listener = Polling::builder(bot.clone())
                 .timeout(Duration::from_secs(10))
+                .backoff_strategy(polling_backoff)
                 .delete_webhook()
                 .await
                 .build();
@@ -134,6 +132,16 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     info!("stopped");
     Ok(())
 }
+
+/// The pause before retrying a failed `getUpdates` that had `earlier` failures right before
+/// it: 1 s, doubling up to [`MAX_POLLING_BACKOFF`]. teloxide's default doubles to 64 s, so
+/// after a long outage questions could wait a minute more once Telegram was back.
+fn polling_backoff(earlier: u32) -> Duration {
+    Duration::from_secs(1 << earlier.min(6)).min(MAX_POLLING_BACKOFF)
+}
+
+/// The longest pause between `getUpdates` retries.
+const MAX_POLLING_BACKOFF: Duration = Duration::from_secs(10);
 
 /// The dispatcher: the handler tree with its dependencies, silent on unmatched updates,
 /// logging handler errors without the token.
@@ -181,5 +189,17 @@ fn describe_start_error(call: &str, err: &RequestError) -> anyhow::Error {
             anyhow::anyhow!("the Bot API rejected the token ({call}); check TELOXIDE_TOKEN")
         }
         other => anyhow::anyhow!("{call} failed: {}", redact::redact(&other.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polling_backoff_doubles_up_to_ten_seconds() {
+        let pauses: Vec<u64> = (0..7).map(|n| polling_backoff(n).as_secs()).collect();
+        assert_eq!(pauses, [1, 2, 4, 8, 10, 10, 10]);
+        assert_eq!(polling_backoff(u32::MAX), MAX_POLLING_BACKOFF);
     }
 }

@@ -101,6 +101,8 @@ struct Options {
     webhook_secret: Option<&'static str>,
     /// `RUST_LOG` for the bot.
     log: &'static str,
+    /// The bot's overall send limit (`[limits] overall_per_second`).
+    overall_per_second: u32,
 }
 
 impl Default for Options {
@@ -111,6 +113,7 @@ impl Default for Options {
             webhook: false,
             webhook_secret: None,
             log: "debug",
+            overall_per_second: 1000,
         }
     }
 }
@@ -137,10 +140,11 @@ impl Bot {
         write_corpus(&dir.path().join("corpus"), CORPUS);
         let config = format!(
             "admins = [{ADMIN}]\ncorpus = {:?}\nindex = {:?}\nquestions_per_minute = {}\ninline_results = 2\n\
-             [limits]\nper_chat_per_second = 1000\nper_chat_per_minute = 100000\nper_group_per_minute = 100000\noverall_per_second = 1000\n",
+             [limits]\nper_chat_per_second = 1000\nper_chat_per_minute = 100000\nper_group_per_minute = 100000\noverall_per_second = {}\n",
             dir.path().join("corpus"),
             dir.path().join("index"),
             options.questions_per_minute,
+            options.overall_per_second,
         );
         std::fs::write(dir.path().join("bot.toml"), config).unwrap();
         let api = StandIn::start(options.reject_token);

@@ -7,7 +7,8 @@
 //! one).
 //!
 //! Faults on demand ([`StandIn::fault`]): the next N calls of a method get a 429 with
-//! `retry_after`, an HTTP 500, a delay, malformed JSON, or a dropped connection; an outage
+//! `retry_after`, an HTTP 500, a delay, malformed JSON, or a dropped connection, either before
+//! handling the call or after it (the message posted, the response lost); an outage
 //! ([`StandIn::go_down`] / [`StandIn::come_up`]) closes the listening socket, so connections are
 //! refused, and later listens on the same port again. [`StandIn::replay`] hands an update out
 //! a second time with its old `update_id`.
@@ -70,6 +71,10 @@ pub enum Fault {
     Malformed,
     /// Closes the connection without answering.
     Drop,
+    /// Handles the call (posts the message), then answers HTTP 200 with the body cut short.
+    HandledCutShort,
+    /// Handles the call (posts the message), then closes the connection without answering.
+    HandledThenDropped,
 }
 
 /// The running stand-in.
@@ -295,7 +300,8 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         _ => return not_found(),
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| multipart_fields(&body));
-    match standin.take_fault(&method) {
+    let fault = standin.take_fault(&method);
+    match fault {
         Some(Fault::TooManyRequests) => {
             let error = json!({"ok": false, "error_code": 429,
                 "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}});
@@ -311,12 +317,8 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
             return ([(header::CONTENT_TYPE, "application/json")], "{\"ok\":tru<html>")
                 .into_response();
         }
-        Some(Fault::Drop) => {
-            // Unwinding the connection's task drops the socket without a response (and,
-            // unlike `panic!`, without running the panic hook).
-            std::panic::resume_unwind(Box::new("fault injection: connection dropped"));
-        }
-        None => {}
+        Some(Fault::Drop) => drop_connection(),
+        Some(Fault::HandledCutShort | Fault::HandledThenDropped) | None => {}
     }
     if method == "getUpdates" {
         return ok(get_updates(&standin, &body).await);
@@ -365,7 +367,21 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         }
     };
     standin.record(&method, body, result.clone());
-    ok(result)
+    match fault {
+        Some(Fault::HandledCutShort) => {
+            let whole = json!({"ok": true, "result": result}).to_string();
+            let cut = whole[..whole.len() / 2].to_string();
+            ([(header::CONTENT_TYPE, "application/json")], cut).into_response()
+        }
+        Some(Fault::HandledThenDropped) => drop_connection(),
+        _ => ok(result),
+    }
+}
+
+/// Ends the connection's task, which drops the socket without a response (and, unlike
+/// `panic!`, without running the panic hook).
+fn drop_connection() -> ! {
+    std::panic::resume_unwind(Box::new("fault injection: connection dropped"))
 }
 
 /// Returns queued updates at or after `offset` (at most `limit`), or `[]` after holding the
