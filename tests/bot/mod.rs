@@ -236,15 +236,7 @@ impl Bot {
     /// POSTs `update` to the webhook at `path` with `secret` in the secret header; returns
     /// the HTTP status.
     fn post_update(&self, path: &str, secret: Option<&str>, update: &Value) -> u16 {
-        let body = update.to_string();
-        let mut head = format!(
-            "POST {path} HTTP/1.1\r\nHost: bot.example.org\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-            body.len()
-        );
-        if let Some(secret) = secret {
-            head.push_str(&format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"));
-        }
-        http_status(self.listen.expect("webhook mode"), &format!("{head}\r\n{body}"))
+        http_status(self.listen.expect("webhook mode"), &webhook_post(path, secret, update))
     }
 
     /// `GET path` on the webhook server; returns the HTTP status.
@@ -298,6 +290,21 @@ fn spawn(
 }
 
 /// Sends one raw HTTP/1.1 request to `addr` and returns the response's status code.
+/// The HTTP request Telegram makes to deliver `update` to a webhook at `path`, with `secret`
+/// in the secret header.
+fn webhook_post(path: &str, secret: Option<&str>, update: &Value) -> String {
+    let body = update.to_string();
+    let mut head = format!(
+        "POST {path} HTTP/1.1\r\nHost: bot.example.org\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    if let Some(secret) = secret {
+        head.push_str(&format!("X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"));
+    }
+    format!("{head}\r\n{body}")
+}
+
+/// Sends `request` to `addr` and returns the response's HTTP status.
 fn http_status(addr: SocketAddr, request: &str) -> u16 {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();

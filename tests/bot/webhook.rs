@@ -1,11 +1,13 @@
 //! `serve --webhook URL --listen ADDR` through the stand-in: the bot registers URL and the
 //! secret with `setWebhook`, answers updates POSTed to ADDR with the secret header, rejects
-//! (401) and ignores those with a wrong or missing one, and never logs the secret.
+//! (401) and ignores those with a wrong or missing one, and never logs the secret. Under load
+//! with faults on sending, every question POSTed is answered exactly once.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::json;
 
+use super::standin::Fault;
 use super::*;
 
 /// The URL's path, which the bot serves on `--listen`.
@@ -83,6 +85,77 @@ fn webhook_secret_is_generated_when_not_configured() {
     let (ok, stderr) = bot.stop();
     assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
     assert!(!stderr.contains(&secret), "generated secret leaked:\n{stderr}");
+}
+
+/// Webhook mode under load: 100 users POST 5 questions each from 8 threads while Telegram
+/// answers `sendMessage` with two 429s, malformed JSON, a dropped connection and a body cut
+/// short after posting. Every question is answered exactly once, on topic.
+#[test]
+fn webhook_under_load_and_send_faults_answers_each_question_once() {
+    const USERS: i64 = 100;
+    const EACH: usize = 5;
+    const FIRST: i64 = 40_000;
+    const ASKED: [(&str, &str); 4] = [
+        ("how do I unpack the archive?", "archive"),
+        ("when should I water the tomatoes?", "omato"),
+        ("how long should the tea steep?", "steep"),
+        ("how often do I oil the bicycle chain?", "chain"),
+    ];
+    let options = Options {
+        webhook: true,
+        webhook_secret: Some(SECRET),
+        questions_per_minute: 0,
+        log: "warn",
+        overall_per_second: 100_000,
+        ..Options::default()
+    };
+    let bot = Bot::start(options);
+    bot.api.wait_for(|c| c.method == "setWebhook");
+    bot.api.fault("sendMessage", 2, Fault::TooManyRequests);
+    bot.api.fault("sendMessage", 1, Fault::Malformed);
+    bot.api.fault("sendMessage", 1, Fault::Drop);
+    bot.api.fault("sendMessage", 1, Fault::HandledCutShort);
+    let posts: Vec<String> = (FIRST..FIRST + USERS)
+        .flat_map(|user| (0..EACH).map(move |i| (user, i)))
+        .map(|(user, i)| webhook_post(PATH, Some(SECRET), &update(&bot, user, ASKED[i % 4].0)))
+        .collect();
+    let listen = bot.listen.expect("webhook mode");
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for thread in 0..8 {
+            let posts = &posts;
+            scope.spawn(move || {
+                for post in posts.iter().skip(thread).step_by(8) {
+                    assert_eq!(http_status(listen, post), 200);
+                }
+            });
+        }
+    });
+    let to_users = |c: &Call| {
+        c.method == "sendMessage"
+            && c.body["chat_id"].as_i64().is_some_and(|id| (FIRST..FIRST + USERS).contains(&id))
+    };
+    bot.api.wait_for_n(USERS as usize * EACH, Duration::from_secs(60), to_users);
+    let answered_in = started.elapsed();
+    std::thread::sleep(Duration::from_millis(1500));
+    let sent = bot.api.calls_of("sendMessage");
+    for user in FIRST..FIRST + USERS {
+        let answers: Vec<String> =
+            sent.iter().filter(|c| c.body["chat_id"] == json!(user)).map(text).collect();
+        assert_eq!(answers.len(), EACH, "answers to user {user}: {answers:?}");
+        for (question, word) in ASKED {
+            let asked = (0..EACH).filter(|i| ASKED[i % 4].0 == question).count();
+            let got = answers.iter().filter(|a| a.contains(word)).count();
+            assert_eq!(got, asked, "user {user}, {question:?}: {answers:?}");
+        }
+    }
+    assert_eq!(bot.api.faults_served("sendMessage"), 5);
+    println!(
+        "webhook: {} questions from {USERS} users, 5 send faults: all answered once in {answered_in:?}",
+        USERS as usize * EACH
+    );
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
 }
 
 /// A message update from the user of private chat `chat`, with a fresh `update_id`.
