@@ -2,8 +2,8 @@
 //! stand-in (long polling), each user asking the next question once the previous one is
 //! answered. Checks that every question is answered exactly once and none is lost, and
 //! prints the reply latency (from the `getUpdates` response that handed the update out to the
-//! `sendMessage` that answers it: p50, p99, max), the same up to the typing indicator (which,
-//! unlike `sendMessage`, does not queue in the `Throttle` adaptor), and the total time.
+//! `sendMessage` that answers it: p50, p99, max), the same up to the typing indicator (sent
+//! while the search runs, and not paced), and the total time.
 //!
 //! The same with 500 users (within a minute), and 500 users while an admin `/reindex` of a
 //! larger corpus runs and swaps the index mid-load: no failed, missing or doubled answers.
