@@ -1,5 +1,6 @@
 //! The command line end to end: the first `ask` builds the index, JSON batch mode, rebuild
-//! rules, broken corpus files, and a failed build that must leave the old index in use.
+//! rules, broken and unreadable corpus files, and a failed build that must leave the old index
+//! in use.
 
 use crate::env::{TestEnv, assert_success, stderr, stdout};
 
@@ -110,6 +111,72 @@ fn broken_files_are_skipped_with_reasons_and_the_rest_is_indexed() {
     assert!(text.contains("indexed 1 documents"), "{text}");
     let answer = env.run(&["ask", "--corpus", "docs", "what is a volcano"]);
     assert!(stdout(&answer).contains("rupture"), "{}", stdout(&answer));
+}
+
+/// A file and two folders closed by their permissions: each is reported with what to check,
+/// nothing behind them is indexed, and the rest is. Root reads through any permission, so
+/// when the tests run as root the binary runs as `nobody` (uid and gid 65534).
+#[cfg(unix)]
+#[test]
+fn unreadable_files_are_reported_and_the_rest_is_indexed() {
+    use std::os::unix::fs::PermissionsExt;
+
+    /// Opens everything again on the way out, even after a failed assertion, so that the
+    /// temporary directory can be removed by a user who is not root.
+    struct Reopen<'a>(&'a TestEnv);
+    impl Drop for Reopen<'_> {
+        fn drop(&mut self) {
+            for rel in ["docs/secret.txt", "docs/locked", "docs/unsearchable"] {
+                let open = std::fs::Permissions::from_mode(0o755);
+                let _ = std::fs::set_permissions(self.0.path().join(rel), open);
+            }
+        }
+    }
+
+    let env = TestEnv::empty();
+    env.write(
+        "docs/good.txt",
+        "Volcanoes\n\nA volcano is a rupture in the crust of a planet that lets hot lava escape.\n",
+    );
+    env.write("docs/secret.txt", "Vault\n\nThe vault code is written behind the painting.\n");
+    env.write("docs/locked/inside.txt", "Inside\n\nNo one may list this folder.\n");
+    env.write("docs/unsearchable/note.txt", "Note\n\nThis folder is listed but not entered.\n");
+    let _reopen = Reopen(&env);
+    for (rel, mode) in [
+        ("docs", 0o755),
+        ("docs/good.txt", 0o644),
+        ("docs/secret.txt", 0o000),
+        ("docs/locked", 0o000),
+        ("docs/unsearchable", 0o444),
+    ] {
+        let mode = std::fs::Permissions::from_mode(mode);
+        std::fs::set_permissions(env.path().join(rel), mode).expect("chmod");
+    }
+    let as_nobody = std::fs::read(env.path().join("docs/secret.txt")).is_ok();
+    if as_nobody {
+        eprintln!("permissions do not stop this process's reads: running passagebot as uid 65534");
+    }
+    let run = |args: &[&str]| if as_nobody { env.run_as(65534, args) } else { env.run(args) };
+
+    let output = run(&["index", "--corpus", "docs"]);
+    assert_success(&output);
+    let text = stdout(&output);
+    for expected in [
+        "skipped docs/secret.txt: permission denied (check the file's read permissions)",
+        "skipped docs/locked: permission denied (check the folder's read and execute permissions)",
+        "skipped docs/unsearchable/note.txt: permission denied (check the execute permission of the folder holding it)",
+    ] {
+        assert!(text.lines().any(|l| l == expected), "missing {expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("inside.txt"), "a file of the locked folder was seen: {text}");
+    assert!(text.contains("indexed 1 documents") && text.contains("3 skipped"), "{text}");
+
+    let answer = run(&["ask", "--corpus", "docs", "what is a volcano"]);
+    assert_success(&answer);
+    assert!(stdout(&answer).contains("rupture"), "{}", stdout(&answer));
+    let secret = run(&["ask", "--corpus", "docs", "where is the vault code written"]);
+    assert_success(&secret);
+    assert!(!stdout(&secret).contains("painting"), "{}", stdout(&secret));
 }
 
 #[test]

@@ -62,7 +62,38 @@ impl TestEnv {
 
     /// Runs `passagebot args…` with `stdin` as standard input.
     pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passagebot"))
+        self.run_command(Command::new(env!("CARGO_BIN_EXE_passagebot")), args, stdin)
+    }
+
+    /// Runs `passagebot args…` as user and group `uid` (the caller must be root), from a link
+    /// to or copy of the binary inside the working directory, since the build folder may be
+    /// closed to that user. The working directory is opened to everyone; what the binary must
+    /// read or write in it is up to the caller.
+    #[cfg(unix)]
+    pub fn run_as(&self, uid: u32, args: &[&str]) -> Output {
+        use std::os::unix::fs::PermissionsExt;
+        use std::os::unix::process::CommandExt;
+        let bin = self.path().join("bin/passagebot");
+        if !bin.exists() {
+            let original = env!("CARGO_BIN_EXE_passagebot");
+            std::fs::create_dir_all(bin.parent().expect("parent")).expect("bin dir");
+            if std::fs::hard_link(original, &bin).is_err() {
+                std::fs::copy(original, &bin).expect("copy passagebot");
+            }
+            for (path, mode) in [(self.path(), 0o777), (bin.parent().expect("parent"), 0o755)] {
+                let mode = std::fs::Permissions::from_mode(mode);
+                std::fs::set_permissions(path, mode).expect("chmod");
+            }
+        }
+        let mut command = Command::new(&bin);
+        command.uid(uid).gid(uid);
+        self.run_command(command, args, "")
+    }
+
+    /// Runs `command args…` in the working directory, without the variables that would
+    /// point it elsewhere, with `stdin` as standard input.
+    fn run_command(&self, mut command: Command, args: &[&str], stdin: &str) -> Output {
+        command
             .args(args)
             .current_dir(self.path())
             .env_remove("PASSAGEBOT_CORPUS")
@@ -70,9 +101,19 @@ impl TestEnv {
             .env_remove("RUST_LOG")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn passagebot");
+            .stderr(Stdio::piped());
+        let mut tries = 0;
+        let mut child = loop {
+            match command.spawn() {
+                // ETXTBSY: a just-copied binary stays busy while a process forked meanwhile by
+                // another test still holds the copy's write handle; it lets go when it execs.
+                Err(err) if err.raw_os_error() == Some(26) && tries < 100 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                spawned => break spawned.expect("spawn passagebot"),
+            }
+        };
         let mut input = child.stdin.take().expect("stdin");
         let text = stdin.to_string();
         let writer = std::thread::spawn(move || {

@@ -1,8 +1,8 @@
 //! Reading the corpus: walks a folder (or takes one file), reads `.txt`, `.md`, `.html` and
 //! `.jsonl` files into [`Document`]s, and reports every file it leaves out with the reason.
 //!
-//! Broken input is never an error here: a file that cannot be read becomes a [`SkippedFile`];
-//! only a missing corpus or an unreadable corpus folder fails the load.
+//! Broken input is never an error here: a file or sub-folder that cannot be read becomes a
+//! [`SkippedFile`]; only a missing corpus or an unreadable corpus folder fails the load.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -35,7 +35,8 @@ pub struct SkippedFile {
 ///
 /// Hidden files and folders, `README*`, `.gitkeep` and sidecar files (`*.meta.json`,
 /// `*.meta.toml`) are ignored; symbolic links to folders are not followed (no loops). Every
-/// other file either yields documents or is reported as a [`SkippedFile`].
+/// other file either yields documents or is reported as a [`SkippedFile`], and so is every
+/// sub-folder that cannot be listed (the rest of the corpus is still read).
 ///
 /// # Errors
 /// [`UserError::CorpusMissing`] if `path` does not exist; [`Error::Io`] if the corpus folder
@@ -66,11 +67,11 @@ pub fn load(path: &Path) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
     for (file, rel) in files {
         match load_file(&file, &rel) {
             Ok(docs) => documents.extend(docs),
-            Err(reason) => {
-                warn!(file = %file.display(), %reason, "skipping file");
-                skipped.push(SkippedFile { path: file, reason });
-            }
+            Err(reason) => skipped.push(SkippedFile { path: file, reason }),
         }
+    }
+    for file in &skipped {
+        warn!(path = %file.path.display(), reason = %file.reason, "skipping");
     }
     Ok((documents, skipped))
 }
@@ -83,7 +84,16 @@ fn walk(
     files: &mut Vec<(PathBuf, String)>,
     skipped: &mut Vec<SkippedFile>,
 ) {
-    let mut entries: Vec<_> = entries.filter_map(std::result::Result::ok).collect();
+    let mut entries: Vec<_> = entries
+        .filter_map(|entry| match entry {
+            Ok(entry) => Some(entry),
+            Err(err) => {
+                let reason = format!("listing stopped early: {}", io_reason(&err, FOLDER_HINT));
+                skipped.push(SkippedFile { path: dir.to_path_buf(), reason });
+                None
+            }
+        })
+        .collect();
     entries.sort_by_key(fs::DirEntry::file_name);
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -92,7 +102,14 @@ fn walk(
         }
         let path = dir.join(&name);
         let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
-        let Ok(meta) = fs::symlink_metadata(&path) else { continue };
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(err) => {
+                // Listed but not examinable: the folder can be read but not searched.
+                skipped.push(SkippedFile { path, reason: io_reason(&err, ENTRY_HINT) });
+                continue;
+            }
+        };
         if meta.file_type().is_symlink() {
             // Follow links to files; never links to folders, which could loop.
             match fs::metadata(&path) {
@@ -101,16 +118,37 @@ fn walk(
                     path,
                     reason: "link to a folder, not followed (it could loop)".into(),
                 }),
-                Err(err) => skipped.push(SkippedFile { path, reason: err.to_string() }),
+                Err(err) => skipped.push(SkippedFile { path, reason: io_reason(&err, LINK_HINT) }),
             }
         } else if meta.is_dir() {
             match fs::read_dir(&path) {
                 Ok(sub) => walk(&path, &rel, sub, files, skipped),
-                Err(err) => skipped.push(SkippedFile { path, reason: err.to_string() }),
+                Err(err) => {
+                    skipped.push(SkippedFile { path, reason: io_reason(&err, FOLDER_HINT) })
+                }
             }
         } else if meta.is_file() {
             files.push((path, rel));
         }
+    }
+}
+
+/// What to check when a file cannot be opened for reading.
+const FILE_HINT: &str = "check the file's read permissions";
+/// What to check when a folder cannot be listed.
+const FOLDER_HINT: &str = "check the folder's read and execute permissions";
+/// What to check when a listed name cannot be examined: its folder lacks execute permission.
+const ENTRY_HINT: &str = "check the execute permission of the folder holding it";
+/// What to check when a link's target cannot be examined.
+const LINK_HINT: &str = "check the permissions of the folders on the link's target path";
+
+/// The reason a file or folder the system would not read is skipped: "permission denied" with
+/// `hint` saying what to check, or the operating system's text for any other error.
+fn io_reason(err: &std::io::Error, hint: &str) -> String {
+    if err.kind() == std::io::ErrorKind::PermissionDenied {
+        format!("permission denied ({hint})")
+    } else {
+        err.to_string()
     }
 }
 
@@ -129,8 +167,8 @@ fn is_ignored_name(name: &str) -> bool {
 ///
 /// # Errors
 /// The reason the file is skipped: `unsupported extension .xyz`, `too large (N MiB, limit 64
-/// MiB)`, `empty`, `binary content`, `invalid UTF-8 at byte N`, `no readable text`, or the
-/// operating system's error text.
+/// MiB)`, `empty`, `binary content`, `invalid UTF-8 at byte N`, `no readable text`,
+/// `permission denied (check …)`, or the operating system's error text.
 pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, String> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     if !matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm" | "jsonl") {
@@ -140,12 +178,12 @@ pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, S
             format!("unsupported extension .{ext}")
         });
     }
-    let meta = fs::metadata(path).map_err(|e| e.to_string())?;
+    let meta = fs::metadata(path).map_err(|e| io_reason(&e, ENTRY_HINT))?;
     if meta.len() > MAX_FILE_BYTES {
         let size = meta.len().div_ceil(MIB);
         return Err(format!("too large ({size} MiB, limit {} MiB)", MAX_FILE_BYTES / MIB));
     }
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    let bytes = fs::read(path).map_err(|e| io_reason(&e, FILE_HINT))?;
     let text = decode(&bytes)?;
     let sidecar = read_sidecar(path);
     let docs = match ext.as_str() {
@@ -697,6 +735,17 @@ mod tests {
             assert!(reasons.contains(&(name.to_string(), reason)), "{name}: {reasons:?}");
         }
         assert_eq!(reasons.len(), expect.len(), "{reasons:?}");
+    }
+
+    #[test]
+    fn permission_errors_say_what_to_check() {
+        let denied = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert_eq!(
+            io_reason(&denied, FILE_HINT),
+            "permission denied (check the file's read permissions)"
+        );
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(io_reason(&other, FILE_HINT), "disk on fire");
     }
 
     #[test]
