@@ -48,6 +48,17 @@ fn answered_exactly_once(bot: &Bot, first: i64, count: i64, timeout: Duration) {
     }
 }
 
+/// A started bot (its command menu set) with `faults` queued on the stand-in: each is the
+/// method, how many of its next calls get the fault, and the fault.
+fn bot_with_faults(faults: &[(&str, usize, Fault)]) -> Bot {
+    let bot = Bot::start(Options::default());
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    for &(method, count, fault) in faults {
+        bot.api.fault(method, count, fault);
+    }
+    bot
+}
+
 /// Waits until `count` faults of `method` were served, so questions arrive during the fault.
 fn wait_for_fault(bot: &Bot, method: &str, count: usize) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -71,10 +82,10 @@ fn stop_cleanly(mut bot: Bot) {
 
 #[test]
 fn rate_limits_on_polling_and_sending_lose_nothing() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("getUpdates", 2, Fault::TooManyRequests);
-    bot.api.fault("sendMessage", 2, Fault::TooManyRequests);
+    let bot = bot_with_faults(&[
+        ("getUpdates", 2, Fault::TooManyRequests),
+        ("sendMessage", 2, Fault::TooManyRequests),
+    ]);
     let started = Instant::now();
     wait_for_fault(&bot, "getUpdates", 1);
     ask_each(&bot, FIRST, 4);
@@ -90,12 +101,12 @@ fn rate_limits_on_polling_and_sending_lose_nothing() {
 
 #[test]
 fn malformed_and_dropped_responses_lose_nothing() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("getUpdates", 1, Fault::Malformed);
-    bot.api.fault("getUpdates", 1, Fault::Drop);
-    bot.api.fault("sendChatAction", 2, Fault::Malformed);
-    bot.api.fault("sendChatAction", 2, Fault::Drop);
+    let bot = bot_with_faults(&[
+        ("getUpdates", 1, Fault::Malformed),
+        ("getUpdates", 1, Fault::Drop),
+        ("sendChatAction", 2, Fault::Malformed),
+        ("sendChatAction", 2, Fault::Drop),
+    ]);
     let started = Instant::now();
     wait_for_fault(&bot, "getUpdates", 1);
     ask_each(&bot, FIRST, 4);
@@ -114,11 +125,11 @@ fn malformed_and_dropped_responses_lose_nothing() {
 /// message (`"ok":true` still readable: not sent again). Each asker gets exactly one answer.
 #[test]
 fn unreadable_responses_to_sending_neither_lose_nor_double_an_answer() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("sendMessage", 1, Fault::Malformed);
-    bot.api.fault("sendMessage", 1, Fault::Drop);
-    bot.api.fault("sendMessage", 1, Fault::HandledCutShort);
+    let bot = bot_with_faults(&[
+        ("sendMessage", 1, Fault::Malformed),
+        ("sendMessage", 1, Fault::Drop),
+        ("sendMessage", 1, Fault::HandledCutShort),
+    ]);
     let started = Instant::now();
     ask_each(&bot, FIRST, 4);
     answered_exactly_once(&bot, FIRST, 4, Duration::from_secs(20));
@@ -135,9 +146,7 @@ fn unreadable_responses_to_sending_neither_lose_nor_double_an_answer() {
 /// twice; the next asker is answered once.
 #[test]
 fn an_answer_whose_fate_is_unknown_is_sent_again() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("sendMessage", 1, Fault::HandledThenDropped);
+    let bot = bot_with_faults(&[("sendMessage", 1, Fault::HandledThenDropped)]);
     ask_each(&bot, FIRST, 1);
     let to_asker = |c: &Call| c.method == "sendMessage" && c.body["chat_id"] == json!(FIRST);
     bot.api.wait_for_n(2, Duration::from_secs(10), to_asker);
@@ -150,11 +159,11 @@ fn an_answer_whose_fate_is_unknown_is_sent_again() {
 
 #[test]
 fn slow_responses_lose_nothing() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("getUpdates", 2, Fault::Delay(Duration::from_secs(1)));
-    bot.api.fault("sendMessage", 2, Fault::Delay(Duration::from_secs(2)));
-    bot.api.fault("sendChatAction", 2, Fault::Delay(Duration::from_secs(3)));
+    let bot = bot_with_faults(&[
+        ("getUpdates", 2, Fault::Delay(Duration::from_secs(1))),
+        ("sendMessage", 2, Fault::Delay(Duration::from_secs(2))),
+        ("sendChatAction", 2, Fault::Delay(Duration::from_secs(3))),
+    ]);
     let started = Instant::now();
     wait_for_fault(&bot, "getUpdates", 1);
     ask_each(&bot, FIRST, 4);
@@ -249,9 +258,7 @@ fn outage(bot: &mut Bot, first: i64, length: Duration) {
 /// again (after teloxide's own 10 s pause on 5xx) and the asker gets exactly one answer.
 #[test]
 fn a_server_error_on_sending_is_resent_once() {
-    let bot = Bot::start(Options::default());
-    bot.api.wait_for(|c| c.method == "setMyCommands");
-    bot.api.fault("sendMessage", 1, Fault::ServerError);
+    let bot = bot_with_faults(&[("sendMessage", 1, Fault::ServerError)]);
     let started = Instant::now();
     ask_each(&bot, FIRST, 2);
     answered_exactly_once(&bot, FIRST, 2, Duration::from_secs(40));
