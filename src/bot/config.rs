@@ -42,7 +42,7 @@ pub struct SendLimits {
     pub per_chat_per_minute: u32,
     /// Messages one group or channel may receive per minute.
     pub per_group_per_minute: u32,
-    /// Messages the bot may send per second overall.
+    /// Messages the bot may send per second overall, spaced evenly (at least 1/N s apart).
     pub overall_per_second: u32,
 }
 
