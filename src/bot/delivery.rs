@@ -25,10 +25,10 @@ use tracing::warn;
 use super::pace::Pacer;
 use super::redact;
 
-/// Sends after a "not posted" or "unknown" failure, the first included.
+/// Attempts at one message when sends fail "not posted" or "unknown", the first included.
 pub const ATTEMPTS: u32 = 3;
 
-/// Sends again after a 429 before giving up.
+/// Resends of one message after 429s before giving up.
 pub const RATE_LIMITED_ATTEMPTS: u32 = 5;
 
 /// What a failed send says about the message.

@@ -22,7 +22,7 @@ use super::config::SendLimits;
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// Reservations between chats' forgetting of idle chats.
+/// How many reservations pass between sweeps that forget idle chats.
 const PRUNE_EVERY: u32 = 1024;
 
 /// Hands out send times within Telegram's limits; shared by every handler.
