@@ -89,17 +89,16 @@ pub async fn send(
                 pacer.freeze(wait);
                 rate_limited += 1;
             }
-            Outcome::NotPosted if attempt < ATTEMPTS => {
-                warn!(attempt, %cause, "sending failed; sending again");
-                tokio::time::sleep(backoff(attempt)).await;
-                attempt += 1;
-            }
-            Outcome::Unknown if attempt < ATTEMPTS => {
-                warn!(
-                    attempt,
-                    %cause,
-                    "sending failed and Telegram may have posted it; sending again (the chat may see it twice)"
-                );
+            fate @ (Outcome::NotPosted | Outcome::Unknown) if attempt < ATTEMPTS => {
+                if fate == Outcome::Unknown {
+                    warn!(
+                        attempt,
+                        %cause,
+                        "sending failed and Telegram may have posted it; sending again (the chat may see it twice)"
+                    );
+                } else {
+                    warn!(attempt, %cause, "sending failed; sending again");
+                }
                 tokio::time::sleep(backoff(attempt)).await;
                 attempt += 1;
             }

@@ -134,10 +134,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 }
 
 /// The pause before retrying a failed `getUpdates` that had `earlier` failures right before
-/// it: 1 s, doubling up to [`MAX_POLLING_BACKOFF`]. teloxide's default doubles to 64 s, so
-/// after a long outage questions could wait a minute more once Telegram was back.
+/// it: the same doubling from 1 s as a resent message ([`delivery::backoff`]), up to
+/// [`MAX_POLLING_BACKOFF`]. teloxide's default doubles to 64 s, so after a long outage
+/// questions could wait a minute more once Telegram was back.
 fn polling_backoff(earlier: u32) -> Duration {
-    Duration::from_secs(1 << earlier.min(6)).min(MAX_POLLING_BACKOFF)
+    delivery::backoff(earlier.saturating_add(1)).min(MAX_POLLING_BACKOFF)
 }
 
 /// The longest pause between `getUpdates` retries.

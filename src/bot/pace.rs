@@ -83,7 +83,8 @@ impl Pacer {
         } else {
             self.limits.per_chat_per_minute
         };
-        let sent = state.chats.entry(chat).or_default();
+        let State { chats, overall, .. } = &mut *state;
+        let sent = chats.entry(chat).or_default();
         if let Some(&last) = sent.back() {
             at = at.max(last);
         }
@@ -92,11 +93,9 @@ impl Pacer {
                 at = at.max(opens);
             }
         }
-        at = state.overall_slot(at, self.overall_gap);
-        if let Some(sent) = state.chats.get_mut(&chat) {
-            sent.push_back(at);
-        }
-        *state.overall.entry(at).or_insert(0) += 1;
+        at = overall_slot(overall, at, self.overall_gap);
+        sent.push_back(at);
+        *overall.entry(at).or_insert(0) += 1;
         at
     }
 }
@@ -131,20 +130,19 @@ impl State {
             self.frozen_until = None;
         }
     }
+}
 
-    /// The earliest moment from `at` on that is at least `gap` away from every other
-    /// reservation of the bot.
-    fn overall_slot(&self, mut at: Instant, gap: Duration) -> Instant {
-        if gap.is_zero() {
-            return at;
-        }
-        loop {
-            let from = at.checked_sub(gap).map_or(at, |t| t + Duration::from_nanos(1));
-            let clash = self.overall.range(from..at + gap).next_back().map(|(&t, _)| t);
-            match clash {
-                Some(t) => at = t + gap,
-                None => return at,
-            }
+/// The earliest moment from `at` on that is at least `gap` away from every reservation in
+/// `overall`.
+fn overall_slot(overall: &BTreeMap<Instant, u32>, mut at: Instant, gap: Duration) -> Instant {
+    if gap.is_zero() {
+        return at;
+    }
+    loop {
+        let from = at.checked_sub(gap).map_or(at, |t| t + Duration::from_nanos(1));
+        match overall.range(from..at + gap).next_back() {
+            Some((&clash, _)) => at = clash + gap,
+            None => return at,
         }
     }
 }

@@ -289,7 +289,6 @@ fn spawn(
     (child, stderr)
 }
 
-/// Sends one raw HTTP/1.1 request to `addr` and returns the response's status code.
 /// The HTTP request Telegram makes to deliver `update` to a webhook at `path`, with `secret`
 /// in the secret header.
 fn webhook_post(path: &str, secret: Option<&str>, update: &Value) -> String {
