@@ -50,6 +50,7 @@ fn benches(c: &mut Criterion) {
         corpus: fixture.corpus.clone(),
         index_dir: dir.path().to_path_buf(),
         force: true,
+        load: Default::default(),
     };
     build(&opts).expect("build");
     let engine = Engine::open(dir.path()).expect("open");
@@ -97,6 +98,7 @@ fn benches(c: &mut Criterion) {
                 corpus: fixture.corpus.clone(),
                 index_dir: target.path().to_path_buf(),
                 force: true,
+                load: Default::default(),
             };
             let report = build(&opts).expect("build");
             assert!(report.passages > 0);

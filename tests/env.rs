@@ -154,6 +154,7 @@ pub fn open_bundled_engine() -> (tempfile::TempDir, passagebot::search::Engine) 
         corpus: bundled_corpus(),
         index_dir: dir.path().to_path_buf(),
         force: false,
+        load: Default::default(),
     };
     passagebot::index::build(&opts).expect("index the bundled corpus");
     let engine = passagebot::search::Engine::open(dir.path()).expect("open");

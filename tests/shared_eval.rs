@@ -32,6 +32,7 @@ fn score(eval: &Path, set: &str) -> (Report, BuildReport) {
         corpus: eval.join(set).join("passages.jsonl"),
         index_dir: dir.path().to_path_buf(),
         force: false,
+        load: Default::default(),
     };
     let built = build(&opts).unwrap();
     let engine = Engine::open(dir.path()).unwrap();

@@ -69,6 +69,7 @@ fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
         corpus: app.config.corpus.clone(),
         index_dir: app.config.index.clone(),
         force: true,
+        load: app.config.load_options(),
     };
     let staged = passagebot::index::stage(&opts).context("building the new index")?;
     if staged.report().documents == 0 {

@@ -98,6 +98,13 @@ pub struct BotConfig {
     pub webhook_secret: Option<Secret>,
     /// Outgoing message limits (see [`SendLimits`]).
     pub limits: SendLimits,
+    /// Index files that symbolic links in the corpus lead to outside it. Off by default, so a
+    /// link cannot turn any file the bot can read into an answer.
+    pub follow_links: bool,
+    /// The file this configuration was read from (set by [`BotConfig::load`], never by the
+    /// file itself): it is never indexed, since it may hold the token.
+    #[serde(skip)]
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for BotConfig {
@@ -118,6 +125,8 @@ impl Default for BotConfig {
             sanity_questions: Vec::new(),
             webhook_secret: None,
             limits: SendLimits::default(),
+            follow_links: false,
+            config_file: None,
         }
     }
 }
@@ -134,7 +143,21 @@ impl BotConfig {
     pub fn load(path: &Path) -> anyhow::Result<BotConfig> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading config {}", path.display()))?;
-        BotConfig::parse(&text).with_context(|| format!("config {}", path.display()))
+        let mut config =
+            BotConfig::parse(&text).with_context(|| format!("config {}", path.display()))?;
+        config.config_file = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// How the corpus is read: `follow_links`, and never the configuration file or any file
+    /// holding the token.
+    pub fn load_options(&self) -> passagebot::corpus::LoadOptions {
+        passagebot::corpus::LoadOptions {
+            follow_links: self.follow_links,
+            config_files: self.config_file.iter().cloned().collect(),
+            secrets: self.token.iter().map(|t| t.expose().to_string()).collect(),
+            ..Default::default()
+        }
     }
 
     /// Applies the environment overrides, read through `var` (so tests need no real env):

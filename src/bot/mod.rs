@@ -30,6 +30,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use anyhow::Context;
+use passagebot::corpus::LoadOptions;
 use passagebot::index::BuildOptions;
 use passagebot::search::{Engine, SharedEngine};
 use teloxide::dispatching::DefaultKey;
@@ -73,8 +74,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Settings { config, token, api_url, mode } = settings;
     redact::register(token.expose());
 
-    let (corpus, index) = (config.corpus.clone(), config.index.clone());
-    let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index)).await??;
+    let (corpus, index, load) =
+        (config.corpus.clone(), config.index.clone(), config.load_options());
+    let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
     let stats = stats::Stats::open(&config.stats_path())?;
 
     let mut bot = Bot::new(token.expose());
@@ -157,9 +159,13 @@ fn dispatcher(bot: Tg, app: Arc<App>, me: Me) -> Dispatcher<Tg, anyhow::Error, D
 }
 
 /// Opens the live index, building it first when it is missing or older than the corpus.
-fn open_engine(corpus: &Path, index: &Path) -> anyhow::Result<Engine> {
-    let opts =
-        BuildOptions { corpus: corpus.to_path_buf(), index_dir: index.to_path_buf(), force: false };
+fn open_engine(corpus: &Path, index: &Path, load: LoadOptions) -> anyhow::Result<Engine> {
+    let opts = BuildOptions {
+        corpus: corpus.to_path_buf(),
+        index_dir: index.to_path_buf(),
+        force: false,
+        load,
+    };
     let built = passagebot::index::ensure_built(&opts, &mut |_| {}, &mut |staleness| {
         info!(corpus = %corpus.display(), index = %index.display(), ?staleness, "building the index");
     })?;

@@ -42,6 +42,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         corpus: args.corpus.clone(),
         index_dir: index_dir.clone(),
         force: false,
+        load: Default::default(),
     })?;
     let build_note = if report.up_to_date {
         "index up to date".to_string()

@@ -23,8 +23,13 @@ pub struct IndexArgs {
 
 /// Runs `passagebot index`.
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let opts =
-        BuildOptions { corpus: args.paths.corpus, index_dir: args.paths.index, force: args.force };
+    let load = args.paths.load_options();
+    let opts = BuildOptions {
+        corpus: args.paths.corpus,
+        index_dir: args.paths.index,
+        force: args.force,
+        load,
+    };
     let report = build_with_bar(&opts)?;
     for skipped in &report.skipped {
         println!("skipped {}: {}", skipped.path.display(), skipped.reason);

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use passagebot::corpus::LoadOptions;
 use passagebot::index::{BuildOptions, Staleness};
 use passagebot::search::Engine;
 
@@ -50,6 +51,17 @@ pub struct Paths {
     /// Index directory (generated data only).
     #[arg(long, env = "PASSAGEBOT_INDEX", default_value = "index")]
     pub index: PathBuf,
+    /// Also index files that symbolic links in the corpus lead to outside it (by default they
+    /// are skipped; devices, FIFOs and /proc files never are read).
+    #[arg(long)]
+    pub follow_links: bool,
+}
+
+impl Paths {
+    /// How the corpus is read, from the flags.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions { follow_links: self.follow_links, ..LoadOptions::default() }
+    }
 }
 
 /// Runs the parsed command.
@@ -80,8 +92,12 @@ pub fn init_tracing(verbose: bool) {
 /// Opens the index, building it first (with a one-line note on stderr) when it is missing
 /// or older than the corpus. An index without its corpus is used as it is.
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
-    let opts =
-        BuildOptions { corpus: paths.corpus.clone(), index_dir: paths.index.clone(), force: false };
+    let opts = BuildOptions {
+        corpus: paths.corpus.clone(),
+        index_dir: paths.index.clone(),
+        force: false,
+        load: paths.load_options(),
+    };
     let built = index::ensure_built_with_bar(&opts, &mut |staleness| {
         let reason = match staleness {
             Staleness::Missing => "no index yet",

@@ -22,6 +22,10 @@ pub struct ServeArgs {
     /// Webhook mode: the local address to listen on, e.g. 0.0.0.0:8443.
     #[arg(long, value_name = "ADDR", requires = "webhook")]
     pub listen: Option<SocketAddr>,
+    /// Also index files that symbolic links in the corpus lead to outside it (as
+    /// `follow_links = true` in the config file).
+    #[arg(long)]
+    pub follow_links: bool,
 }
 
 /// Loads the configuration, applies the environment, and runs the bot until stopped.
@@ -31,6 +35,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => BotConfig::default(),
     };
     config.apply_env(|name| std::env::var(name).ok())?;
+    config.follow_links |= args.follow_links;
     let mode = match (args.webhook, args.listen) {
         (Some(url), Some(listen)) => Mode::Webhook { url, listen },
         _ => Mode::Polling,

@@ -1,10 +1,21 @@
 //! Reading HTML pages: keeps the readable body (headings, paragraphs, list items, table rows)
 //! and drops page furniture (scripts, navigation, headers, footers, forms, widgets).
 
-use scraper::{ElementRef, Html, Node, Selector};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName};
+use scraper::{ElementRef, Html, HtmlTreeSink, Node, Selector};
 
 use super::Block;
 use super::clean::{dominant_script, is_boilerplate_in};
+use super::isolate::{TIMED_OUT, past_deadline};
 
 /// Elements whose content is never document text.
 const DROPPED: &[&str] = &[
@@ -40,6 +51,7 @@ const CONTAINERS: &[&str] = &[
 ];
 
 /// What a page yields: its title, if it states one, and its body blocks.
+#[derive(Debug)]
 pub(crate) struct Page {
     /// From `<title>`, else the first `<h1>`.
     pub title: Option<String>,
@@ -47,49 +59,23 @@ pub(crate) struct Page {
     pub blocks: Vec<Block>,
 }
 
+/// The deepest element nesting a page may have, measured on the tree the parser builds.
+/// Deeper pages are refused: html5ever's cost per tag grows with the depth of open elements
+/// (quadratic in all), and the tree walk below recurses once per level. Real pages stay far
+/// below it (a few dozen levels).
+pub(crate) const MAX_DEPTH: usize = 512;
+
+/// Input is fed to the parser in pieces of this size, so a page that grows too deep or takes
+/// too long is given up after at most one more piece.
+const PARSE_CHUNK: usize = 16 * 1024;
+
 /// Reads an HTML page. Prefers `<main>` (or `[role=main]`), then `<article>`s, then `<body>`.
-/// Nesting deeper than this is refused: parsing cost grows with depth squared and the tree
-/// walk is recursive. Real pages stay far below it.
-pub(crate) const MAX_NESTING: usize = 512;
-
-/// The deepest element nesting in `text`, estimated from its tags without parsing: void
-/// elements, self-closing tags and elements whose end tag is optional (`p`, `li`, table
-/// cells…) do not count.
-pub(crate) fn max_nesting(text: &str) -> usize {
-    const NOT_NESTING: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-        "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "!--",
-        "!doctype",
-    ];
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        let end = rest.find('>').unwrap_or(rest.len());
-        let tag = &rest[..end];
-        let closing = tag.starts_with('/');
-        let name: String = tag
-            .trim_start_matches('/')
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '!' || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        rest = &rest[end.min(rest.len())..];
-        if name.is_empty() || tag.ends_with('/') || NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            depth += 1;
-            deepest = deepest.max(depth);
-        }
-    }
-    deepest
-}
-
-pub(crate) fn read_html(text: &str) -> Page {
-    let html = Html::parse_document(text);
+///
+/// # Errors
+/// The reason the page is refused: nested deeper than [`MAX_DEPTH`], or the time limit of
+/// the read ran out (see `isolate`).
+pub(crate) fn read_html(text: &str) -> Result<Page, String> {
+    let html = parse_bounded(text)?;
     let first = |css: &str| -> Option<ElementRef<'_>> {
         Selector::parse(css).ok().and_then(|s| html.select(&s).next())
     };
@@ -117,7 +103,195 @@ pub(crate) fn read_html(text: &str) -> Page {
         walk(root, &mut blocks, &mut inline);
         flush(&mut inline, &mut blocks);
     }
-    Page { title, blocks: drop_boilerplate(blocks) }
+    Ok(Page { title, blocks: drop_boilerplate(blocks) })
+}
+
+/// Parses a document, giving up as soon as the tree grows deeper than [`MAX_DEPTH`] or the
+/// read's time limit passes; the finished tree's depth is then measured exactly (without
+/// recursion), so everything after this may recurse once per level.
+fn parse_bounded(text: &str) -> Result<Html, String> {
+    let deepest = Rc::new(Cell::new(0usize));
+    let sink = DepthSink {
+        inner: HtmlTreeSink::new(Html::new_document()),
+        depths: RefCell::new(HashMap::new()),
+        deepest: Rc::clone(&deepest),
+    };
+    let mut parser = html5ever::parse_document(sink, Default::default());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(PARSE_CHUNK);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        parser.process(StrTendril::from_slice(piece));
+        rest = tail;
+        if deepest.get() > MAX_DEPTH {
+            return Err(too_deep(format!("more than {MAX_DEPTH}")));
+        }
+        if past_deadline() {
+            return Err(TIMED_OUT.to_string());
+        }
+    }
+    let html = parser.finish();
+    let depth = tree_depth(&html);
+    if depth > MAX_DEPTH {
+        return Err(too_deep(depth.to_string()));
+    }
+    Ok(html)
+}
+
+/// The reason for a page nested too deeply.
+fn too_deep(levels: String) -> String {
+    format!("HTML nested too deeply ({levels} levels, limit {MAX_DEPTH})")
+}
+
+/// The depth of the deepest node under the document, counted without recursion.
+fn tree_depth(html: &Html) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Edge::Close(_) => depth = depth.saturating_sub(1),
+        }
+    }
+    // The document node itself is not a level.
+    deepest.saturating_sub(1)
+}
+
+/// scraper's tree sink, plus a running estimate of the tree's depth: each node appended is
+/// one deeper than its parent. Nodes the parser later moves (adoption agency, foster
+/// parenting) keep their first depth, so the estimate can be off by a little; it only decides
+/// how early a hostile page is given up, and [`tree_depth`] has the final word.
+struct DepthSink {
+    /// The real sink, building scraper's tree.
+    inner: HtmlTreeSink,
+    /// Depth of each appended node (the document is 0).
+    depths: RefCell<HashMap<NodeId, usize>>,
+    /// The deepest depth seen so far, read by [`parse_bounded`] between pieces of input.
+    deepest: Rc<Cell<usize>>,
+}
+
+impl DepthSink {
+    /// Records the depth of `node`, just placed in the tree, from its parent's.
+    fn placed(&self, node: &NodeOrText<NodeId>) {
+        let NodeOrText::AppendNode(id) = node else { return };
+        let html = self.inner.0.borrow();
+        let Some(parent) = html.tree.get(*id).and_then(|n| n.parent()) else { return };
+        let mut depths = self.depths.borrow_mut();
+        let parent_depth = match depths.get(&parent.id()) {
+            Some(&d) => d,
+            // The document, or a node placed before its parent was: count its ancestors.
+            None => parent.ancestors().count(),
+        };
+        depths.insert(*id, parent_depth + 1);
+        self.deepest.set(self.deepest.get().max(parent_depth + 1));
+    }
+}
+
+impl TreeSink for DepthSink {
+    type Output = Html;
+    type Handle = NodeId;
+    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
+
+    fn finish(self) -> Html {
+        self.inner.finish()
+    }
+    fn parse_error(&self, msg: Cow<'static, str>) {
+        self.inner.parse_error(msg);
+    }
+    fn get_document(&self) -> NodeId {
+        self.inner.get_document()
+    }
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
+        self.inner.elem_name(target)
+    }
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        self.inner.create_element(name, attrs, flags)
+    }
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.inner.create_comment(text)
+    }
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
+        self.inner.create_pi(target, data)
+    }
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        let placed = node_of(&child);
+        self.inner.append(parent, child);
+        self.placed(&placed);
+    }
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        let placed = node_of(&child);
+        self.inner.append_based_on_parent_node(element, prev_element, child);
+        self.placed(&placed);
+    }
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.inner.append_doctype_to_document(name, public_id, system_id);
+    }
+    fn mark_script_already_started(&self, node: &NodeId) {
+        self.inner.mark_script_already_started(node);
+    }
+    fn pop(&self, node: &NodeId) {
+        self.inner.pop(node);
+    }
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        self.inner.get_template_contents(target)
+    }
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        self.inner.same_node(x, y)
+    }
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.inner.set_quirks_mode(mode);
+    }
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        let placed = node_of(&new_node);
+        self.inner.append_before_sibling(sibling, new_node);
+        self.placed(&placed);
+    }
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        self.inner.add_attrs_if_missing(target, attrs);
+    }
+    fn associate_with_form(
+        &self,
+        target: &NodeId,
+        form: &NodeId,
+        nodes: (&NodeId, Option<&NodeId>),
+    ) {
+        self.inner.associate_with_form(target, form, nodes);
+    }
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.inner.remove_from_parent(target);
+    }
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        self.inner.reparent_children(node, new_parent);
+    }
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+        self.inner.is_mathml_annotation_xml_integration_point(handle)
+    }
+    fn set_current_line(&self, line_number: u64) {
+        self.inner.set_current_line(line_number);
+    }
+}
+
+/// The node an append places, without the text (text is not a level).
+fn node_of(child: &NodeOrText<NodeId>) -> NodeOrText<NodeId> {
+    match child {
+        NodeOrText::AppendNode(id) => NodeOrText::AppendNode(*id),
+        NodeOrText::AppendText(_) => NodeOrText::AppendText(StrTendril::new()),
+    }
 }
 
 /// Whether an element and its content are page furniture.
@@ -293,7 +467,8 @@ mod tests {
              <div>Loose <em>text</em><p>Para</p>tail</div>\
              <table><tr><th>k</th><td>v</td></tr></table><span>0 comments</span>\
              <footer>foot</footer></body></html>",
-        );
+        )
+        .unwrap();
         assert_eq!(page.title.as_deref(), Some("A page"));
         assert_eq!(
             page.blocks,
@@ -310,7 +485,8 @@ mod tests {
     fn prefers_articles_and_h1_title() {
         let page = read_html(
             "<body><p>outside</p><article><h1>T</h1><p>one</p></article><article><p>two</p></article></body>",
-        );
+        )
+        .unwrap();
         assert_eq!(page.title.as_deref(), Some("T"));
         assert_eq!(
             page.blocks,
@@ -323,17 +499,34 @@ mod tests {
     }
 
     #[test]
-    fn nesting_is_estimated_without_parsing() {
-        assert_eq!(max_nesting("<html><body><div><p>a<p>b<br><img src=x/></div></body></html>"), 3);
-        let deep = format!("{}x{}", "<div>".repeat(2000), "</div>".repeat(2000));
-        assert_eq!(max_nesting(&deep), 2000);
-        assert_eq!(max_nesting("no tags < here"), 0);
+    fn html_div_close_i_nesting_is_refused_on_the_parsed_tree() {
+        // `</i>` closes nothing, so a tag count sees depth 1; the parser nests every `<div>`.
+        let deep = format!("<html><body>{}</body></html>", "<div></i>".repeat(40_000));
+        let started = std::time::Instant::now();
+        let reason = read_html(&deep).err().expect("refused");
+        assert_eq!(reason, "HTML nested too deeply (more than 512 levels, limit 512)");
+        // Given up after the first pieces, not after a quadratic parse of the whole page.
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn depth_is_measured_on_the_tree_the_parser_builds() {
+        // Unclosed `<p>`, void and self-closed tags do not nest; `<div>` does.
+        let flat = format!("<body>{}x</body>", "<p>a<br><img src=x/>".repeat(5_000));
+        assert!(read_html(&flat).is_ok());
+        let ok = format!("<body>{}x{}</body>", "<div>".repeat(500), "</div>".repeat(500));
+        assert_eq!(read_html(&ok).ok().map(|p| p.blocks), Some(vec![Block::Paragraph("x".into())]));
+        let html = parse_bounded("<html><body><div><p>a<p>b</div></body></html>").ok().unwrap();
+        // html > body > div > p > text.
+        assert_eq!(tree_depth(&html), 5);
+        let deep = format!("<body>{}x", "<section><span>".repeat(300));
+        assert!(read_html(&deep).err().unwrap().starts_with("HTML nested too deeply"));
     }
 
     #[test]
     fn garbage_never_panics() {
         for input in ["", "<", "<<>>&&;", "<p><ul><li>x</p>", "\u{0}\u{1}<h7>y</h7>"] {
-            let _ = read_html(input);
+            let _ = read_html(input).expect("shallow input is read");
         }
     }
 }

@@ -1,22 +1,28 @@
 //! The corpus: files on disk become [`Document`]s, cleaned of scraped-page boilerplate, and
 //! are cut into [`Passage`]s. Pure and synchronous; knows nothing of the index.
 //!
-//! - `read` walks a folder (or takes one file), picks a reader by extension
-//!   (`.txt`, `.md`, `.html`/`.htm`, `.jsonl`) and reports every skipped file with its reason.
+//! - `walk` finds the files, confined to the corpus (no links outside, no devices or FIFOs,
+//!   never passagebot's own configuration), and says why each other name is left out.
+//! - `read` picks a reader by extension (`.txt`, `.md`, `.html`/`.htm`, `.jsonl`) and reports
+//!   every skipped file with its reason; `isolate` runs each file's reader so that a panic, a
+//!   time-out or a deep page is a skip, never a crash.
 //! - `clean` drops boilerplate lines by general rules and normalises text for matching.
 //! - `segment` cuts a document's blocks into passages that follow paragraphs, keep lists with
 //!   their lead-in sentence, split long paragraphs at sentence boundaries and merge fragments.
 
 mod clean;
 mod html;
+mod isolate;
 mod read;
 mod segment;
 mod sentences;
+mod walk;
 
 pub use clean::{clean_lines, is_boilerplate_line, normalize_for_matching};
-pub use read::{SkippedFile, load, load_file};
+pub use read::{SkippedFile, load, load_file, load_with};
 pub use segment::{SegmentOptions, segment};
 pub use sentences::sentence_spans;
+pub use walk::{DEFAULT_TIME_LIMIT, LoadOptions};
 
 use serde::{Deserialize, Serialize};
 

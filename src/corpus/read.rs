@@ -1,231 +1,314 @@
-//! Reading the corpus: walks a folder (or takes one file), reads `.txt`, `.md`, `.html` and
-//! `.jsonl` files into [`Document`]s, and reports every file it leaves out with the reason.
+//! Reading the corpus: reads `.txt`, `.md`, `.html` and `.jsonl` files into [`Document`]s,
+//! and reports every file (or JSON Lines record) it leaves out with the reason.
 //!
 //! Broken input is never an error here: a file or sub-folder that cannot be read becomes a
-//! [`SkippedFile`]; only a missing corpus or an unreadable corpus folder fails the load.
+//! [`SkippedFile`]; only a missing corpus or an unreadable corpus folder fails the load. Which
+//! files are read at all is decided by `walk` (confined to the corpus); each file is then read
+//! in isolation by `isolate` (a panic or a time-out is a skip, never a crash).
 
+use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use tracing::warn;
 
 use super::clean::clean_lines;
-use super::html::{MAX_NESTING, max_nesting, read_html};
+use super::html::read_html;
+use super::isolate::{Isolated, TIMED_OUT, past_deadline};
+use super::walk::{self, ENTRY_HINT, FileId, Found, LoadOptions, io_reason};
 use super::{Block, Document};
-use crate::error::{Error, Result, UserError};
+use crate::error::Result;
 
 /// Files larger than this are skipped rather than read into memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Sidecar files larger than this are ignored.
+const MAX_SIDECAR_BYTES: u64 = 1024 * 1024;
 /// One mebibyte, for messages.
 const MIB: u64 = 1024 * 1024;
 /// A first line longer than this is not taken as a plain-text title.
 const MAX_TITLE_CHARS: usize = 200;
+/// Bad JSON Lines records listed one by one per file; the rest are summed up in one entry.
+const MAX_LISTED_RECORDS: usize = 20;
+/// Renamed duplicate ids warned about one by one per load; the rest are summed up.
+const MAX_LISTED_DUPLICATES: usize = 10;
 
 /// A file left out of the corpus, with the reason, so the person can fix it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SkippedFile {
-    /// The file, as found under the corpus path.
+    /// The file, as found under the corpus path; for a JSON Lines record, the file with
+    /// `:<line>` appended.
     pub path: PathBuf,
     /// Why it was left out ("invalid UTF-8 at byte 812", "empty", …).
     pub reason: String,
 }
 
+/// What reading one file gave: its documents, and the parts of it left out.
+#[derive(Debug, Default)]
+pub(crate) struct FileRead {
+    /// The documents (a `.jsonl` file gives one per record).
+    pub docs: Vec<Document>,
+    /// Parts left out, as (where in the file, e.g. `:12`, reason).
+    pub skipped_parts: Vec<(String, String)>,
+}
+
+/// The per-file reader [`load_with`] runs in isolation (a parameter so tests can inject one).
+type Reader = fn(&Found) -> std::result::Result<FileRead, String>;
+
+/// Loads a corpus with the default [`LoadOptions`]: see [`load_with`].
+///
+/// # Errors
+/// As [`load_with`].
+pub fn load(path: &Path) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
+    load_with(path, &LoadOptions::default())
+}
+
 /// Loads a corpus: a folder, walked recursively in path order, or a single file.
 ///
 /// Hidden files and folders, `README*`, `.gitkeep` and sidecar files (`*.meta.json`,
-/// `*.meta.toml`) are ignored; symbolic links to folders are not followed (no loops). Every
-/// other file either yields documents or is reported as a [`SkippedFile`], and so is every
-/// sub-folder that cannot be listed (the rest of the corpus is still read).
+/// `*.meta.toml`) are ignored. Only regular files inside the corpus are read (links leading
+/// outside only with [`LoadOptions::follow_links`]); links to folders are not followed (no
+/// loops). Every other file either yields documents or is reported as a [`SkippedFile`], and
+/// so is every sub-folder that cannot be listed and every bad JSON Lines record (the rest of
+/// the corpus is still read). Each file is read in isolation: a reader that panics or runs
+/// past [`LoadOptions::time_limit`] skips that file, never the load. Document ids are made
+/// unique: a repeated id gets `~2`, `~3`, … with a warning naming both places.
 ///
 /// # Errors
-/// [`UserError::CorpusMissing`] if `path` does not exist; [`Error::Io`] if the corpus folder
-/// itself cannot be listed.
-pub fn load(path: &Path) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
-    let meta = match fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(UserError::CorpusMissing(path.to_path_buf()).into());
-        }
-        Err(err) => return Err(Error::io(format!("reading corpus {}", path.display()), err)),
-    };
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    if meta.is_dir() {
-        let entries = fs::read_dir(path)
-            .map_err(|err| Error::io(format!("listing corpus folder {}", path.display()), err))?;
-        walk(path, "", entries, &mut files, &mut skipped);
-        files.sort_by(|a: &(PathBuf, String), b| a.1.cmp(&b.1));
-    } else {
-        let name = path.file_name().map_or_else(
-            || path.to_string_lossy().into_owned(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        files.push((path.to_path_buf(), name));
-    }
+/// [`UserError::CorpusMissing`](crate::error::UserError::CorpusMissing) if `path` does not
+/// exist; [`Error::Io`](crate::error::Error::Io) if the corpus folder itself cannot be listed.
+pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
+    load_using(path, opts, read_found)
+}
+
+/// [`load_with`] with the per-file reader given.
+fn load_using(
+    path: &Path,
+    opts: &LoadOptions,
+    reader: Reader,
+) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
+    let (files, mut skipped) = walk::collect(path, opts)?;
+    let mut runner = Isolated::new(opts.time_limit);
     let mut documents = Vec::new();
-    for (file, rel) in files {
-        match load_file(&file, &rel) {
-            Ok(docs) => documents.extend(docs),
-            Err(reason) => skipped.push(SkippedFile { path: file, reason }),
+    for found in files {
+        let shown = found.shown.clone();
+        match runner.run(move || reader(&found)) {
+            Ok(read) => {
+                let secret = opts
+                    .secrets
+                    .iter()
+                    .filter(|s| !s.is_empty())
+                    .any(|secret| read.docs.iter().any(|doc| document_holds(doc, secret)));
+                if secret {
+                    let reason = "holds passagebot's bot token; never indexed".to_string();
+                    skipped.push(SkippedFile { path: shown, reason });
+                    continue;
+                }
+                documents.extend(read.docs);
+                for (at, reason) in read.skipped_parts {
+                    let mut part = OsString::from(shown.as_os_str());
+                    part.push(&at);
+                    skipped.push(SkippedFile { path: PathBuf::from(part), reason });
+                }
+            }
+            Err(reason) => skipped.push(SkippedFile { path: shown, reason }),
         }
     }
+    unique_ids(&mut documents);
     for file in &skipped {
         warn!(path = %file.path.display(), reason = %file.reason, "skipping");
     }
     Ok((documents, skipped))
 }
 
-/// Collects the corpus files under `dir` as (path, relative path with `/`).
-fn walk(
-    dir: &Path,
-    rel_dir: &str,
-    entries: fs::ReadDir,
-    files: &mut Vec<(PathBuf, String)>,
-    skipped: &mut Vec<SkippedFile>,
-) {
-    let mut entries: Vec<_> = entries
-        .filter_map(|entry| match entry {
-            Ok(entry) => Some(entry),
-            Err(err) => {
-                let reason = format!("listing stopped early: {}", io_reason(&err, FOLDER_HINT));
-                skipped.push(SkippedFile { path: dir.to_path_buf(), reason });
-                None
-            }
+/// Whether any text of `doc` contains `secret`.
+fn document_holds(doc: &Document, secret: &str) -> bool {
+    doc.title.contains(secret)
+        || doc.url.as_deref().is_some_and(|u| u.contains(secret))
+        || doc.blocks.iter().any(|block| match block {
+            Block::Heading { text, .. } | Block::Paragraph(text) => text.contains(secret),
+            Block::List(items) => items.iter().any(|i| i.contains(secret)),
         })
-        .collect();
-    entries.sort_by_key(fs::DirEntry::file_name);
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) {
-            continue;
-        }
-        let path = dir.join(&name);
-        let rel = if rel_dir.is_empty() { name.clone() } else { format!("{rel_dir}/{name}") };
-        let meta = match fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
-            Err(err) => {
-                // Listed but not examinable: the folder can be read but not searched.
-                skipped.push(SkippedFile { path, reason: io_reason(&err, ENTRY_HINT) });
-                continue;
-            }
-        };
-        if meta.file_type().is_symlink() {
-            // Follow links to files; never links to folders, which could loop.
-            match fs::metadata(&path) {
-                Ok(target) if target.is_file() => files.push((path, rel)),
-                Ok(_) => skipped.push(SkippedFile {
-                    path,
-                    reason: "link to a folder, not followed (it could loop)".into(),
-                }),
-                Err(err) => skipped.push(SkippedFile { path, reason: io_reason(&err, LINK_HINT) }),
-            }
-        } else if meta.is_dir() {
-            match fs::read_dir(&path) {
-                Ok(sub) => walk(&path, &rel, sub, files, skipped),
-                Err(err) => {
-                    skipped.push(SkippedFile { path, reason: io_reason(&err, FOLDER_HINT) })
-                }
-            }
-        } else if meta.is_file() {
-            files.push((path, rel));
-        }
-    }
 }
 
-/// What to check when a file cannot be opened for reading.
-const FILE_HINT: &str = "check the file's read permissions";
-/// What to check when a folder cannot be listed.
-const FOLDER_HINT: &str = "check the folder's read and execute permissions";
-/// What to check when a listed name cannot be examined: its folder lacks execute permission.
-const ENTRY_HINT: &str = "check the execute permission of the folder holding it";
-/// What to check when a link's target cannot be examined.
-const LINK_HINT: &str = "check the permissions of the folders on the link's target path";
-
-/// The reason a file or folder the system would not read is skipped: "permission denied" with
-/// `hint` saying what to check, or the operating system's text for any other error.
-fn io_reason(err: &std::io::Error, hint: &str) -> String {
-    if err.kind() == std::io::ErrorKind::PermissionDenied {
-        format!("permission denied ({hint})")
-    } else {
-        err.to_string()
+/// Gives every document a distinct id: a repeat of an earlier id becomes `<id>~2`, `~3`, …
+/// (the first unused), with a warning naming where both come from, so "Next answer", "Show
+/// context" and votes always act on the passage meant.
+fn unique_ids(documents: &mut [Document]) {
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(documents.len());
+    for (index, doc) in documents.iter().enumerate() {
+        seen.entry(doc.id.clone()).or_insert(index);
+    }
+    let mut renamed = 0usize;
+    for index in 0..documents.len() {
+        let first = seen.get(&documents[index].id).copied().unwrap_or(index);
+        if first == index {
+            continue;
+        }
+        let mut n = 2usize;
+        let new_id = loop {
+            let candidate = format!("{}~{n}", documents[index].id);
+            if !seen.contains_key(&candidate) {
+                break candidate;
+            }
+            n += 1;
+        };
+        seen.insert(new_id.clone(), index);
+        renamed += 1;
+        if renamed <= MAX_LISTED_DUPLICATES {
+            warn!(
+                at = %documents[index].source,
+                first = %documents[first].source,
+                id = %documents[index].id,
+                new_id = %new_id,
+                "duplicate document id; renamed"
+            );
+        }
+        documents[index].id = new_id;
+    }
+    if renamed > MAX_LISTED_DUPLICATES {
+        warn!(renamed, "duplicate document ids renamed in all (first ones listed above)");
     }
 }
 
 /// Names that are never corpus documents.
-fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     name.starts_with('.')
         || name.to_ascii_uppercase().starts_with("README")
         || name.ends_with(".meta.json")
         || name.ends_with(".meta.toml")
 }
 
+/// The extensions a reader exists for.
+const READ_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
+
+/// The file's extension, lower-cased ("" without one).
+fn extension_of(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+/// Why `path`'s name is not of a format read, or `None` when it is.
+pub(crate) fn extension_problem(path: &Path) -> Option<String> {
+    let ext = extension_of(path);
+    if READ_EXTENSIONS.contains(&ext.as_str()) {
+        None
+    } else if ext.is_empty() {
+        Some("no file extension (expected .txt, .md, .html or .jsonl)".to_string())
+    } else {
+        Some(format!("unsupported extension .{ext}"))
+    }
+}
+
+/// What to check when a file cannot be opened for reading.
+const FILE_HINT: &str = "check the file's read permissions";
+
 /// Reads one file into documents (a `.jsonl` file gives one per record).
 ///
 /// `rel` is the file's path relative to the corpus root, with `/`; it becomes the document id
-/// and source.
+/// and source. Only a regular file is read (checked on the opened handle), at most 64 MiB.
+/// This reads on the calling thread; [`load_with`] is what adds isolation and confinement.
 ///
 /// # Errors
 /// The reason the file is skipped: `unsupported extension .xyz`, `too large (N MiB, limit 64
 /// MiB)`, `empty`, `binary content`, `invalid UTF-8 at byte N`, `no readable text`,
 /// `permission denied (check …)`, or the operating system's error text.
 pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, String> {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    if !matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm" | "jsonl") {
-        return Err(if ext.is_empty() {
-            "no file extension (expected .txt, .md, .html or .jsonl)".to_string()
-        } else {
-            format!("unsupported extension .{ext}")
-        });
+    let found = Found {
+        open: path.to_path_buf(),
+        shown: path.to_path_buf(),
+        rel: rel.to_string(),
+        id: None,
+    };
+    read_found(&found).map(|read| read.docs)
+}
+
+/// Reads the file the walk found; see [`load_file`].
+fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
+    let path = found.open.as_path();
+    let rel = found.rel.as_str();
+    if let Some(problem) = extension_problem(path) {
+        return Err(problem);
     }
-    let meta = fs::metadata(path).map_err(|e| io_reason(&e, ENTRY_HINT))?;
-    if meta.len() > MAX_FILE_BYTES {
-        let size = meta.len().div_ceil(MIB);
-        return Err(format!("too large ({size} MiB, limit {} MiB)", MAX_FILE_BYTES / MIB));
-    }
-    let bytes = fs::read(path).map_err(|e| io_reason(&e, FILE_HINT))?;
-    let text = decode(&bytes)?;
+    let ext = extension_of(path);
+    let bytes = read_regular(path, MAX_FILE_BYTES, found.id)?;
+    let text = decode(bytes)?;
     let sidecar = read_sidecar(path);
-    let docs = match ext.as_str() {
+    let read = match ext.as_str() {
         "jsonl" => read_jsonl(&text, rel)?,
         "html" | "htm" => {
-            let depth = max_nesting(&text);
-            if depth > MAX_NESTING {
-                return Err(format!(
-                    "HTML nested too deeply ({depth} levels, limit {MAX_NESTING})"
-                ));
-            }
-            let page = read_html(&text);
+            let page = read_html(&text)?;
             if page.blocks.is_empty() {
                 return Err("no readable text".to_string());
             }
-            vec![Document {
+            let doc = Document {
                 id: rel.to_string(),
                 title: sidecar.title.or(page.title).unwrap_or_else(|| title_from_name(path)),
                 source: rel.to_string(),
                 url: sidecar.url,
                 blocks: page.blocks,
-            }]
+            };
+            FileRead { docs: vec![doc], skipped_parts: Vec::new() }
         }
-        _ => vec![read_plain(&text, rel, path, ext != "txt", sidecar)],
+        _ => FileRead {
+            docs: vec![read_plain(&text, rel, path, ext != "txt", sidecar)],
+            skipped_parts: Vec::new(),
+        },
     };
-    if docs.iter().all(|d| d.blocks.is_empty()) {
+    if read.docs.iter().all(|d| d.blocks.is_empty()) {
         return Err("empty".to_string());
     }
-    Ok(docs)
+    Ok(read)
 }
 
-/// Turns file bytes into text, rejecting empty, binary and non-UTF-8 content.
-fn decode(bytes: &[u8]) -> std::result::Result<String, String> {
+/// Reads at most `limit` bytes of the regular file at `path`. The check is made on the opened
+/// handle (so a file swapped for a FIFO or device after the walk looked is not read), and
+/// when the walk saw the file (`expect`), the handle must still be that file.
+fn read_regular(
+    path: &Path,
+    limit: u64,
+    expect: Option<FileId>,
+) -> std::result::Result<Vec<u8>, String> {
+    let file = fs::File::open(path).map_err(|e| io_reason(&e, FILE_HINT))?;
+    let meta = file.metadata().map_err(|e| io_reason(&e, ENTRY_HINT))?;
+    if !meta.is_file() {
+        return Err("not a regular file; never read".to_string());
+    }
+    if expect.is_some() && FileId::of(&meta) != expect {
+        return Err("the file changed while the corpus was read; index again".to_string());
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit));
+    }
+    // Bounded even if the file grows (or lies about its size, as /proc files do).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io_reason(&e, FILE_HINT))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit));
+    }
+    Ok(bytes)
+}
+
+/// The reason for a file over the size limit.
+fn too_large(size: u64, limit: u64) -> String {
+    format!("too large ({} MiB, limit {} MiB)", size.div_ceil(MIB), limit / MIB)
+}
+
+/// Turns file bytes into text, rejecting empty, binary and non-UTF-8 content (without a
+/// second copy of the bytes).
+fn decode(bytes: Vec<u8>) -> std::result::Result<String, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty".to_string());
     }
     if bytes.contains(&0) {
         return Err("binary content".to_string());
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("invalid UTF-8 at byte {}", e.valid_up_to()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut text = String::from_utf8(bytes)
+        .map_err(|e| format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let total = text.chars().count();
     let control = text
         .chars()
@@ -234,7 +317,7 @@ fn decode(bytes: &[u8]) -> std::result::Result<String, String> {
     if control * 100 > total {
         return Err("binary content".to_string());
     }
-    Ok(text.to_string())
+    Ok(text)
 }
 
 /// Title and address given outside the text.
@@ -260,7 +343,13 @@ fn read_sidecar(path: &Path) -> Sidecar {
         candidates.push(path.with_file_name(name));
     }
     for candidate in candidates {
-        let Ok(text) = fs::read_to_string(&candidate) else { continue };
+        // Only a plain file beside the document: never a link, a FIFO or a device.
+        let plain = fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_file());
+        if !plain {
+            continue;
+        }
+        let Ok(bytes) = read_regular(&candidate, MAX_SIDECAR_BYTES, None) else { continue };
+        let Ok(text) = String::from_utf8(bytes) else { continue };
         match serde_json::from_str::<Sidecar>(&text) {
             Ok(meta) => return meta,
             Err(err) => warn!(file = %candidate.display(), cause = %err, "ignoring bad sidecar"),
@@ -509,21 +598,26 @@ struct Record {
     section: Option<String>,
 }
 
-/// Reads a JSON Lines file: one document per good record; bad lines are skipped with a
-/// warning naming `file:line`.
-fn read_jsonl(text: &str, rel: &str) -> std::result::Result<Vec<Document>, String> {
+/// Reads a JSON Lines file: one document per good record. Each bad record (not JSON, no
+/// `text`, empty text) is a skipped part at `:<line>`, listed one by one up to
+/// [`MAX_LISTED_RECORDS`] and then summed up.
+fn read_jsonl(text: &str, rel: &str) -> std::result::Result<FileRead, String> {
     let mut docs = Vec::new();
-    let mut bad = 0usize;
+    let mut bad: Vec<(usize, String)> = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
+        if index % 1024 == 0 && past_deadline() {
+            return Err(TIMED_OUT.to_string());
+        }
         if line.trim().is_empty() {
             continue;
         }
         let record = match serde_json::from_str::<Record>(line) {
             Ok(record) => record,
             Err(err) => {
-                bad += 1;
-                warn!(at = %format!("{rel}:{line_no}"), cause = %err, "skipping bad JSON Lines record");
+                // Each line is parsed alone, so serde's "line 1" would mislead.
+                let cause = err.to_string().replace(" at line 1 column ", " at column ");
+                bad.push((line_no, format!("bad JSON Lines record: {cause}")));
                 continue;
             }
         };
@@ -538,8 +632,7 @@ fn read_jsonl(text: &str, rel: &str) -> std::result::Result<Vec<Document>, Strin
         }
         let body = record_blocks(&record.text);
         if body.is_empty() {
-            bad += 1;
-            warn!(at = %format!("{rel}:{line_no}"), "skipping JSON Lines record with empty text");
+            bad.push((line_no, "JSON Lines record with empty text".to_string()));
             continue;
         }
         blocks.extend(body);
@@ -551,10 +644,23 @@ fn read_jsonl(text: &str, rel: &str) -> std::result::Result<Vec<Document>, Strin
             blocks,
         });
     }
-    if docs.is_empty() && bad > 0 {
-        return Err(format!("no valid JSON Lines record ({bad} bad line(s))"));
+    if docs.is_empty() && !bad.is_empty() {
+        return Err(format!("no valid JSON Lines record ({} bad line(s))", bad.len()));
     }
-    Ok(docs)
+    let mut skipped_parts: Vec<(String, String)> = bad
+        .iter()
+        .take(MAX_LISTED_RECORDS)
+        .map(|(line, reason)| (format!(":{line}"), reason.clone()))
+        .collect();
+    match &bad[MAX_LISTED_RECORDS.min(bad.len())..] {
+        [] => {}
+        [(line, reason)] => skipped_parts.push((format!(":{line}"), reason.clone())),
+        rest @ [(first, _), .., (last, _)] => skipped_parts.push((
+            format!(":{first}-{last}"),
+            format!("{} more bad JSON Lines records", rest.len()),
+        )),
+    }
+    Ok(FileRead { docs, skipped_parts })
 }
 
 /// The blocks of a record's text. Text without a blank line is one paragraph, kept byte for
@@ -590,6 +696,7 @@ fn record_blocks(text: &str) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, UserError};
 
     /// The seed corpus file, as it sits in the crate.
     const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/south-korea-ai-strategy.txt");
@@ -815,10 +922,106 @@ mod tests {
     #[test]
     fn too_large_message() {
         // The message format only; writing 64 MiB in a unit test would be slow.
-        let size = (MAX_FILE_BYTES + 1).div_ceil(MIB);
         assert_eq!(
-            format!("too large ({size} MiB, limit {} MiB)", MAX_FILE_BYTES / MIB),
+            too_large(MAX_FILE_BYTES + 1, MAX_FILE_BYTES),
             "too large (65 MiB, limit 64 MiB)"
+        );
+    }
+
+    #[test]
+    fn growing_or_lying_file_is_read_only_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "big.txt", &[b'a'; 3000]);
+        assert_eq!(read_regular(&path, 4096, None).unwrap().len(), 3000);
+        // The limit holds on the bytes read, not only on the size the system reports.
+        assert_eq!(read_regular(&path, 2048, None).unwrap_err(), "too large (1 MiB, limit 0 MiB)");
+        #[cfg(target_os = "linux")]
+        assert!(read_regular(Path::new("/dev/zero"), 1024, None).is_err());
+    }
+
+    #[test]
+    fn reader_that_panics_is_a_skip_with_its_reason_and_the_rest_is_read() {
+        fn panicky(found: &Found) -> std::result::Result<FileRead, String> {
+            if found.rel.ends_with("boom.txt") {
+                panic!("a reader bug");
+            }
+            read_found(found)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", b"First good text.");
+        write(dir.path(), "boom.txt", b"This one breaks the reader.");
+        write(dir.path(), "c.txt", b"Second good text.");
+        let (docs, skipped) = load_using(dir.path(), &LoadOptions::default(), panicky).unwrap();
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a.txt", "c.txt"]);
+        assert_eq!(skipped.len(), 1);
+        assert!(skipped[0].path.ends_with("boom.txt"));
+        assert_eq!(skipped[0].reason, "the reader failed: a reader bug; please report this file");
+    }
+
+    #[test]
+    fn html_div_close_i_nesting_does_not_overflow_the_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.txt", b"Good text beside a hostile page.");
+        for (name, repeats) in [("deep15k.html", 15_000), ("deep40k.html", 40_000)] {
+            let page = format!("<html><body>{}</body></html>", "<div></i>".repeat(repeats));
+            write(dir.path(), name, page.as_bytes());
+        }
+        let (docs, skipped) = load(dir.path()).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(skipped.len(), 2);
+        for file in &skipped {
+            assert_eq!(file.reason, "HTML nested too deeply (more than 512 levels, limit 512)");
+        }
+    }
+
+    #[test]
+    fn jsonl_duplicate_ids_get_unique_ids_and_bad_records_are_skipped_with_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lines: Vec<String> = (0..3)
+            .map(|n| {
+                serde_json::json!({"id": "same#0", "text": format!("Passage number {n}.")})
+                    .to_string()
+            })
+            .collect();
+        lines.push(serde_json::json!({"id": "same#0~2", "text": "Already taken."}).to_string());
+        lines.push("{broken".to_string());
+        lines.push(serde_json::json!({"id": "e", "text": " "}).to_string());
+        write(dir.path(), "d.jsonl", lines.join("\n").as_bytes());
+        let (docs, skipped) = load(dir.path()).unwrap();
+        let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["same#0", "same#0~3", "same#0~4", "same#0~2"]);
+        let skipped: Vec<(String, &str)> = skipped
+            .iter()
+            .map(|s| {
+                (s.path.file_name().unwrap().to_string_lossy().into_owned(), s.reason.as_str())
+            })
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "d.jsonl:5");
+        assert!(skipped[0].1.starts_with("bad JSON Lines record: "), "{skipped:?}");
+        assert!(!skipped[0].1.contains("line 1"), "{skipped:?}");
+        assert_eq!(skipped[1], ("d.jsonl:6".to_string(), "JSON Lines record with empty text"));
+        // Passage ids follow: every passage id is distinct.
+        let passages: Vec<String> = docs
+            .iter()
+            .flat_map(|d| crate::corpus::segment(d, &crate::corpus::SegmentOptions::default()))
+            .map(|p| p.id)
+            .collect();
+        let distinct: std::collections::HashSet<&String> = passages.iter().collect();
+        assert_eq!(distinct.len(), passages.len(), "{passages:?}");
+    }
+
+    #[test]
+    fn many_bad_jsonl_records_are_listed_then_summed_up() {
+        let mut text: Vec<String> = (0..30).map(|_| "nope".to_string()).collect();
+        text.push(serde_json::json!({"text": "One good record."}).to_string());
+        let read = read_jsonl(&text.join("\n"), "x.jsonl").unwrap();
+        assert_eq!(read.docs.len(), 1);
+        assert_eq!(read.skipped_parts.len(), MAX_LISTED_RECORDS + 1);
+        assert_eq!(
+            read.skipped_parts.last().unwrap(),
+            &(":21-30".to_string(), "10 more bad JSON Lines records".to_string())
         );
     }
 }
@@ -837,12 +1040,12 @@ mod fuzz {
             let _ = segment(&doc, &SegmentOptions { target_chars: 40, max_chars: 80, min_chars: 10 });
             let _ = record_blocks(&text);
             let _ = super::super::html::read_html(&text);
-            let _ = decode(text.as_bytes());
+            let _ = decode(text.as_bytes().to_vec());
         }
 
         #[test]
         fn any_bytes_decode_without_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let _ = decode(&bytes);
+            let _ = decode(bytes);
         }
     }
 }

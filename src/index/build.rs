@@ -40,6 +40,8 @@ pub struct BuildOptions {
     pub index_dir: PathBuf,
     /// Rebuild even when the corpus is unchanged.
     pub force: bool,
+    /// How the corpus is read (links, files never indexed, time per file).
+    pub load: corpus::LoadOptions,
 }
 
 /// What a build did.
@@ -207,8 +209,8 @@ pub fn stage_with_progress(
     let lock = BuildLock::acquire(&opts.index_dir)?;
     remove_leftovers(&opts.index_dir);
 
-    let corpus_hash = fingerprint(&opts.corpus)?;
-    let (documents, skipped) = corpus::load(&opts.corpus)?;
+    let corpus_hash = fingerprint(&opts.corpus, &opts.load)?;
+    let (documents, skipped) = corpus::load_with(&opts.corpus, &opts.load)?;
     if documents.is_empty() {
         return Err(
             UserError::CorpusEmpty { path: opts.corpus.clone(), skipped: skipped.len() }.into()

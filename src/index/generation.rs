@@ -67,15 +67,17 @@ pub fn up_to_date_generation(opts: &BuildOptions) -> Result<Option<(String, Mani
     if !opts.corpus.exists() {
         return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
     }
-    let hash = fingerprint(&opts.corpus)?;
+    let hash = fingerprint(&opts.corpus, &opts.load)?;
     Ok((hash == manifest.corpus_hash).then_some((name, manifest)))
 }
 
 /// A content hash of every file under the corpus path (names and bytes), plus the store
-/// format, so any edit, addition, removal or analysis change triggers a rebuild.
-pub fn fingerprint(corpus: &Path) -> Result<String> {
+/// format and the load options, so any edit, addition, removal, analysis change or change of
+/// what may be read (`--follow-links`) triggers a rebuild.
+pub fn fingerprint(corpus: &Path, load: &crate::corpus::LoadOptions) -> Result<String> {
     let mut hasher = blake3::Hasher::new();
     hasher.update(&STORE_FORMAT.to_le_bytes());
+    hasher.update(load.fingerprint_tag().as_bytes());
     let mut files = Vec::new();
     collect_files(corpus, corpus, &mut files, 0);
     files.sort();
