@@ -13,6 +13,9 @@ mod crash;
 /// Hostile questions: any text gets an answer or a clear message, never a crash.
 mod hostile;
 
+/// Hostile corpora: deep pages, links out of the corpus, FIFOs, devices, duplicate ids.
+mod hostile_corpus;
+
 /// Relevance on the bundled corpus through the library, with the properties it checks.
 mod relevance;
 

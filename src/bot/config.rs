@@ -323,6 +323,19 @@ mod tests {
     }
 
     #[test]
+    fn config_file_and_token_are_never_indexed_and_links_are_opt_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bot.toml");
+        std::fs::write(&path, "follow_links = true\ntoken = \"123456:ABCdef\"\n").unwrap();
+        let config = BotConfig::load(&path).unwrap();
+        let load = config.load_options();
+        assert!(load.follow_links);
+        assert_eq!(load.config_files, [path]);
+        assert_eq!(load.secrets, ["123456:ABCdef"]);
+        assert!(!BotConfig::default().load_options().follow_links);
+    }
+
+    #[test]
     fn empty_file_gives_defaults() {
         assert_eq!(BotConfig::parse("").unwrap(), BotConfig::default());
     }
