@@ -62,8 +62,15 @@ pub(crate) struct Page {
 /// The deepest element nesting a page may have, measured on the tree the parser builds.
 /// Deeper pages are refused: html5ever's cost per tag grows with the depth of open elements
 /// (quadratic in all), and the tree walk below recurses once per level. Real pages stay far
-/// below it (a few dozen levels).
-pub(crate) const MAX_DEPTH: usize = 512;
+/// below it (a few dozen levels). At this depth a 64 MiB page of `<div></div>` still parses
+/// in about 10 s before [`MAX_NODES`] stops it.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// The most nodes (elements and runs of text) a page may have. Each costs ~170 bytes in the
+/// parsed tree, so this bounds a page's tree near 350 MB however its 64 MiB are spent (15
+/// million `<p>` tags would otherwise take 5 GB). Real pages, even book-length ones, have
+/// far fewer; a page with more is refused.
+pub(crate) const MAX_NODES: usize = 2_000_000;
 
 /// Input is fed to the parser in pieces of this size, so a page that grows too deep or takes
 /// too long is given up after at most one more piece.
@@ -72,8 +79,8 @@ const PARSE_CHUNK: usize = 16 * 1024;
 /// Reads an HTML page. Prefers `<main>` (or `[role=main]`), then `<article>`s, then `<body>`.
 ///
 /// # Errors
-/// The reason the page is refused: nested deeper than [`MAX_DEPTH`], or the time limit of
-/// the read ran out (see `isolate`).
+/// The reason the page is refused: nested deeper than [`MAX_DEPTH`], more than
+/// [`MAX_NODES`] nodes, or the time limit of the read ran out (see `isolate`).
 pub(crate) fn read_html(text: &str) -> Result<Page, String> {
     let html = parse_bounded(text)?;
     let first = |css: &str| -> Option<ElementRef<'_>> {
@@ -111,10 +118,12 @@ pub(crate) fn read_html(text: &str) -> Result<Page, String> {
 /// recursion), so everything after this may recurse once per level.
 fn parse_bounded(text: &str) -> Result<Html, String> {
     let deepest = Rc::new(Cell::new(0usize));
+    let nodes = Rc::new(Cell::new(0usize));
     let sink = DepthSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         depths: RefCell::new(HashMap::new()),
         deepest: Rc::clone(&deepest),
+        nodes: Rc::clone(&nodes),
     };
     let mut parser = html5ever::parse_document(sink, Default::default());
     let mut rest = text;
@@ -128,6 +137,9 @@ fn parse_bounded(text: &str) -> Result<Html, String> {
         rest = tail;
         if deepest.get() > MAX_DEPTH {
             return Err(too_deep(format!("more than {MAX_DEPTH}")));
+        }
+        if nodes.get() > MAX_NODES {
+            return Err(format!("HTML has too many elements (more than {MAX_NODES} nodes)"));
         }
         if past_deadline() {
             return Err(TIMED_OUT.to_string());
@@ -173,11 +185,14 @@ struct DepthSink {
     depths: RefCell<HashMap<NodeId, usize>>,
     /// The deepest depth seen so far, read by [`parse_bounded`] between pieces of input.
     deepest: Rc<Cell<usize>>,
+    /// Nodes placed so far (each run of text counted as one), read likewise.
+    nodes: Rc<Cell<usize>>,
 }
 
 impl DepthSink {
     /// Records the depth of `node`, just placed in the tree, from its parent's.
     fn placed(&self, node: &NodeOrText<NodeId>) {
+        self.nodes.set(self.nodes.get() + 1);
         let NodeOrText::AppendNode(id) = node else { return };
         let html = self.inner.0.borrow();
         let Some(parent) = html.tree.get(*id).and_then(|n| n.parent()) else { return };
@@ -504,7 +519,7 @@ mod tests {
         let deep = format!("<html><body>{}</body></html>", "<div></i>".repeat(40_000));
         let started = std::time::Instant::now();
         let reason = read_html(&deep).err().expect("refused");
-        assert_eq!(reason, "HTML nested too deeply (more than 512 levels, limit 512)");
+        assert_eq!(reason, "HTML nested too deeply (more than 256 levels, limit 256)");
         // Given up after the first pieces, not after a quadratic parse of the whole page.
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
     }
@@ -514,13 +529,20 @@ mod tests {
         // Unclosed `<p>`, void and self-closed tags do not nest; `<div>` does.
         let flat = format!("<body>{}x</body>", "<p>a<br><img src=x/>".repeat(5_000));
         assert!(read_html(&flat).is_ok());
-        let ok = format!("<body>{}x{}</body>", "<div>".repeat(500), "</div>".repeat(500));
+        let ok = format!("<body>{}x{}</body>", "<div>".repeat(250), "</div>".repeat(250));
         assert_eq!(read_html(&ok).ok().map(|p| p.blocks), Some(vec![Block::Paragraph("x".into())]));
         let html = parse_bounded("<html><body><div><p>a<p>b</div></body></html>").ok().unwrap();
         // html > body > div > p > text.
         assert_eq!(tree_depth(&html), 5);
         let deep = format!("<body>{}x", "<section><span>".repeat(300));
         assert!(read_html(&deep).err().unwrap().starts_with("HTML nested too deeply"));
+    }
+
+    #[test]
+    fn html_with_millions_of_flat_elements_is_refused_before_its_tree_grows_huge() {
+        let flat = format!("<body>{}</body>", "<p>x".repeat(MAX_NODES / 2 + 10_000));
+        let reason = read_html(&flat).err().expect("refused");
+        assert_eq!(reason, format!("HTML has too many elements (more than {MAX_NODES} nodes)"));
     }
 
     #[test]

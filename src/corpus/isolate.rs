@@ -14,7 +14,7 @@
 //!
 //! A new format's reader, called from `load_file`, gets all of this without doing anything.
 //! Stack overflow is not a panic and cannot be caught: readers must still bound recursion
-//! (the HTML reader refuses pages nested deeper than 512 levels, measured on the parsed
+//! (the HTML reader refuses pages nested deeper than 256 levels, measured on the parsed
 //! tree); the large stack is the margin that makes those bounds safe.
 
 use std::any::Any;

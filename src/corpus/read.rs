@@ -971,7 +971,7 @@ mod tests {
         assert_eq!(docs.len(), 1);
         assert_eq!(skipped.len(), 2);
         for file in &skipped {
-            assert_eq!(file.reason, "HTML nested too deeply (more than 512 levels, limit 512)");
+            assert_eq!(file.reason, "HTML nested too deeply (more than 256 levels, limit 256)");
         }
     }
 
