@@ -142,18 +142,20 @@ fn unique_ids(documents: &mut [Document]) {
         seen.entry(doc.id.clone()).or_insert(index);
     }
     let mut renamed = 0usize;
+    // The next suffix to try per repeated id, so 20,000 repeats cost 20,000 tries, not 20,000².
+    let mut next: HashMap<String, usize> = HashMap::new();
     for index in 0..documents.len() {
         let first = seen.get(&documents[index].id).copied().unwrap_or(index);
         if first == index {
             continue;
         }
-        let mut n = 2usize;
+        let n = next.entry(documents[index].id.clone()).or_insert(2);
         let new_id = loop {
             let candidate = format!("{}~{n}", documents[index].id);
+            *n += 1;
             if !seen.contains_key(&candidate) {
                 break candidate;
             }
-            n += 1;
         };
         seen.insert(new_id.clone(), index);
         renamed += 1;
@@ -603,7 +605,7 @@ struct Record {
 /// [`MAX_LISTED_RECORDS`] and then summed up.
 fn read_jsonl(text: &str, rel: &str) -> std::result::Result<FileRead, String> {
     let mut docs = Vec::new();
-    let mut bad: Vec<(usize, String)> = Vec::new();
+    let mut bad = BadRecords::default();
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
         if index % 1024 == 0 && past_deadline() {
@@ -616,8 +618,10 @@ fn read_jsonl(text: &str, rel: &str) -> std::result::Result<FileRead, String> {
             Ok(record) => record,
             Err(err) => {
                 // Each line is parsed alone, so serde's "line 1" would mislead.
-                let cause = err.to_string().replace(" at line 1 column ", " at column ");
-                bad.push((line_no, format!("bad JSON Lines record: {cause}")));
+                bad.push(line_no, || {
+                    let cause = err.to_string().replace(" at line 1 column ", " at column ");
+                    format!("bad JSON Lines record: {cause}")
+                });
                 continue;
             }
         };
@@ -632,7 +636,7 @@ fn read_jsonl(text: &str, rel: &str) -> std::result::Result<FileRead, String> {
         }
         let body = record_blocks(&record.text);
         if body.is_empty() {
-            bad.push((line_no, "JSON Lines record with empty text".to_string()));
+            bad.push(line_no, || "JSON Lines record with empty text".to_string());
             continue;
         }
         blocks.extend(body);
@@ -644,23 +648,59 @@ fn read_jsonl(text: &str, rel: &str) -> std::result::Result<FileRead, String> {
             blocks,
         });
     }
-    if docs.is_empty() && !bad.is_empty() {
-        return Err(format!("no valid JSON Lines record ({} bad line(s))", bad.len()));
+    if docs.is_empty() && bad.count > 0 {
+        return Err(format!("no valid JSON Lines record ({} bad line(s))", bad.count));
     }
-    let mut skipped_parts: Vec<(String, String)> = bad
-        .iter()
-        .take(MAX_LISTED_RECORDS)
-        .map(|(line, reason)| (format!(":{line}"), reason.clone()))
-        .collect();
-    match &bad[MAX_LISTED_RECORDS.min(bad.len())..] {
-        [] => {}
-        [(line, reason)] => skipped_parts.push((format!(":{line}"), reason.clone())),
-        rest @ [(first, _), .., (last, _)] => skipped_parts.push((
-            format!(":{first}-{last}"),
-            format!("{} more bad JSON Lines records", rest.len()),
-        )),
+    Ok(FileRead { docs, skipped_parts: bad.into_parts() })
+}
+
+/// The bad records of a JSON Lines file: the first [`MAX_LISTED_RECORDS`] with their
+/// reasons, then only a count and the line range, so a file of millions of bad lines costs
+/// no memory per line.
+#[derive(Default)]
+struct BadRecords {
+    /// The listed ones: (line, reason).
+    listed: Vec<(usize, String)>,
+    /// All bad records.
+    count: usize,
+    /// The first and last line of those beyond the listed ones.
+    beyond: Option<(usize, usize)>,
+    /// The reason of the first beyond the listed ones, shown when it is the only one.
+    first_beyond: Option<String>,
+}
+
+impl BadRecords {
+    /// Notes the bad record at `line`; `reason` is only built when it will be shown.
+    fn push(&mut self, line: usize, reason: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.listed.len() < MAX_LISTED_RECORDS {
+            self.listed.push((line, reason()));
+            return;
+        }
+        match &mut self.beyond {
+            None => {
+                self.beyond = Some((line, line));
+                self.first_beyond = Some(reason());
+            }
+            Some((_, last)) => *last = line,
+        }
     }
-    Ok(FileRead { docs, skipped_parts })
+
+    /// The skipped parts: each listed record at `:<line>`, then the rest in one entry.
+    fn into_parts(self) -> Vec<(String, String)> {
+        let mut parts: Vec<(String, String)> =
+            self.listed.into_iter().map(|(line, reason)| (format!(":{line}"), reason)).collect();
+        let more = self.count - parts.len();
+        match (self.beyond, self.first_beyond) {
+            (Some((line, _)), Some(reason)) if more == 1 => {
+                parts.push((format!(":{line}"), reason))
+            }
+            (Some((first, last)), _) => parts
+                .push((format!(":{first}-{last}"), format!("{more} more bad JSON Lines records"))),
+            _ => {}
+        }
+        parts
+    }
 }
 
 /// The blocks of a record's text. Text without a blank line is one paragraph, kept byte for
@@ -1010,6 +1050,26 @@ mod tests {
             .collect();
         let distinct: std::collections::HashSet<&String> = passages.iter().collect();
         assert_eq!(distinct.len(), passages.len(), "{passages:?}");
+    }
+
+    #[test]
+    fn many_duplicate_ids_are_renamed_in_linear_time() {
+        let doc = |n: usize| Document {
+            id: "same#0".into(),
+            title: "T".into(),
+            source: format!("d.jsonl:{n}"),
+            url: None,
+            blocks: vec![Block::Paragraph("x".into())],
+        };
+        let mut docs: Vec<Document> = (1..=20_000).map(doc).collect();
+        let started = std::time::Instant::now();
+        unique_ids(&mut docs);
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(docs[1].id, "same#0~2");
+        assert_eq!(docs[19_999].id, "same#0~20000");
+        let distinct: std::collections::HashSet<&str> =
+            docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(distinct.len(), docs.len());
     }
 
     #[test]
