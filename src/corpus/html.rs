@@ -518,7 +518,7 @@ mod tests {
         // `</i>` closes nothing, so a tag count sees depth 1; the parser nests every `<div>`.
         let deep = format!("<html><body>{}</body></html>", "<div></i>".repeat(40_000));
         let started = std::time::Instant::now();
-        let reason = read_html(&deep).err().expect("refused");
+        let reason = read_html(&deep).expect_err("refused");
         assert_eq!(reason, "HTML nested too deeply (more than 256 levels, limit 256)");
         // Given up after the first pieces, not after a quadratic parse of the whole page.
         assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
@@ -531,17 +531,17 @@ mod tests {
         assert!(read_html(&flat).is_ok());
         let ok = format!("<body>{}x{}</body>", "<div>".repeat(250), "</div>".repeat(250));
         assert_eq!(read_html(&ok).ok().map(|p| p.blocks), Some(vec![Block::Paragraph("x".into())]));
-        let html = parse_bounded("<html><body><div><p>a<p>b</div></body></html>").ok().unwrap();
+        let html = parse_bounded("<html><body><div><p>a<p>b</div></body></html>").unwrap();
         // html > body > div > p > text.
         assert_eq!(tree_depth(&html), 5);
         let deep = format!("<body>{}x", "<section><span>".repeat(300));
-        assert!(read_html(&deep).err().unwrap().starts_with("HTML nested too deeply"));
+        assert!(read_html(&deep).unwrap_err().starts_with("HTML nested too deeply"));
     }
 
     #[test]
     fn html_with_millions_of_flat_elements_is_refused_before_its_tree_grows_huge() {
         let flat = format!("<body>{}</body>", "<p>x".repeat(MAX_NODES / 2 + 10_000));
-        let reason = read_html(&flat).err().expect("refused");
+        let reason = read_html(&flat).expect_err("refused");
         assert_eq!(reason, format!("HTML has too many elements (more than {MAX_NODES} nodes)"));
     }
 
