@@ -14,6 +14,7 @@ mod readonly;
 mod schema;
 mod store;
 mod verify;
+mod vocab;
 mod write;
 
 pub use build::{

@@ -7,7 +7,6 @@
 //! two files while indexing and joined with the vocabulary at the end into exactly the bytes
 //! `postcard::to_stdvec(&store)` would give (a test holds the two encodings equal).
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +19,7 @@ use tantivy::{Index, IndexWriter};
 use super::build::Progress;
 use super::schema::{Fields, build_schema, register_tokenizers};
 use super::store::{Forward, STORE_FILE, STORE_FORMAT};
+use super::vocab::Vocabulary;
 use crate::analysis::Analyzer;
 use crate::corpus::{self, Block, Document, Passage, SegmentOptions, sentence_spans};
 use crate::error::{Error, InternalError, Result};
@@ -74,7 +74,7 @@ pub(super) fn write_generation(
     writer.wait_merging_threads()?;
     let passages = spill.count;
     progress(Progress::Indexed { passages, bytes });
-    spill.finish(&dir.join(STORE_FILE), document_count as u32, &vocab)?;
+    spill.finish(&dir.join(STORE_FILE), document_count as u32, vocab)?;
     Ok(Written { passages })
 }
 
@@ -115,7 +115,7 @@ fn analyse(
         let word_id = vocab.word(&word.surface, &word.terms);
         word_ids.push(word_id);
         let sentence_bit = 1u64 << sentence.min(63);
-        for &term in &vocab.word_terms[word_id as usize] {
+        for &term in vocab.word_terms(word_id) {
             term_sentences.push((term, sentence_bit));
         }
         if !word.is_stop() {
@@ -140,7 +140,7 @@ fn analyse(
     entry.heading_terms = analyzer
         .words(&heading)
         .iter()
-        .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_ids.get(term).copied()))
+        .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_id(term)))
         .collect();
     entry.heading_terms.sort_unstable();
     entry.heading_terms.dedup();
@@ -197,7 +197,7 @@ impl StoreSpill {
 
     /// Writes the store file: the fields of [`super::Store`] in order, with the spilled
     /// sequences copied in, then removes the spill files.
-    fn finish(self, path: &Path, documents: u32, vocab: &Vocabulary) -> Result<()> {
+    fn finish(self, path: &Path, documents: u32, vocab: Vocabulary) -> Result<()> {
         let StoreSpill { passages, forward, passages_path, forward_path, count } = self;
         let io = |what: &Path| {
             let what = what.display().to_string();
@@ -213,11 +213,12 @@ impl StoreSpill {
         // its elements.
         encode(&(count as u64), &mut out, path)?;
         copy_into(&passages_path, &mut out, path)?;
+        let vocab = vocab.finish();
         encode(&vocab.terms, &mut out, path)?;
         encode(&vocab.term_df, &mut out, path)?;
         encode(&vocab.words, &mut out, path)?;
         encode(&vocab.word_df, &mut out, path)?;
-        encode(&vocab.word_terms, &mut out, path)?;
+        encode(&vocab.word_terms(), &mut out, path)?;
         encode(&(count as u64), &mut out, path)?;
         copy_into(&forward_path, &mut out, path)?;
         let file = out.into_inner().map_err(|err| err.into_error()).map_err(io(path))?;
@@ -276,70 +277,6 @@ fn pre_tokenized(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
     PreTokenizedString { text: String::new(), tokens: analyzer.index_tokens(text) }
 }
 
-/// Word and term vocabularies with passage frequencies, filled while indexing.
-#[derive(Default)]
-struct Vocabulary {
-    word_ids: HashMap<String, u32>,
-    words: Vec<String>,
-    word_terms: Vec<Vec<u32>>,
-    word_df: Vec<u32>,
-    term_ids: HashMap<String, u32>,
-    terms: Vec<String>,
-    term_df: Vec<u32>,
-    /// Last passage that counted each word / term, to count a passage once.
-    word_seen: Vec<u32>,
-    term_seen: Vec<u32>,
-    passages_counted: u32,
-}
-
-impl Vocabulary {
-    fn word(&mut self, surface: &str, terms: &[String]) -> u32 {
-        if let Some(&id) = self.word_ids.get(surface) {
-            return id;
-        }
-        let term_ids = terms.iter().map(|term| self.term(term)).collect();
-        let id = self.words.len() as u32;
-        self.word_ids.insert(surface.to_string(), id);
-        self.words.push(surface.to_string());
-        self.word_terms.push(term_ids);
-        self.word_df.push(0);
-        self.word_seen.push(u32::MAX);
-        id
-    }
-
-    fn term(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.term_ids.get(term) {
-            return id;
-        }
-        let id = self.terms.len() as u32;
-        self.term_ids.insert(term.to_string(), id);
-        self.terms.push(term.to_string());
-        self.term_df.push(0);
-        self.term_seen.push(u32::MAX);
-        id
-    }
-
-    fn count_passage(&mut self, words: &[u32]) {
-        let passage = self.passages_counted;
-        for &word in words {
-            let w = word as usize;
-            if self.word_seen[w] == passage {
-                continue;
-            }
-            self.word_seen[w] = passage;
-            self.word_df[w] += 1;
-            for &term in &self.word_terms[w] {
-                let t = term as usize;
-                if self.term_seen[t] != passage {
-                    self.term_seen[t] = passage;
-                    self.term_df[t] += 1;
-                }
-            }
-        }
-        self.passages_counted += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,16 +311,16 @@ mod tests {
             spill.push(&passage(n), &forward(n)).unwrap();
         }
         let path = dir.path().join(STORE_FILE);
-        spill.finish(&path, 3, &vocab).unwrap();
+        spill.finish(&path, 3, vocab).unwrap();
         let expected = Store {
             format: STORE_FORMAT,
             documents: 3,
             passages: (0..200).map(passage).collect(),
-            terms: vocab.terms.clone(),
-            term_df: vocab.term_df.clone(),
-            words: vocab.words.clone(),
-            word_df: vocab.word_df.clone(),
-            word_terms: vocab.word_terms.clone(),
+            terms: vec!["uber".into(), "ub".into()],
+            term_df: vec![1, 1],
+            words: vec!["über".into(), "the".into()],
+            word_df: vec![1, 1],
+            word_terms: vec![vec![0, 1], vec![]],
             forward: (0..200).map(forward).collect(),
         };
         assert_eq!(fs::read(&path).unwrap(), postcard::to_stdvec(&expected).unwrap());
