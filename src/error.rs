@@ -54,11 +54,17 @@ pub enum UserError {
     /// There is no usable index generation in the index directory.
     #[error("no index in {0}: run `passagebot index` first")]
     IndexMissing(PathBuf),
-    /// Another build holds the index lock.
+    /// Another build holds the index lock (a real lock: it ends with its process).
     #[error(
-        "another build is running on {0} (lock file {0}/build.lock); wait for it or remove the lock if no build runs"
+        "another build is running on {} and still held its lock after {waited_secs} s; try again when it has finished",
+        index_dir.display()
     )]
-    BuildLocked(PathBuf),
+    BuildLocked {
+        /// The index directory.
+        index_dir: PathBuf,
+        /// How long this process waited for the other build.
+        waited_secs: u64,
+    },
     /// A question file could not be understood.
     #[error("{path}, line {line}: {message}")]
     BadQuestionFile {
@@ -85,6 +91,17 @@ pub enum InternalError {
     /// tantivy reported an error.
     #[error("search index error: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A file of an index generation is missing, of the wrong size or altered.
+    #[error(
+        "the index {} is damaged: {problem}; run `passagebot index` to rebuild it",
+        generation.display()
+    )]
+    GenerationDamaged {
+        /// The generation directory.
+        generation: PathBuf,
+        /// Which file, and what is wrong with it.
+        problem: String,
+    },
     /// The passage store of a generation is unreadable.
     #[error("passage store {path} is damaged: {message}; rebuild with `passagebot index --force`")]
     StoreDamaged {

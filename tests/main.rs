@@ -7,6 +7,10 @@ mod env;
 /// `passagebot index` / `ask` / `eval` on the bundled corpus and on broken corpora.
 mod cli;
 
+/// The index on disk: build lock, read-only and foreign-owned folders, damage, the corpus an
+/// index remembers.
+mod index;
+
 /// Crash safety: kill -9 during builds.
 mod crash;
 

@@ -82,24 +82,21 @@ fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
     Ok(report)
 }
 
-/// Every sanity question must get an answer; by default each of the first three passages is
-/// asked for with its section (or title) and the first words of its text.
+/// Passages the default sanity check asks for.
+const SANITY_SAMPLES: usize = 5;
+
+/// Every configured sanity question must get an answer; without any, a sample of passages
+/// spread over the new index must each come back for its own most informative sentence
+/// ([`passagebot::search::self_check`]), which a sound index passes on any corpus.
 fn sanity_check(engine: &Engine, configured: &[String]) -> anyhow::Result<()> {
-    let questions: Vec<String> = if configured.is_empty() {
-        (0..3u32)
-            .filter_map(|n| engine.passage_by_number(n))
-            .map(|p| {
-                let heading = p.section.clone().unwrap_or_else(|| p.title.clone());
-                let words: Vec<&str> = p.text.split_whitespace().take(8).collect();
-                format!("{heading} {}", words.join(" "))
-            })
-            .filter(|q| !q.trim().is_empty())
-            .collect()
-    } else {
-        configured.to_vec()
-    };
-    for question in &questions {
-        if engine.ask(question, 1).answers.is_empty() {
+    if configured.is_empty() {
+        return match passagebot::search::self_check(engine, SANITY_SAMPLES)? {
+            Ok(_) => Ok(()),
+            Err(failure) => bail!("sanity check failed: {failure}"),
+        };
+    }
+    for question in configured {
+        if engine.try_ask(question, 1)?.answers.is_empty() {
             bail!("sanity check failed: \"{question}\" gets no answer from the new index");
         }
     }

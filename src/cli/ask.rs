@@ -1,4 +1,8 @@
 //! `passagebot ask`: answer one question, or each line of stdin, as text or JSON Lines.
+//!
+//! In batch mode one bad line costs only itself: a line that is not UTF-8, or longer than
+//! [`MAX_LINE_BYTES`] (never read into memory whole), gets an error in place of its answer —
+//! `{"line": N, "error": "…"}` with `--json` — and the next lines are answered.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
@@ -8,6 +12,9 @@ use passagebot::render::{self, Marking};
 use passagebot::search::Engine;
 
 use super::{Paths, open_engine};
+
+/// The longest stdin line taken as a question; the engine reads 16 KiB of a question anyway.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// Arguments of `passagebot ask`.
 #[derive(Debug, Args)]
@@ -34,13 +41,28 @@ pub fn run(args: AskArgs) -> anyhow::Result<ExitCode> {
     match &args.question {
         Some(question) => answer(&engine, question, top, args.json, marking, &mut out)?,
         None => {
-            let stdin = std::io::stdin();
+            let mut input = std::io::stdin().lock();
             let mut first = true;
-            for line in stdin.lock().lines() {
-                let line = line?;
-                if line.trim().is_empty() {
-                    continue;
-                }
+            let mut number = 0usize;
+            while let Some(line) = read_line(&mut input, MAX_LINE_BYTES)? {
+                number += 1;
+                let line = match line {
+                    Ok(line) if line.trim().is_empty() => continue,
+                    Ok(line) => line,
+                    Err(problem) => {
+                        if args.json {
+                            let error = serde_json::json!({ "line": number, "error": problem });
+                            writeln!(out, "{error}")?;
+                        } else {
+                            if !first {
+                                writeln!(out)?;
+                            }
+                            first = false;
+                            writeln!(out, "error: line {number}: {problem}; skipped")?;
+                        }
+                        continue;
+                    }
+                };
                 if !args.json && !first {
                     writeln!(out)?;
                 }
@@ -56,6 +78,55 @@ pub fn run(args: AskArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Reads one line of at most `max` bytes (without its `\n` or `\r\n`): `None` at the end of
+/// input, `Some(Err(problem))` for a line that is too long (skipped without being stored) or
+/// not UTF-8.
+pub fn read_line(
+    input: &mut impl BufRead,
+    max: usize,
+) -> std::io::Result<Option<Result<String, String>>> {
+    let mut line = Vec::new();
+    let mut length = 0usize;
+    let mut seen_any = false;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if chunk.is_empty() {
+            break;
+        }
+        seen_any = true;
+        let end = chunk.iter().position(|&b| b == b'\n');
+        let part = &chunk[..end.unwrap_or(chunk.len())];
+        length += part.len();
+        if length <= max {
+            line.extend_from_slice(part);
+        } else {
+            line = Vec::new();
+        }
+        let consumed = end.map_or(chunk.len(), |i| i + 1);
+        input.consume(consumed);
+        if end.is_some() {
+            break;
+        }
+    }
+    if !seen_any {
+        return Ok(None);
+    }
+    if length > max {
+        return Ok(Some(Err(format!("longer than {} KiB ({length} bytes)", max / 1024))));
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some(
+        String::from_utf8(line)
+            .map_err(|err| format!("not valid UTF-8 (at byte {})", err.utf8_error().valid_up_to())),
+    ))
+}
+
 fn answer(
     engine: &Engine,
     question: &str,
@@ -63,10 +134,11 @@ fn answer(
     json: bool,
     marking: Marking,
     out: &mut impl Write,
-) -> std::io::Result<()> {
-    let reply = engine.ask(question, top);
+) -> anyhow::Result<()> {
+    let reply = engine.try_ask(question, top)?;
     if json {
-        return writeln!(out, "{}", render::json_line(&reply));
+        writeln!(out, "{}", render::json_line(&reply))?;
+        return Ok(());
     }
     writeln!(out, "{}", render::plain(&reply, marking))?;
     for extra in reply.answers.iter().skip(1) {
@@ -79,4 +151,30 @@ fn answer(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<Result<String, String>> {
+        let mut reader = std::io::BufReader::with_capacity(4, input);
+        let mut out = Vec::new();
+        while let Some(line) = read_line(&mut reader, max).unwrap() {
+            out.push(line);
+        }
+        out
+    }
+
+    #[test]
+    fn bad_and_overlong_lines_are_errors_and_the_rest_is_read() {
+        let got = lines(b"first\n\xff\xfe bad\n0123456789abc\r\nlast", 10);
+        assert_eq!(got[0], Ok("first".into()));
+        assert!(got[1].as_ref().unwrap_err().contains("not valid UTF-8"), "{got:?}");
+        assert!(got[2].as_ref().unwrap_err().contains("longer than"), "{got:?}");
+        assert_eq!(got[3], Ok("last".into()));
+        assert_eq!(got.len(), 4);
+        assert_eq!(lines(b"a\r\n\nb\n", 10), [Ok("a".into()), Ok(String::new()), Ok("b".into())]);
+        assert!(lines(b"", 10).is_empty());
+    }
 }

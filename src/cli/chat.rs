@@ -1,6 +1,6 @@
 //! `passagebot chat`: a terminal chat giving the replies the Telegram bot gives.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Args;
@@ -22,8 +22,9 @@ const HELP: &str = "Ask anything about the material. Commands: /next (next answe
 /// Runs `passagebot chat`.
 pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
     let engine = open_engine(&args.paths)?;
+    let mut out = std::io::stdout();
     let info = engine.info();
-    println!("passagebot — {} documents, {} passages. {HELP}", info.documents, info.passages);
+    writeln!(out, "passagebot — {} documents, {} passages. {HELP}", info.documents, info.passages)?;
     let mut editor = rustyline::DefaultEditor::new()?;
     let history = std::env::var_os("HOME")
         .map(|home| std::path::Path::new(&home).join(".passagebot_history"));
@@ -46,39 +47,41 @@ pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
         let _ = editor.add_history_entry(line);
         match line {
             "/quit" | "/exit" => break,
-            "/help" | "/start" => println!("{HELP}"),
-            "/about" => println!(
+            "/help" | "/start" => writeln!(out, "{HELP}")?,
+            "/about" => writeln!(
+                out,
                 "{} documents, {} passages, index {}",
                 info.documents, info.passages, info.generation
-            ),
+            )?,
             "/next" => match &last {
                 Some(reply) if shown + 1 < reply.answers.len() => {
                     shown += 1;
                     let answer = &reply.answers[shown];
-                    println!(
+                    writeln!(
+                        out,
                         "{}\n\n— {}",
                         render::marked_text(answer, marking),
                         render::source_line(answer)
-                    );
+                    )?;
                 }
-                _ => println!("No further answers for that question."),
+                _ => writeln!(out, "No further answers for that question.")?,
             },
             "/context" => match last.as_ref().and_then(|r| r.answers.get(shown)) {
                 Some(answer) => {
                     for passage in engine.context(&answer.passage.id, 1) {
-                        println!("[{}] {}\n", passage.ordinal, passage.text);
+                        writeln!(out, "[{}] {}\n", passage.ordinal, passage.text)?;
                     }
                 }
-                None => println!("Ask a question first."),
+                None => writeln!(out, "Ask a question first.")?,
             },
             question => {
-                let reply = engine.ask(question, 5);
-                println!("{}", render::plain(&reply, marking));
+                let reply = engine.try_ask(question, 5)?;
+                writeln!(out, "{}", render::plain(&reply, marking))?;
                 shown = 0;
                 last = Some(reply);
             }
         }
-        println!();
+        writeln!(out)?;
     }
     if let Some(path) = &history {
         let _ = editor.save_history(path);

@@ -1,5 +1,6 @@
 //! `passagebot eval`: score a question set and print the metrics, failures and speed.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -61,15 +62,18 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let questions = load_questions(&args.questions)?;
     let report = evaluate(&engine, &questions);
     let info = engine.info();
-    println!(
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "{}: {} questions over {} passages ({} documents); {build_note}",
         args.questions.display(),
         report.questions,
         info.passages,
         info.documents
-    );
+    )?;
     if report.gold_questions > 0 {
-        println!(
+        writeln!(
+            out,
             "R@1 {:.4}  R@5 {:.4}  R@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  R@100 {:.4}  no-match {} ({:.2}%)",
             report.recall_at_1,
             report.recall_at_5,
@@ -79,18 +83,19 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             report.recall_at_100,
             report.gold_no_match,
             100.0 * report.gold_no_match as f64 / report.gold_questions as f64
-        );
+        )?;
     }
     if report.expect_questions > 0 {
-        println!("pass {}/{}", report.expect_passed, report.expect_questions);
+        writeln!(out, "pass {}/{}", report.expect_passed, report.expect_questions)?;
     }
-    println!(
+    writeln!(
+        out,
         "speed {:.0} questions/s ({:.3} s in all, one thread)",
         report.questions_per_second(),
         report.elapsed.as_secs_f64()
-    );
+    )?;
     for failure in report.failures.iter().take(args.show_failures) {
-        println!("FAIL {} {:?}: {}", failure.id, failure.question, failure.detail);
+        writeln!(out, "FAIL {} {:?}: {}", failure.id, failure.question, failure.detail)?;
     }
     let failed_expectations = report.expect_passed < report.expect_questions;
     Ok(if failed_expectations { ExitCode::from(2) } else { ExitCode::SUCCESS })

@@ -1,12 +1,14 @@
 //! `passagebot index`: build or rebuild the index and report what went in and what didn't.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use passagebot::index::{
-    BuildOptions, BuildReport, Progress, Staleness, build_with_progress, ensure_built,
+    BuildOptions, BuildReport, DEFAULT_LOCK_WAIT, Ensured, Notice, Progress, Staleness,
+    build_with_notices, ensure_fresh,
 };
 
 use super::Paths;
@@ -23,33 +25,44 @@ pub struct IndexArgs {
 
 /// Runs `passagebot index`.
 pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
-    let load = args.paths.load_options();
     let opts = BuildOptions {
-        corpus: args.paths.corpus,
+        corpus: args.paths.corpus(),
+        load: args.paths.load_options(),
         index_dir: args.paths.index,
         force: args.force,
-        load,
     };
-    let report = build_with_bar(&opts)?;
+    let index_dir = opts.index_dir.display().to_string();
+    let report = with_bar(|progress| {
+        build_with_notices(&opts, progress, &mut |notice| match notice {
+            Notice::Waiting { wait } => eprintln!("{}", waiting_note(&index_dir, wait)),
+            // A missing index or a changed corpus is what `index` is for: no note.
+            Notice::Building(Staleness::Missing | Staleness::CorpusChanged) => {}
+            Notice::Building(other) => eprintln!("note: rebuilding: {}", other.reason()),
+        })
+    })?;
+    let mut out = std::io::stdout().lock();
     for skipped in &report.skipped {
-        println!("skipped {}: {}", skipped.path.display(), skipped.reason);
+        writeln!(out, "skipped {}: {}", skipped.path.display(), skipped.reason)?;
     }
-    println!("{}", summary(&report));
+    writeln!(out, "{}", summary(&report))?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds with a progress bar on a terminal for corpora that take more than a moment.
-pub fn build_with_bar(opts: &BuildOptions) -> anyhow::Result<BuildReport> {
-    with_bar(|progress| build_with_progress(opts, progress))
+/// The note shown while another build holds the lock.
+pub fn waiting_note(index_dir: &str, wait: Duration) -> String {
+    format!(
+        "note: another build is running on {index_dir}; waiting for it (up to {} min)…",
+        wait.as_secs().div_ceil(60)
+    )
 }
 
-/// [`ensure_built`] with a progress bar; `before_build` hears why a build starts.
-pub fn ensure_built_with_bar(
+/// [`ensure_fresh`] with a progress bar; `notice` hears about waits and why a build starts.
+pub fn ensure_fresh_with_bar(
     opts: &BuildOptions,
-    before_build: &mut dyn FnMut(Staleness),
-) -> anyhow::Result<Option<BuildReport>> {
-    let built = with_bar(|progress| ensure_built(opts, progress, before_build))?;
-    Ok(built.map(|(_, report)| report))
+    notice: &mut dyn FnMut(Notice),
+) -> anyhow::Result<Ensured> {
+    with_bar(|progress| ensure_fresh(opts, DEFAULT_LOCK_WAIT, progress, notice))
 }
 
 /// Runs `work` with a progress callback that drives a bar on an interactive stderr.
@@ -59,19 +72,20 @@ fn with_bar<T>(
     let mut bar: Option<ProgressBar> = None;
     let interactive = std::io::stderr().is_terminal();
     let result = work(&mut |event| match event {
-        Progress::Segmented { passages, .. } if interactive && passages > 5_000 => {
-            let b = ProgressBar::new(passages as u64);
-            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} passages {eta}") {
+        Progress::Read { bytes, .. } if interactive && bytes > 4 * 1024 * 1024 => {
+            let b = ProgressBar::new(bytes as u64);
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+            {
                 b.set_style(style);
             }
             bar = Some(b);
         }
-        Progress::Indexed { done } => {
+        Progress::Indexed { bytes, .. } => {
             if let Some(b) = &bar {
-                b.set_position(done as u64);
+                b.set_position(bytes as u64);
             }
         }
-        Progress::Segmented { .. } => {}
+        Progress::Read { .. } => {}
     });
     if let Some(b) = bar {
         b.finish_and_clear();

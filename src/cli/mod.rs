@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use passagebot::corpus::LoadOptions;
-use passagebot::index::{BuildOptions, Staleness};
+use passagebot::index::{BuildOptions, Ensured, Notice, remembered_corpus};
 use passagebot::search::Engine;
 
 /// Answers questions with the best-matching passage of a corpus, from the terminal or as a
@@ -45,9 +45,10 @@ enum Command {
 /// Where the corpus and the index live; shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Corpus folder or single file (.txt, .md, .html, .jsonl).
-    #[arg(long, env = "PASSAGEBOT_CORPUS", default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// Corpus folder or single file (.txt, .md, .html, .jsonl) [default: the corpus the index
+    /// was built from, else ./corpus].
+    #[arg(long, env = "PASSAGEBOT_CORPUS")]
+    pub corpus: Option<PathBuf>,
     /// Index directory (generated data only).
     #[arg(long, env = "PASSAGEBOT_INDEX", default_value = "index")]
     pub index: PathBuf,
@@ -62,17 +63,41 @@ impl Paths {
     pub fn load_options(&self) -> LoadOptions {
         LoadOptions { follow_links: self.follow_links, ..LoadOptions::default() }
     }
+
+    /// The corpus to check the index against: the one given, else the one the index
+    /// remembers it was built from, else `./corpus`. So `--index DIR` alone never rebuilds
+    /// DIR from whatever `./corpus` happens to be.
+    pub fn corpus(&self) -> PathBuf {
+        self.corpus
+            .clone()
+            .or_else(|| remembered_corpus(&self.index))
+            .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
 }
 
-/// Runs the parsed command.
+/// Runs the parsed command. Output cut short by its reader (`passagebot ask … | head -1`)
+/// is a normal end, not an error.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    match cli.command {
+    let result = match cli.command {
         Command::Index(args) => index::run(args),
         Command::Ask(args) => ask::run(args),
         Command::Chat(args) => chat::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Serve(args) => serve::run(args),
+    };
+    match result {
+        Err(err) if is_broken_pipe(&err) => Ok(ExitCode::SUCCESS),
+        other => other,
     }
+}
+
+/// True when `err` comes from writing to a pipe whose reader has gone.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Sets up logging to stderr: warnings by default, info with `--verbose`, or `RUST_LOG`.
@@ -89,28 +114,34 @@ pub fn init_tracing(verbose: bool) {
         .init();
 }
 
-/// Opens the index, building it first (with a one-line note on stderr) when it is missing
-/// or older than the corpus. An index without its corpus is used as it is.
+/// Opens the index, building it first (with a one-line note on stderr saying why) when it is
+/// missing, damaged or older than the corpus. An index without its corpus is used as it is;
+/// so is a live index whose rebuild failed (a full disk, a read-only index folder), with a
+/// warning saying so.
 pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
+    let corpus = paths.corpus();
     let opts = BuildOptions {
-        corpus: paths.corpus.clone(),
+        corpus: corpus.clone(),
         index_dir: paths.index.clone(),
         force: false,
         load: paths.load_options(),
     };
-    let built = index::ensure_built_with_bar(&opts, &mut |staleness| {
-        let reason = match staleness {
-            Staleness::Missing => "no index yet",
-            Staleness::CorpusChanged => "the corpus or the index format changed",
-        };
-        eprintln!(
-            "note: indexing {} into {} ({reason})…",
-            paths.corpus.display(),
-            paths.index.display()
-        );
+    let index_dir = paths.index.display().to_string();
+    let outcome = index::ensure_fresh_with_bar(&opts, &mut |notice| match notice {
+        Notice::Waiting { wait } => eprintln!("{}", index::waiting_note(&index_dir, wait)),
+        Notice::Building(staleness) => eprintln!(
+            "note: indexing {} into {index_dir} ({})…",
+            corpus.display(),
+            staleness.reason()
+        ),
     })?;
-    if let Some(report) = built {
-        eprintln!("note: {}", index::summary(&report));
+    match outcome {
+        Ensured::Fresh => {}
+        Ensured::Built { report, .. } => eprintln!("note: {}", index::summary(&report)),
+        Ensured::KeptLive { staleness, generation, error } => eprintln!(
+            "warning: {} but the index in {index_dir} could not be rebuilt: {error:#}; answering from the live index ({generation}), which predates the change",
+            staleness.reason()
+        ),
     }
     Engine::open(&paths.index)
         .with_context(|| format!("opening the index in {}", paths.index.display()))

@@ -5,31 +5,31 @@
 //! `.building-*`, synced, renamed to `gen-*`, and only then does `CURRENT` (written to a
 //! temporary file and renamed over the old one) point at it. A crash before the last rename
 //! leaves the previous generation live; leftovers are removed by the next build, which holds
-//! `build.lock` so two builds never run at once.
+//! the advisory lock on `build.lock` (released by the system when its process dies), so two
+//! builds never run at once.
+//!
+//! A process that needs a fresh index ([`ensure_fresh`]) and finds another build running waits
+//! for it (up to a bound), then uses what it built if that is fresh. When its own rebuild
+//! fails (a full disk, a read-only index directory) while a good generation is live, it keeps
+//! answering from that one and says why.
 
-use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::TantivyDocument;
-use tantivy::tokenizer::{PreTokenizedString, Token};
-use tantivy::{Index, IndexWriter};
 
 use super::generation::{
-    BUILDING_PREFIX, BuildLock, GENERATION_PREFIX, MANIFEST_FILE, Manifest, RemoveOnDrop,
-    fingerprint, live_generation, prune_generations, remove_leftovers, sync_dir,
-    up_to_date_generation, write_current, write_json,
+    BUILDING_PREFIX, GENERATION_PREFIX, MANIFEST_FILE, Manifest, RemoveOnDrop, canonical_corpus,
+    fingerprint, live_generation, live_generation_any_format, prune_generations, remove_leftovers,
+    sync_dir, write_current, write_json,
 };
-use super::schema::{build_schema, register_tokenizers};
-use super::store::{Forward, STORE_FILE, STORE_FORMAT, Store};
-use crate::analysis::Analyzer;
-use crate::corpus::{self, Passage, SegmentOptions, SkippedFile, sentence_spans};
-use crate::error::{Error, Result, UserError};
-
-/// Memory for tantivy's writer; its minimum per thread is 15 MB.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+use super::lock::{BuildLock, DEFAULT_LOCK_WAIT};
+use super::store::STORE_FORMAT;
+use super::verify::{Depth, sum_files, verify_generation};
+use super::write::write_generation;
+use crate::corpus::{self, SkippedFile};
+use crate::error::{Error, InternalError, Result, UserError};
 
 /// What to build, from where, to where.
 #[derive(Debug, Clone)]
@@ -64,17 +64,82 @@ pub struct BuildReport {
 /// Progress events for a progress bar.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress {
-    /// The corpus is read and segmented.
-    Segmented {
+    /// The corpus is read; its documents are segmented and indexed one by one next.
+    Read {
         /// Documents read.
         documents: usize,
-        /// Passages to index.
-        passages: usize,
+        /// Bytes of text in them.
+        bytes: usize,
     },
-    /// `done` of the passages are indexed.
+    /// Indexing has come this far.
     Indexed {
         /// Passages indexed so far.
-        done: usize,
+        passages: usize,
+        /// Bytes of passage text indexed so far.
+        bytes: usize,
+    },
+}
+
+/// Why the live generation cannot be used as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staleness {
+    /// There was no index yet.
+    Missing,
+    /// The corpus changed since the live generation was built from it.
+    CorpusChanged,
+    /// A different corpus than the one the live generation was built from was given.
+    OtherCorpus,
+    /// The live generation was written in another index format.
+    FormatChanged,
+    /// A file of the live generation is missing or altered: what is wrong.
+    Damaged(String),
+}
+
+impl Staleness {
+    /// The reason as a phrase for a note ("the corpus changed").
+    pub fn reason(&self) -> String {
+        match self {
+            Staleness::Missing => "no index yet".into(),
+            Staleness::CorpusChanged => "the corpus changed".into(),
+            Staleness::OtherCorpus => "a different corpus was given".into(),
+            Staleness::FormatChanged => "the index format changed".into(),
+            Staleness::Damaged(problem) => format!("the index is damaged: {problem}"),
+        }
+    }
+}
+
+/// Something a person waiting for the index should hear about.
+#[derive(Debug, Clone)]
+pub enum Notice {
+    /// Another process holds the build lock; this one waits up to `wait` for it.
+    Waiting {
+        /// The longest wait.
+        wait: Duration,
+    },
+    /// A build starts, for this reason.
+    Building(Staleness),
+}
+
+/// What [`ensure_fresh`] did.
+#[derive(Debug)]
+pub enum Ensured {
+    /// The live generation was fresh (or its corpus is gone): nothing to do.
+    Fresh,
+    /// A build ran and its generation is live.
+    Built {
+        /// Why it ran.
+        staleness: Staleness,
+        /// What it did.
+        report: BuildReport,
+    },
+    /// A rebuild was needed but failed; the live generation, intact, stays in use.
+    KeptLive {
+        /// Why the rebuild was needed.
+        staleness: Staleness,
+        /// The live generation's directory name.
+        generation: String,
+        /// Why the rebuild failed.
+        error: Error,
     },
 }
 
@@ -123,9 +188,10 @@ impl Drop for StagedGeneration {
     }
 }
 
-/// Builds and publishes a generation unless the live one matches the corpus already.
+/// Builds and publishes a generation unless the live one matches the corpus already and all
+/// its files are intact (each one hashed). Waits for another running build.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    build_with_progress(opts, &mut |_| {})
+    build_with_notices(opts, &mut |_| {}, &mut |_| {})
 }
 
 /// [`build`], reporting progress to `progress`.
@@ -133,64 +199,185 @@ pub fn build_with_progress(
     opts: &BuildOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<BuildReport> {
-    if !opts.force
-        && let Some((generation, manifest)) = up_to_date_generation(opts)?
-    {
-        return Ok(BuildReport {
-            documents: manifest.documents,
-            passages: manifest.passages,
-            skipped: manifest.skipped,
-            elapsed: Duration::ZERO,
-            generation,
-            up_to_date: true,
-        });
+    build_with_notices(opts, progress, &mut |_| {})
+}
+
+/// [`build`], reporting progress to `progress` and notices (waiting for another build, why
+/// a build runs) to `notice`.
+pub fn build_with_notices(
+    opts: &BuildOptions,
+    progress: &mut dyn FnMut(Progress),
+    notice: &mut dyn FnMut(Notice),
+) -> Result<BuildReport> {
+    if !opts.corpus.exists() {
+        return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
     }
-    stage_with_progress(opts, progress)?.publish()
+    let check = |opts: &BuildOptions| -> Result<Option<Staleness>> {
+        if opts.force { Ok(Some(Staleness::CorpusChanged)) } else { staleness(opts, Depth::Full) }
+    };
+    let Some(mut why) = check(opts)? else { return up_to_date_report(&opts.index_dir) };
+    create_index_dir(&opts.index_dir)?;
+    let lock = BuildLock::acquire_within(&opts.index_dir, DEFAULT_LOCK_WAIT, &mut |wait| {
+        notice(Notice::Waiting { wait })
+    })?;
+    if lock.waited() {
+        match check(opts)? {
+            None => return up_to_date_report(&opts.index_dir),
+            Some(now) => why = now,
+        }
+    }
+    if !opts.force {
+        notice(Notice::Building(why));
+    }
+    stage_locked(opts, lock, progress)?.publish()
 }
 
-/// Why [`ensure_built`] had to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Staleness {
-    /// There was no usable index.
-    Missing,
-    /// The corpus changed since the live generation was built.
-    CorpusChanged,
+/// Makes sure the live generation is usable and fresh, building one when it is missing,
+/// damaged, of another format, or older than (or of another corpus than) `opts.corpus`; an
+/// index whose corpus is gone is used as it is. Another running build is waited for (up to
+/// `wait`), and its generation used when fresh. When a rebuild fails while an intact
+/// generation of the same corpus is live, that one stays in use: [`Ensured::KeptLive`].
+pub fn ensure_fresh(
+    opts: &BuildOptions,
+    wait: Duration,
+    progress: &mut dyn FnMut(Progress),
+    notice: &mut dyn FnMut(Notice),
+) -> Result<Ensured> {
+    clean_up_after_crashes(&opts.index_dir);
+    if !opts.corpus.exists() && live_generation(&opts.index_dir).is_some() {
+        // Opening checks the generation and says what to do if it is damaged.
+        return Ok(Ensured::Fresh);
+    }
+    let Some(staleness) = staleness(opts, Depth::Quick)? else { return Ok(Ensured::Fresh) };
+    let keep = (staleness == Staleness::CorpusChanged)
+        .then(|| live_generation(&opts.index_dir).map(|(name, _, _)| name))
+        .flatten();
+    match (rebuild(opts, wait, staleness.clone(), progress, notice), keep) {
+        (Err(error), Some(generation)) => Ok(Ensured::KeptLive { staleness, generation, error }),
+        (outcome, _) => outcome,
+    }
 }
 
-/// Builds (and publishes) when the live generation is missing or older than the corpus; an
-/// index whose corpus is gone is used as it is. Returns why it built and the report, or
-/// `None` when the live generation was fine.
+/// The build of [`ensure_fresh`]: waits for the lock, checks again if another build ran
+/// meanwhile, builds and publishes.
+fn rebuild(
+    opts: &BuildOptions,
+    wait: Duration,
+    staleness: Staleness,
+    progress: &mut dyn FnMut(Progress),
+    notice: &mut dyn FnMut(Notice),
+) -> Result<Ensured> {
+    if !opts.corpus.exists() {
+        return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
+    }
+    create_index_dir(&opts.index_dir)?;
+    let lock = BuildLock::acquire_within(&opts.index_dir, wait, &mut |wait| {
+        notice(Notice::Waiting { wait })
+    })?;
+    let staleness = if lock.waited() {
+        match self::staleness(opts, Depth::Quick)? {
+            None => return Ok(Ensured::Fresh),
+            Some(now) => now,
+        }
+    } else {
+        staleness
+    };
+    notice(Notice::Building(staleness.clone()));
+    let report = stage_locked(opts, lock, progress)?.publish()?;
+    Ok(Ensured::Built { staleness, report })
+}
+
+/// [`ensure_fresh`] with the default wait, logging waits and kept generations. Returns why it
+/// built and the report, or `None` when the live generation is used as it is.
 pub fn ensure_built(
     opts: &BuildOptions,
     progress: &mut dyn FnMut(Progress),
     before_build: &mut dyn FnMut(Staleness),
 ) -> Result<Option<(Staleness, BuildReport)>> {
-    clean_up_after_crashes(&opts.index_dir);
-    let live = live_generation(&opts.index_dir).is_some();
-    let staleness = match (live, opts.corpus.exists()) {
-        (false, _) => Staleness::Missing,
-        (true, false) => return Ok(None),
-        (true, true) if up_to_date_generation(opts)?.is_some() => return Ok(None),
-        (true, true) => Staleness::CorpusChanged,
-    };
-    before_build(staleness);
-    let report = build_with_progress(&BuildOptions { force: true, ..opts.clone() }, progress)?;
-    Ok(Some((staleness, report)))
+    let outcome = ensure_fresh(opts, DEFAULT_LOCK_WAIT, progress, &mut |notice| match notice {
+        Notice::Building(staleness) => before_build(staleness),
+        Notice::Waiting { wait } => tracing::warn!(
+            index = %opts.index_dir.display(),
+            wait_secs = wait.as_secs(),
+            "another build is running on the index; waiting for it"
+        ),
+    })?;
+    Ok(match outcome {
+        Ensured::Fresh => None,
+        Ensured::Built { staleness, report } => Some((staleness, report)),
+        Ensured::KeptLive { staleness, generation, error } => {
+            tracing::warn!(
+                cause = %error,
+                why = %staleness.reason(),
+                generation,
+                "could not rebuild the index; answering from the live generation"
+            );
+            None
+        }
+    })
 }
 
-/// Removes what a crashed build left (half-built directories, a stale lock), unless a build
-/// is running right now; called on every start, so leftovers never outlive a restart.
+/// Why the live generation cannot be used as it is for `opts.corpus`, or `None` when it can.
+/// A missing corpus makes any intact live generation usable.
+fn staleness(opts: &BuildOptions, depth: Depth) -> Result<Option<Staleness>> {
+    let Some((_, path, manifest)) = live_generation_any_format(&opts.index_dir) else {
+        return Ok(Some(Staleness::Missing));
+    };
+    if manifest.format != STORE_FORMAT {
+        return Ok(Some(Staleness::FormatChanged));
+    }
+    match verify_generation(&path, &manifest, depth) {
+        Ok(()) => {}
+        Err(Error::Internal(InternalError::GenerationDamaged { problem, .. })) => {
+            return Ok(Some(Staleness::Damaged(problem)));
+        }
+        Err(other) => return Err(other),
+    }
+    if !opts.corpus.exists() {
+        return Ok(None);
+    }
+    if fingerprint(&opts.corpus)? == manifest.corpus_hash {
+        return Ok(None);
+    }
+    Ok(Some(match &manifest.corpus {
+        Some(built_from) if *built_from != canonical_corpus(&opts.corpus) => Staleness::OtherCorpus,
+        _ => Staleness::CorpusChanged,
+    }))
+}
+
+/// The report of a build that did not have to run.
+fn up_to_date_report(index_dir: &Path) -> Result<BuildReport> {
+    let (generation, _, manifest) = live_generation(index_dir)
+        .ok_or_else(|| UserError::IndexMissing(index_dir.to_path_buf()))?;
+    Ok(BuildReport {
+        documents: manifest.documents,
+        passages: manifest.passages,
+        skipped: manifest.skipped,
+        elapsed: Duration::ZERO,
+        generation,
+        up_to_date: true,
+    })
+}
+
+fn create_index_dir(index_dir: &Path) -> Result<()> {
+    fs::create_dir_all(index_dir)
+        .map_err(|err| Error::io(format!("creating {}", index_dir.display()), err))
+}
+
+/// Removes what a crashed build left (half-built directories), unless a build is running
+/// right now; called on every start, so leftovers never outlive a restart.
 pub fn clean_up_after_crashes(index_dir: &Path) {
     if !index_dir.is_dir() {
         return;
     }
-    if let Ok(lock) = BuildLock::acquire(index_dir) {
+    if let Ok(Some(lock)) = BuildLock::try_acquire(index_dir) {
         remove_leftovers(index_dir);
         drop(lock);
     }
 }
 
-/// Builds a generation into a fresh directory without making it live.
+/// Builds a generation into a fresh directory without making it live; refuses at once
+/// ([`UserError::BuildLocked`]) when another build is running.
 pub fn stage(opts: &BuildOptions) -> Result<StagedGeneration> {
     stage_with_progress(opts, &mut |_| {})
 }
@@ -200,13 +387,27 @@ pub fn stage_with_progress(
     opts: &BuildOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<StagedGeneration> {
+    if !opts.corpus.exists() {
+        return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
+    }
+    create_index_dir(&opts.index_dir)?;
+    let lock = BuildLock::try_acquire(&opts.index_dir)?.ok_or_else(|| UserError::BuildLocked {
+        index_dir: opts.index_dir.clone(),
+        waited_secs: 0,
+    })?;
+    stage_locked(opts, lock, progress)
+}
+
+/// Builds a generation under the held `lock`.
+fn stage_locked(
+    opts: &BuildOptions,
+    lock: BuildLock,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<StagedGeneration> {
     let started = Instant::now();
     if !opts.corpus.exists() {
         return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
     }
-    fs::create_dir_all(&opts.index_dir)
-        .map_err(|err| Error::io(format!("creating {}", opts.index_dir.display()), err))?;
-    let lock = BuildLock::acquire(&opts.index_dir)?;
     remove_leftovers(&opts.index_dir);
 
     let corpus_hash = fingerprint(&opts.corpus, &opts.load)?;
@@ -216,10 +417,7 @@ pub fn stage_with_progress(
             UserError::CorpusEmpty { path: opts.corpus.clone(), skipped: skipped.len() }.into()
         );
     }
-    let segment_options = SegmentOptions::default();
-    let passages: Vec<Passage> =
-        documents.iter().flat_map(|doc| corpus::segment(doc, &segment_options)).collect();
-    progress(Progress::Segmented { documents: documents.len(), passages: passages.len() });
+    let document_count = documents.len();
 
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let generation = format!("{GENERATION_PREFIX}{}", stamp.as_millis());
@@ -230,16 +428,20 @@ pub fn stage_with_progress(
     // From here on, a failure must not leave the half-built directory behind.
     let cleanup = RemoveOnDrop(building.clone());
 
-    let store = write_generation(&building, passages, documents.len(), progress)?;
+    let written = write_generation(&building, documents, progress)?;
     let manifest = Manifest {
         format: STORE_FORMAT,
         corpus_hash,
-        documents: documents.len(),
-        passages: store.passages.len(),
+        documents: document_count,
+        passages: written.passages,
         built_at_unix: stamp.as_secs(),
         skipped: skipped.clone(),
+        corpus: Some(canonical_corpus(&opts.corpus)),
+        files: sum_files(&building)?,
     };
-    write_json(&building.join(MANIFEST_FILE), &manifest)?;
+    let manifest_path = building.join(MANIFEST_FILE);
+    write_json(&manifest_path, &manifest)?;
+    share_like(&building, &manifest_path);
     sync_dir(&building);
     fs::rename(&building, &staged_path).map_err(|err| {
         Error::io(format!("renaming {} to {}", building.display(), staged_path.display()), err)
@@ -263,206 +465,20 @@ pub fn stage_with_progress(
     })
 }
 
-/// Analyses the passages once, feeds tantivy pre-tokenized fields, and writes the store.
-fn write_generation(
-    dir: &Path,
-    passages: Vec<Passage>,
-    documents: usize,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<Store> {
-    let (schema, fields) = build_schema();
-    let index = Index::create_in_dir(dir, schema)?;
-    register_tokenizers(&index);
-    let threads = if passages.len() > 50_000 { 2 } else { 1 };
-    let mut writer: IndexWriter =
-        index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?;
-    let analyzer = Analyzer::default();
-    let mut vocab = Vocabulary::default();
-    let mut forward = Vec::with_capacity(passages.len());
-    let title_tokens = |text: &str| pre_tokenized(&analyzer, text);
-
-    for (number, passage) in passages.iter().enumerate() {
-        let words = analyzer.words(&passage.text);
-        let sentences = sentence_spans(&passage.text);
-        let mut text_tokens = Vec::new();
-        let mut exact_tokens = Vec::new();
-        let mut term_sentences: Vec<(u32, u64)> = Vec::new();
-        let mut pairs: Vec<u64> = Vec::new();
-        let mut word_ids = Vec::with_capacity(words.len());
-        let mut previous_content: Option<u32> = None;
-        let mut sentence = 0usize;
-        for (position, word) in words.iter().enumerate() {
-            while sentence + 1 < sentences.len() && word.span.start >= sentences[sentence].end {
-                sentence += 1;
-            }
-            let word_id = vocab.word(&word.surface, &word.terms);
-            word_ids.push(word_id);
-            let sentence_bit = 1u64 << sentence.min(63);
-            for &term in &vocab.word_terms[word_id as usize] {
-                term_sentences.push((term, sentence_bit));
-            }
-            if !word.is_stop() {
-                if let Some(previous) = previous_content {
-                    pairs.push(u64::from(previous) << 32 | u64::from(word_id));
-                }
-                previous_content = Some(word_id);
-            }
-            let token = |text: &str| Token {
-                offset_from: word.span.start,
-                offset_to: word.span.end,
-                position,
-                text: text.to_string(),
-                position_length: 1,
-            };
-            exact_tokens.push(token(&word.surface));
-            text_tokens.extend(word.terms.iter().map(|term| token(term)));
-        }
-        vocab.count_passage(&word_ids);
-        let mut entry = forward_entry(term_sentences, pairs, &sentences);
-        let heading = format!("{} {}", passage.title, passage.section.as_deref().unwrap_or(""));
-        entry.heading_terms = analyzer
-            .words(&heading)
-            .iter()
-            .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_ids.get(term).copied()))
-            .collect();
-        entry.heading_terms.sort_unstable();
-        entry.heading_terms.dedup();
-        forward.push(entry);
-
-        let mut doc = TantivyDocument::default();
-        doc.add_u64(fields.number, number as u64);
-        doc.add_text(fields.id, &passage.id);
-        doc.add_pre_tokenized_text(
-            fields.text,
-            PreTokenizedString { text: String::new(), tokens: text_tokens },
-        );
-        doc.add_pre_tokenized_text(
-            fields.exact,
-            PreTokenizedString { text: String::new(), tokens: exact_tokens },
-        );
-        doc.add_pre_tokenized_text(fields.title, title_tokens(&passage.title));
-        if let Some(section) = &passage.section {
-            doc.add_pre_tokenized_text(fields.section, title_tokens(section));
-        }
-        writer.add_document(doc)?;
-        if number % 1024 == 1023 {
-            progress(Progress::Indexed { done: number + 1 });
-        }
-    }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    progress(Progress::Indexed { done: passages.len() });
-
-    let store = vocab.into_store(passages, forward, documents);
-    store.save(&dir.join(STORE_FILE))?;
-    Ok(store)
-}
-
-/// Sorts and merges a passage's (term, sentence bit) list and pairs into its [`Forward`].
-fn forward_entry(
-    mut term_sentences: Vec<(u32, u64)>,
-    mut pairs: Vec<u64>,
-    sentences: &[std::ops::Range<usize>],
-) -> Forward {
-    term_sentences.sort_unstable_by_key(|&(term, _)| term);
-    let mut entry = Forward {
-        sentences: sentences.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
-        ..Forward::default()
-    };
-    for (term, bit) in term_sentences {
-        if entry.terms.last() == Some(&term) {
-            if let Some(bits) = entry.term_sentences.last_mut() {
-                *bits |= bit;
-            }
-        } else {
-            entry.terms.push(term);
-            entry.term_sentences.push(bit);
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    entry.pairs = pairs;
-    entry
-}
-
-fn pre_tokenized(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
-    PreTokenizedString { text: String::new(), tokens: analyzer.index_tokens(text) }
-}
-
-/// Word and term vocabularies with passage frequencies, filled while indexing.
-#[derive(Default)]
-struct Vocabulary {
-    word_ids: HashMap<String, u32>,
-    words: Vec<String>,
-    word_terms: Vec<Vec<u32>>,
-    word_df: Vec<u32>,
-    term_ids: HashMap<String, u32>,
-    terms: Vec<String>,
-    term_df: Vec<u32>,
-    /// Last passage that counted each word / term, to count a passage once.
-    word_seen: Vec<u32>,
-    term_seen: Vec<u32>,
-    passages_counted: u32,
-}
-
-impl Vocabulary {
-    fn word(&mut self, surface: &str, terms: &[String]) -> u32 {
-        if let Some(&id) = self.word_ids.get(surface) {
-            return id;
-        }
-        let term_ids = terms.iter().map(|term| self.term(term)).collect();
-        let id = self.words.len() as u32;
-        self.word_ids.insert(surface.to_string(), id);
-        self.words.push(surface.to_string());
-        self.word_terms.push(term_ids);
-        self.word_df.push(0);
-        self.word_seen.push(u32::MAX);
-        id
-    }
-
-    fn term(&mut self, term: &str) -> u32 {
-        if let Some(&id) = self.term_ids.get(term) {
-            return id;
-        }
-        let id = self.terms.len() as u32;
-        self.term_ids.insert(term.to_string(), id);
-        self.terms.push(term.to_string());
-        self.term_df.push(0);
-        self.term_seen.push(u32::MAX);
-        id
-    }
-
-    fn count_passage(&mut self, words: &[u32]) {
-        let passage = self.passages_counted;
-        for &word in words {
-            let w = word as usize;
-            if self.word_seen[w] == passage {
-                continue;
-            }
-            self.word_seen[w] = passage;
-            self.word_df[w] += 1;
-            for &term in &self.word_terms[w] {
-                let t = term as usize;
-                if self.term_seen[t] != passage {
-                    self.term_seen[t] = passage;
-                    self.term_df[t] += 1;
-                }
-            }
-        }
-        self.passages_counted += 1;
-    }
-
-    fn into_store(self, passages: Vec<Passage>, forward: Vec<Forward>, documents: usize) -> Store {
-        Store {
-            format: STORE_FORMAT,
-            documents: documents as u32,
-            passages,
-            terms: self.terms,
-            term_df: self.term_df,
-            words: self.words,
-            word_df: self.word_df,
-            word_terms: self.word_terms,
-            forward,
+/// Gives every file of the generation the permissions of `template` (a file this process
+/// created, so its mode is `0666` less the umask): tantivy writes `meta.json` and
+/// `.managed.json` with mode `0600`, which would keep other users (a bot running under its
+/// own account) from reading an index an administrator built.
+#[cfg(unix)]
+fn share_like(dir: &Path, template: &Path) {
+    let Ok(permissions) = fs::metadata(template).map(|meta| meta.permissions()) else { return };
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::set_permissions(entry.path(), permissions.clone());
         }
     }
 }
+
+#[cfg(not(unix))]
+fn share_like(_dir: &Path, _template: &Path) {}

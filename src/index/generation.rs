@@ -1,11 +1,11 @@
 //! Generations on disk: the `CURRENT` pointer and its atomic switch, manifests, the corpus
-//! fingerprint that decides whether a rebuild is needed, clean-up of what crashed builds
-//! leave, and the build lock.
+//! fingerprint that decides whether a rebuild is needed, the corpus an index remembers, and
+//! clean-up of what crashed builds leave. The build lock lives in `lock`, the checks of a
+//! generation's files in `verify`.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -38,17 +38,44 @@ pub struct Manifest {
     pub built_at_unix: u64,
     /// Files left out, each with its reason.
     pub skipped: Vec<SkippedFile>,
+    /// The corpus the generation was built from, as an absolute path (absent in generations
+    /// written before passagebot remembered it): `ask --index DIR` alone checks freshness
+    /// against it rather than against `./corpus`.
+    #[serde(default)]
+    pub corpus: Option<PathBuf>,
+    /// Every file of the generation but the manifest, with its size and content hash, so a
+    /// deleted, truncated or altered file is found (empty in older generations).
+    #[serde(default)]
+    pub files: Vec<FileSum>,
+}
+
+/// One file of a generation as it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSum {
+    /// File name inside the generation directory.
+    pub name: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// BLAKE3 hash of the content, hex.
+    pub blake3: String,
 }
 
 /// The live generation's directory and manifest, if there is a usable one.
 pub fn live_generation(index_dir: &Path) -> Option<(String, PathBuf, Manifest)> {
+    let (name, path, manifest) = live_generation_any_format(index_dir)?;
+    (manifest.format == STORE_FORMAT).then_some((name, path, manifest))
+}
+
+/// The live generation named by `CURRENT` with its manifest, whatever its format.
+pub(super) fn live_generation_any_format(index_dir: &Path) -> Option<(String, PathBuf, Manifest)> {
     let name = fs::read_to_string(index_dir.join(CURRENT_FILE)).ok()?;
     let name = name.trim().to_string();
     if !name.starts_with(GENERATION_PREFIX) || name.contains(['/', '\\']) {
         return None;
     }
     let path = index_dir.join(&name);
-    let manifest = read_manifest(&path)?;
+    let text = fs::read_to_string(path.join(MANIFEST_FILE)).ok()?;
+    let manifest: Manifest = serde_json::from_str(&text).ok()?;
     Some((name, path, manifest))
 }
 
@@ -57,6 +84,18 @@ pub fn read_manifest(generation: &Path) -> Option<Manifest> {
     let text = fs::read_to_string(generation.join(MANIFEST_FILE)).ok()?;
     let manifest: Manifest = serde_json::from_str(&text).ok()?;
     (manifest.format == STORE_FORMAT).then_some(manifest)
+}
+
+/// The corpus the live generation of `index_dir` was built from, when it remembers one.
+pub fn remembered_corpus(index_dir: &Path) -> Option<PathBuf> {
+    live_generation_any_format(index_dir).and_then(|(_, _, manifest)| manifest.corpus)
+}
+
+/// `corpus` as an absolute path with links resolved, as a manifest records it (the path as
+/// given when it cannot be resolved).
+pub fn canonical_corpus(corpus: &Path) -> PathBuf {
+    fs::canonicalize(corpus)
+        .unwrap_or_else(|_| std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf()))
 }
 
 /// The live generation, when it was built from exactly the corpus as it is now.
@@ -178,56 +217,5 @@ pub(super) struct RemoveOnDrop(pub(super) PathBuf);
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The build lock: a file holding the builder's process id, removed on drop. A lock whose
-/// process is gone is stale and taken over.
-#[derive(Debug)]
-pub(super) struct BuildLock(PathBuf);
-
-impl BuildLock {
-    pub(super) fn acquire(index_dir: &Path) -> Result<BuildLock> {
-        let path = index_dir.join(LOCK_FILE);
-        for _ in 0..2 {
-            match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    let _ = write!(file, "{}", std::process::id());
-                    return Ok(BuildLock(path));
-                }
-                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                    if !lock_is_stale(&path) {
-                        return Err(UserError::BuildLocked(index_dir.to_path_buf()).into());
-                    }
-                    tracing::warn!(path = %path.display(), "removing a stale build lock");
-                    let _ = fs::remove_file(&path);
-                }
-                Err(err) => {
-                    return Err(Error::io(format!("creating {}", path.display()), err));
-                }
-            }
-        }
-        Err(UserError::BuildLocked(index_dir.to_path_buf()).into())
-    }
-}
-
-impl Drop for BuildLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
-    }
-}
-
-fn lock_is_stale(path: &Path) -> bool {
-    let pid = fs::read_to_string(path).ok().and_then(|s| s.trim().parse::<u32>().ok());
-    match pid {
-        Some(pid) if Path::new("/proc/self").exists() => {
-            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
-        }
-        // No process table to ask: trust the lock for an hour.
-        _ => fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > Duration::from_secs(3600)),
     }
 }

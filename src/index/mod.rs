@@ -1,21 +1,33 @@
 //! The index: the only code that writes tantivy data.
 //!
 //! `schema` defines fields and registers analyzers, `store` holds passages and forward data
-//! for re-ranking and display, `build` writes a generation, `generation` switches to it
-//! atomically and owns the on-disk layout (pointer, manifests, fingerprint, lock).
+//! for re-ranking and display, `write` analyses passages into a generation, `build` runs a
+//! build and decides when one is needed, `generation` switches to a new one atomically and
+//! owns the on-disk layout (pointer, manifests, fingerprint), `lock` is the build lock,
+//! `verify` checks a generation's files, and `readonly` opens one for search with read access
+//! only.
 
 mod build;
 mod generation;
+mod lock;
+mod readonly;
 mod schema;
 mod store;
+mod verify;
+mod vocab;
+mod write;
 
 pub use build::{
-    BuildOptions, BuildReport, Progress, StagedGeneration, Staleness, build, build_with_progress,
-    clean_up_after_crashes, ensure_built, stage, stage_with_progress,
+    BuildOptions, BuildReport, Ensured, Notice, Progress, StagedGeneration, Staleness, build,
+    build_with_notices, build_with_progress, clean_up_after_crashes, ensure_built, ensure_fresh,
+    stage, stage_with_progress,
 };
 pub use generation::{
-    CURRENT_FILE, LOCK_FILE, MANIFEST_FILE, Manifest, fingerprint, live_generation, read_manifest,
-    up_to_date_generation,
+    CURRENT_FILE, FileSum, LOCK_FILE, MANIFEST_FILE, Manifest, canonical_corpus, fingerprint,
+    live_generation, read_manifest, remembered_corpus, up_to_date_generation,
 };
+pub use lock::{BuildLock, DEFAULT_LOCK_WAIT};
+pub use readonly::open_read_only;
 pub use schema::{Fields, build_schema, fields_of, register_tokenizers};
 pub use store::{Forward, STORE_FILE, STORE_FORMAT, Store};
+pub use verify::{Depth, verify_bytes, verify_generation};

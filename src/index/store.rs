@@ -102,10 +102,15 @@ impl Store {
     pub fn load(path: &Path) -> Result<Store> {
         let bytes = std::fs::read(path)
             .map_err(|err| Error::io(format!("reading {}", path.display()), err))?;
+        Store::from_bytes(path, &bytes)
+    }
+
+    /// Decodes a store read from `path` (named in errors).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Store> {
         let damaged = |message: String| {
             Error::Internal(InternalError::StoreDamaged { path: path.to_path_buf(), message })
         };
-        let store: Store = postcard::from_bytes(&bytes).map_err(|err| damaged(err.to_string()))?;
+        let store: Store = postcard::from_bytes(bytes).map_err(|err| damaged(err.to_string()))?;
         if store.format != STORE_FORMAT {
             return Err(damaged(format!(
                 "format {} (this passagebot reads format {STORE_FORMAT})",

@@ -6,6 +6,7 @@
 //! tantivy over text, exact-form, title and section fields, then `rank` (sentence coverage,
 //! exact word pairs, confidence). Everything is synchronous and never fails on user text.
 
+mod check;
 mod lookup;
 mod plan;
 mod rank;
@@ -21,8 +22,9 @@ use std::sync::{Arc, OnceLock};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Index, IndexReader, ReloadPolicy, Term};
+use tantivy::{IndexReader, ReloadPolicy, Term};
 
+pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
 pub use lookup::Lookup;
 pub use plan::{
     AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
@@ -36,7 +38,7 @@ pub use typo::{Lexicon, bounded_distance};
 use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
 use crate::corpus::Passage;
-use crate::error::{Result, UserError};
+use crate::error::{Error, InternalError, Result, UserError};
 use crate::index::{self, Fields, STORE_FILE, Store};
 use lookup::derivations;
 
@@ -102,18 +104,28 @@ impl Engine {
     pub fn open_generation(path: &Path) -> Result<Engine> {
         let manifest = index::read_manifest(path)
             .ok_or_else(|| UserError::IndexMissing(path.to_path_buf()))?;
-        let index = Index::open_in_dir(path)?;
-        index::register_tokenizers(&index);
-        let fields = index::fields_of(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let mut store = Store::load(&path.join(STORE_FILE))?;
-        let searcher = reader.searcher();
-        let mut numbers = Vec::with_capacity(searcher.segment_readers().len());
-        for segment in searcher.segment_readers() {
-            let column = segment.fast_fields().u64("number")?;
-            numbers.push(
-                (0..segment.max_doc()).map(|doc| column.first(doc).unwrap_or(0) as u32).collect(),
-            );
+        index::verify_generation(path, &manifest, index::Depth::Quick)?;
+        let (reader, fields, numbers) = open_tantivy(path).map_err(|err| {
+            Error::Internal(InternalError::GenerationDamaged {
+                generation: path.to_path_buf(),
+                problem: format!("the search index cannot be opened ({err})"),
+            })
+        })?;
+        let store_path = path.join(STORE_FILE);
+        let bytes = std::fs::read(&store_path)
+            .map_err(|err| Error::io(format!("reading {}", store_path.display()), err))?;
+        index::verify_bytes(path, &manifest, STORE_FILE, &bytes)?;
+        let mut store = Store::from_bytes(&store_path, &bytes)?;
+        drop(bytes);
+        if store.passages.len() != manifest.passages {
+            return Err(Error::Internal(InternalError::GenerationDamaged {
+                generation: path.to_path_buf(),
+                problem: format!(
+                    "{STORE_FILE} holds {} passages, the manifest {}",
+                    store.passages.len(),
+                    manifest.passages
+                ),
+            }));
         }
         let passages: Vec<Arc<Passage>> =
             std::mem::take(&mut store.passages).into_iter().map(Arc::new).collect();
@@ -175,9 +187,29 @@ impl Engine {
         &self.info
     }
 
-    /// Answers `question` with up to `top_k` passages. Never fails: any text is a question.
+    /// Answers `question` with up to `top_k` passages. Any text is a question; a failure of
+    /// the index is logged and the reply says no passage was found. Front ends that can
+    /// report errors use [`Engine::try_ask`].
     pub fn ask(&self, question: &str, top_k: usize) -> Reply {
-        let scored = self.rank(question, top_k.max(1));
+        self.try_ask(question, top_k).unwrap_or_else(|err| {
+            tracing::error!(cause = %err, "search failed");
+            Reply {
+                question: question.to_string(),
+                answers: Vec::new(),
+                suggestion: None,
+                no_match: Some(NoMatchReason::TooLittleOverlap),
+                nearby: Vec::new(),
+            }
+        })
+    }
+
+    /// Answers `question` with up to `top_k` passages; any text is a question, so the only
+    /// errors are failures of the index (a damaged segment), never "no good match".
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when tantivy fails to search.
+    pub fn try_ask(&self, question: &str, top_k: usize) -> Result<Reply> {
+        let scored = self.try_rank(question, top_k.max(1))?;
         let mut reply = Reply {
             question: question.to_string(),
             answers: Vec::new(),
@@ -187,14 +219,14 @@ impl Engine {
         };
         if scored.no_searchable_words {
             reply.no_match = Some(NoMatchReason::NoSearchableWords);
-            return reply;
+            return Ok(reply);
         }
         let confident =
             scored.hits.first().is_some_and(|best| best.coverage >= self.tuning.min_coverage);
         if !confident {
             reply.no_match = Some(NoMatchReason::TooLittleOverlap);
             reply.nearby = self.nearby_topics(&scored.hits, 3);
-            return reply;
+            return Ok(reply);
         }
         reply.answers = scored
             .hits
@@ -211,11 +243,23 @@ impl Engine {
                 Answer { rank: i + 1, score: hit.score, passage, highlight }
             })
             .collect();
-        reply
+        Ok(reply)
     }
 
-    /// Ranked passage numbers for `question`, without the confidence cut (for evaluation).
+    /// Ranked passage numbers for `question`, without the confidence cut (for evaluation); a
+    /// failure of the index is logged and gives no hits.
     pub fn rank(&self, question: &str, top_k: usize) -> Ranking {
+        self.try_rank(question, top_k).unwrap_or_else(|err| {
+            tracing::error!(cause = %err, "search failed");
+            Ranking::default()
+        })
+    }
+
+    /// [`Engine::rank`], with failures of the index as errors.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when tantivy fails to search.
+    pub fn try_rank(&self, question: &str, top_k: usize) -> Result<Ranking> {
         let plan = self.plan(question);
         let matcher = rank::Matcher::new(&plan);
         let mut ranking = Ranking {
@@ -224,22 +268,13 @@ impl Engine {
             no_searchable_words: plan.concepts.is_empty(),
         };
         if matcher.is_empty() {
-            return ranking;
+            return Ok(ranking);
         }
         let limit = self.tuning.candidates.max(top_k);
-        let mut first_stage = match self.first_stage(&plan, &[], limit) {
-            Ok(hits) => hits,
-            Err(err) => {
-                tracing::error!(cause = %err, "search failed");
-                return ranking;
-            }
-        };
+        let mut first_stage = self.first_stage(&plan, &[], limit)?;
         if self.tuning.feedback_terms > 0 && !first_stage.is_empty() {
             let expansion = self.feedback(&matcher, &first_stage, self.tuning.feedback_terms);
-            match self.first_stage(&plan, &expansion, limit) {
-                Ok(hits) => first_stage = hits,
-                Err(err) => tracing::error!(cause = %err, "feedback search failed"),
-            }
+            first_stage = self.first_stage(&plan, &expansion, limit)?;
         }
         // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
         // top 100) follow in BM25 order, as in any two-stage ranker — or, with
@@ -252,14 +287,13 @@ impl Engine {
             && reranked > 0
         {
             let expansion = self.feedback(&matcher, &first_stage, DEEP_FEEDBACK_TERMS);
-            if let Ok(deep) = self.first_stage(&plan, &expansion, limit) {
-                first_stage.truncate(reranked);
-                let tail: Vec<(f32, u32)> = deep
-                    .into_iter()
-                    .filter(|(_, n)| !first_stage.iter().any(|(_, h)| h == n))
-                    .collect();
-                first_stage.extend(tail);
-            }
+            let deep = self.first_stage(&plan, &expansion, limit)?;
+            first_stage.truncate(reranked);
+            let tail: Vec<(f32, u32)> = deep
+                .into_iter()
+                .filter(|(_, n)| !first_stage.iter().any(|(_, h)| h == n))
+                .collect();
+            first_stage.extend(tail);
         }
         let mut hits: Vec<Scored> = first_stage[..reranked]
             .iter()
@@ -274,7 +308,7 @@ impl Engine {
         }));
         hits.truncate(top_k);
         ranking.hits = hits;
-        ranking
+        Ok(ranking)
     }
 
     /// Pseudo-relevance feedback (RM3-like): the terms that weigh most in the top passages
@@ -377,7 +411,8 @@ impl Engine {
                     .numbers
                     .get(address.segment_ord as usize)?
                     .get(address.doc_id as usize)?;
-                Some((score, number))
+                // A number past the store would be a damaged fast field: never index with it.
+                ((number as usize) < self.passages.len()).then_some((score, number))
             })
             .collect())
     }
@@ -466,6 +501,25 @@ impl Engine {
             (words, terms)
         })
     }
+}
+
+/// Opens a generation's tantivy index read-only: the reader, the fields and, per segment,
+/// the passage number of every document.
+fn open_tantivy(path: &Path) -> tantivy::Result<(IndexReader, Fields, Vec<Vec<u32>>)> {
+    let index = index::open_read_only(path)?;
+    index::register_tokenizers(&index);
+    let fields = index::fields_of(&index.schema())?;
+    let reader: IndexReader =
+        index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+    let searcher = reader.searcher();
+    let mut numbers = Vec::with_capacity(searcher.segment_readers().len());
+    for segment in searcher.segment_readers() {
+        let column = segment.fast_fields().u64("number")?;
+        numbers.push(
+            (0..segment.max_doc()).map(|doc| column.first(doc).unwrap_or(0) as u32).collect(),
+        );
+    }
+    Ok((reader, fields, numbers))
 }
 
 /// Ranked passage numbers before the confidence cut.
