@@ -10,7 +10,8 @@ use passagebot::search::Engine;
 use teloxide::prelude::*;
 use tracing::{info, warn};
 
-use super::handlers::{now_unix, send_plain};
+use super::handlers::{now_unix, send_plain, send_plain_turn};
+use super::pace::Turn;
 use super::{App, HandlerResult, Tg};
 
 /// Skipped files listed in a reindex report at most.
@@ -47,7 +48,8 @@ pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
             }
             Err(err) => format!("Reindex crashed ({err}); the old index stays live."),
         };
-        if let Err(err) = send_plain(&bot, &app, &msg, &text).await {
+        // Queued, not bounded: the admin waits for this report.
+        if let Err(err) = send_plain_turn(&bot, &app, &msg, &text, Turn::Queued).await {
             warn!(cause = %err, "could not send the reindex report");
         }
     });
@@ -135,5 +137,11 @@ pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> Handl
     let since = now_unix().saturating_sub(u64::from(days) * 86_400) as i64;
     let app2 = app.clone();
     let summary = tokio::task::spawn_blocking(move || app2.stats.summary(since)).await??;
-    send_plain(bot, app, msg, &summary.text(days)).await
+    let mut text = summary.text(days);
+    if app.stats.memory_only().is_some() {
+        text.push_str(
+            "\n(Counted in memory since the bot started: the stats database could not be used; see the log.)",
+        );
+    }
+    send_plain(bot, app, msg, &text).await
 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, ReplyParameters};
-use tracing::{instrument, warn};
+use tracing::instrument;
 
 use super::callback::{Action, generation_tag};
-use super::handlers::no_preview;
+use super::handlers::{no_preview, topic};
 use super::{App, HandlerResult, Tg, delivery};
 use passagebot::render::telegram;
 
@@ -60,35 +60,58 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 .reply_markup(keyboard(&generation, position, &numbers))
                 .await?;
             for part in parts {
-                let request = bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html);
+                let mut request =
+                    bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html);
+                if let Some(thread) = topic(message) {
+                    request = request.message_thread_id(thread);
+                }
                 delivery::send(&app.pacer, message.chat.id, &request).await?;
             }
             let label = format!("Answer {} of {}", position + 1, numbers.len());
             bot.answer_callback_query(q.id.clone()).text(label).await?;
         }
         Action::Context { number, .. } => {
+            let (Some(passage), Some(message)) =
+                (engine.passage_by_number(number), q.regular_message())
+            else {
+                bot.answer_callback_query(q.id.clone()).await?;
+                return Ok(());
+            };
+            let mut slot = match app.pacer.reserve_turn(message.chat.id.0, app.reply_turn()) {
+                Ok(at) => Some(at),
+                Err(busy) => {
+                    let text = format!(
+                        "Busy sending other answers here; try again in about {} s.",
+                        busy.retry_in.as_secs().max(1)
+                    );
+                    bot.answer_callback_query(q.id.clone()).text(text).await?;
+                    return Ok(());
+                }
+            };
             bot.answer_callback_query(q.id.clone()).await?;
-            let Some(passage) = engine.passage_by_number(number) else { return Ok(()) };
-            let Some(message) = q.regular_message() else { return Ok(()) };
             let neighbours = engine.context(&passage.id, app.config.context_radius);
             for part in telegram::context(&neighbours, &passage.id) {
-                let request = bot
+                let mut request = bot
                     .send_message(message.chat.id, part)
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview())
                     .reply_parameters(ReplyParameters::new(message.id));
-                delivery::send(&app.pacer, message.chat.id, &request).await?;
+                if let Some(thread) = topic(message) {
+                    request = request.message_thread_id(thread);
+                }
+                match slot.take() {
+                    Some(at) => {
+                        delivery::send_at(&app.pacer, message.chat.id, &request, at).await?
+                    }
+                    None => delivery::send(&app.pacer, message.chat.id, &request).await?,
+                };
             }
         }
         Action::Vote { number, up, .. } => {
             if let Some(passage) = engine.passage_by_number(number) {
                 let app = app.clone();
                 let user = q.from.id.0;
-                tokio::task::spawn_blocking(move || {
-                    if let Err(err) = app.stats.record_vote(user, &passage.id, up) {
-                        warn!(cause = %err, "recording a vote failed");
-                    }
-                });
+                tokio::task::spawn_blocking(move || app.stats.record_vote(user, &passage.id, up));
             }
             bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
         }

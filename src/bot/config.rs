@@ -32,13 +32,16 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Telegram's sending limits, kept by the bot's pacer (the defaults are Telegram's).
+/// Telegram's sending limits, kept by the bot's pacer (the defaults are Telegram's: about one
+/// message a second in one chat, 20 a minute in one group, 30 a second overall; Telegram
+/// documents no per-minute limit for private chats, so theirs defaults to 60, no tighter than
+/// one a second).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SendLimits {
     /// Messages one chat may receive per second.
     pub per_chat_per_second: u32,
-    /// Messages one chat may receive per minute.
+    /// Messages one private chat may receive per minute.
     pub per_chat_per_minute: u32,
     /// Messages one group or channel may receive per minute.
     pub per_group_per_minute: u32,
@@ -50,7 +53,7 @@ impl Default for SendLimits {
     fn default() -> Self {
         SendLimits {
             per_chat_per_second: 1,
-            per_chat_per_minute: 20,
+            per_chat_per_minute: 60,
             per_group_per_minute: 20,
             overall_per_second: 30,
         }
@@ -96,6 +99,24 @@ pub struct BotConfig {
     /// random one per start, which is enough for one process; replicas behind a load balancer
     /// need the same one, since each registers it with `setWebhook`.
     pub webhook_secret: Option<Secret>,
+    /// The longest a reply may wait for its chat's send limits (the group's 20 a minute,
+    /// mostly). A chat with a longer backlog gets one "busy" notice at once and its further
+    /// questions are dropped until the backlog is shorter, so one busy group can never queue
+    /// replies without bound (or hold shutdown up behind them). At least 1.
+    pub max_reply_wait_secs: u64,
+    /// On SIGTERM or Ctrl-C, how long replies still in flight may take before the bot stops
+    /// without them. The polling offset of every update taken is confirmed first, so the
+    /// stop is quick and nothing comes back after a restart.
+    pub shutdown_timeout_secs: u64,
+    /// Days of `/stats` history kept; older rows are deleted at start and every few hours.
+    /// 0 keeps everything.
+    pub stats_retention_days: u32,
+    /// Webhook mode: connections served at once; more wait unaccepted until one closes.
+    pub webhook_max_connections: usize,
+    /// Webhook mode: seconds a connection may take to send a request's headers (from the
+    /// connection's start, or since its last response); then it is closed. A request must
+    /// also finish within four times this.
+    pub webhook_timeout_secs: u64,
     /// Outgoing message limits (see [`SendLimits`]).
     pub limits: SendLimits,
     /// Index files that symbolic links in the corpus lead to outside it. Off by default, so a
@@ -124,6 +145,11 @@ impl Default for BotConfig {
             example_questions: Vec::new(),
             sanity_questions: Vec::new(),
             webhook_secret: None,
+            max_reply_wait_secs: 5,
+            shutdown_timeout_secs: 10,
+            stats_retention_days: 180,
+            webhook_max_connections: 256,
+            webhook_timeout_secs: 10,
             limits: SendLimits::default(),
             follow_links: false,
             config_file: None,
@@ -203,6 +229,12 @@ impl BotConfig {
         }
         if self.inline_results == 0 || self.inline_results > 50 {
             bail!("inline_results must be between 1 and 50 (Telegram's limit)");
+        }
+        if self.max_reply_wait_secs == 0 {
+            bail!("max_reply_wait_secs must be at least 1");
+        }
+        if self.webhook_max_connections == 0 || self.webhook_timeout_secs == 0 {
+            bail!("webhook_max_connections and webhook_timeout_secs must be at least 1");
         }
         let l = &self.limits;
         if [
@@ -365,6 +397,8 @@ mod tests {
         assert!(BotConfig::parse("admin = [1]").is_err());
         assert!(BotConfig::parse("[limits]\nper_chat = 1").is_err());
         assert!(BotConfig::parse("inline_results = 60").is_err());
+        assert!(BotConfig::parse("max_reply_wait_secs = 0").is_err());
+        assert!(BotConfig::parse("webhook_timeout_secs = 0").is_err());
         let bad_secret = BotConfig::parse("webhook_secret = \"no spaces xyzzy\"").unwrap_err();
         assert!(!format!("{bad_secret:#}").contains("xyzzy"), "{bad_secret:#}");
     }

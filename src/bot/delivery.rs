@@ -20,9 +20,10 @@ use teloxide::prelude::*;
 use teloxide::requests::{JsonRequest, Request};
 use teloxide::types::MessageId;
 use teloxide::{ApiError, RequestError, payloads};
+use tokio::time::Instant;
 use tracing::warn;
 
-use super::pace::Pacer;
+use super::pace::{Pacer, Turn};
 use super::redact;
 
 /// Attempts at one message when sends fail "not posted" or "unknown", the first included.
@@ -75,9 +76,25 @@ pub async fn send(
     chat: ChatId,
     request: &JsonRequest<payloads::SendMessage>,
 ) -> Result<Option<MessageId>, RequestError> {
+    let first = pacer.reserve_turn(chat.0, Turn::Queued).unwrap_or_else(|_| Instant::now());
+    send_at(pacer, chat, request, first).await
+}
+
+/// [`send`] with the first attempt at `first`, a moment already reserved with the pacer
+/// ([`Pacer::reserve_turn`]); resends take queued turns.
+pub async fn send_at(
+    pacer: &Pacer,
+    chat: ChatId,
+    request: &JsonRequest<payloads::SendMessage>,
+    first: Instant,
+) -> Result<Option<MessageId>, RequestError> {
     let (mut attempt, mut rate_limited) = (1, 0);
+    let mut turn = Some(first);
     loop {
-        pacer.wait_turn(chat.0).await;
+        match turn.take() {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => pacer.wait_turn(chat.0).await,
+        }
         let err = match request.send_ref().await {
             Ok(message) => return Ok(Some(message.id)),
             Err(err) => err,

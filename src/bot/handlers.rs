@@ -8,14 +8,16 @@ use passagebot::answer::Reply;
 use passagebot::search::Engine;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, MessageId, ParseMode, ReplyParameters,
+    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, MessageId, ParseMode,
+    ReplyParameters, ThreadId,
 };
-use tracing::{debug, instrument, warn};
+use tracing::{debug, instrument};
 
 use super::buttons::keyboard;
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
+use super::pace::{Busy, Turn};
 use super::{App, HandlerResult, Tg, admin, delivery};
 use passagebot::render::telegram;
 
@@ -113,18 +115,28 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
             let text = format!(
                 "Slow down a little, please: that's more questions than I answer per minute. Try again in {retry_in_secs} s."
             );
-            return send_plain(bot, app, msg, &text).await;
+            // At once, ahead of the answers still queued for the chat.
+            return send_plain_turn(bot, app, msg, &text, Turn::Urgent).await;
         }
         Verdict::Ignore => return Ok(()),
     }
+    // The first part's slot before the search: a chat over its budget costs no search.
+    let slot = match app.pacer.reserve_turn(msg.chat.id.0, app.reply_turn()) {
+        Ok(at) => at,
+        Err(busy) => return tell_busy(bot, app, msg, busy).await,
+    };
 
     let engine = app.engine.current();
     let top_k = app.config.answers_per_question;
     let owned = question.to_string();
-    let search = tokio::task::spawn_blocking(move || {
-        let reply = engine.ask(&owned, top_k);
-        (engine, reply)
-    });
+    let search = async {
+        let _slot = app.searches.acquire().await?;
+        let reply = tokio::task::spawn_blocking(move || {
+            let reply = engine.ask(&owned, top_k);
+            (engine, reply)
+        });
+        anyhow::Ok(reply.await?)
+    };
     let typing = bot.send_chat_action(msg.chat.id, ChatAction::Typing);
     let (typing, searched) = tokio::join!(typing.into_future(), search);
     if let Err(err) = typing {
@@ -139,7 +151,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     } else {
         (vec![no_match_html(app, &reply)], None)
     };
-    let sent = send_parts(bot, app, msg, parts, keyboard).await?;
+    let sent = send_parts_at(bot, app, msg, parts, keyboard, slot).await?;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if answered && let Some(sent) = sent {
         app.replies.insert((msg.chat.id.0, sent.0), &generation, Arc::new(reply));
@@ -183,7 +195,8 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
     };
     let generation = generation_tag(&engine.info().generation);
     let keyboard = keyboard(&generation, 0, &[number]);
-    send_parts(bot, app, msg, telegram::passage(&passage), Some(keyboard)).await?;
+    send_parts(bot, app, msg, telegram::passage(&passage), Some(keyboard), app.reply_turn())
+        .await?;
     Ok(())
 }
 
@@ -225,14 +238,32 @@ fn no_match_html(app: &App, reply: &Reply) -> String {
     telegram::escape(&text)
 }
 
-/// Sends HTML parts (buttons under the last), replying to the asker outside private chats;
-/// the last part's message id when Telegram reported it.
-async fn send_parts(
+/// Sends HTML parts (buttons under the last), replying to the asker outside private chats,
+/// the first part taking `turn`; the last part's message id when Telegram reported it. A
+/// refused turn ([`Turn::Within`] in a chat over its budget) sends nothing but, once, the
+/// busy notice.
+pub async fn send_parts(
     bot: &Tg,
     app: &App,
     msg: &Message,
     parts: Vec<String>,
     keyboard: Option<InlineKeyboardMarkup>,
+    turn: Turn,
+) -> anyhow::Result<Option<MessageId>> {
+    match app.pacer.reserve_turn(msg.chat.id.0, turn) {
+        Ok(first) => send_parts_at(bot, app, msg, parts, keyboard, first).await,
+        Err(busy) => tell_busy(bot, app, msg, busy).await.map(|()| None),
+    }
+}
+
+/// [`send_parts`] with the first part's moment already reserved.
+async fn send_parts_at(
+    bot: &Tg,
+    app: &App,
+    msg: &Message,
+    parts: Vec<String>,
+    keyboard: Option<InlineKeyboardMarkup>,
+    first: tokio::time::Instant,
 ) -> anyhow::Result<Option<MessageId>> {
     let count = parts.len();
     let mut last = None;
@@ -241,6 +272,9 @@ async fn send_parts(
             .send_message(msg.chat.id, part)
             .parse_mode(ParseMode::Html)
             .link_preview_options(no_preview());
+        if let Some(thread) = topic(msg) {
+            request = request.message_thread_id(thread);
+        }
         if !msg.chat.is_private() && i == 0 {
             request = request
                 .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
@@ -250,14 +284,61 @@ async fn send_parts(
         {
             request = request.reply_markup(keyboard.clone());
         }
-        last = delivery::send(&app.pacer, msg.chat.id, &request).await?;
+        last = if i == 0 {
+            delivery::send_at(&app.pacer, msg.chat.id, &request, first).await?
+        } else {
+            delivery::send(&app.pacer, msg.chat.id, &request).await?
+        };
     }
     Ok(last)
 }
 
-/// Sends plain text (escaped), replying to the asker outside private chats.
+/// The forum topic `msg` belongs to, which every part of a reply to it must name (a reply
+/// lands in its topic, but a plain message goes to General).
+pub fn topic(msg: &Message) -> Option<ThreadId> {
+    msg.is_topic_message.then_some(msg.thread_id).flatten()
+}
+
+/// A chat over its send budget: tells it once (at once, ahead of its queue) and drops the
+/// rest until its backlog is shorter.
+async fn tell_busy(bot: &Tg, app: &App, msg: &Message, busy: Busy) -> HandlerResult {
+    if !app.pacer.first_busy_notice(msg.chat.id.0, busy) {
+        debug!(chat = msg.chat.id.0, "chat over its send budget; update dropped");
+        return Ok(());
+    }
+    let secs = busy.retry_in.as_secs().max(1);
+    let text = if msg.chat.is_private() {
+        format!("I still have answers on their way to you. Please ask again in about {secs} s.")
+    } else {
+        format!(
+            "Lots of questions here right now, more than Telegram lets me answer in a group. \
+             I'll take new ones again in about {secs} s, or ask me in a private chat."
+        )
+    };
+    // An urgent turn is never refused; sent directly, as `send_parts` may come back here.
+    let at = app
+        .pacer
+        .reserve_turn(msg.chat.id.0, Turn::Urgent)
+        .unwrap_or_else(|_| tokio::time::Instant::now());
+    send_parts_at(bot, app, msg, vec![telegram::escape(&text)], None, at).await?;
+    Ok(())
+}
+
+/// Sends plain text (escaped), replying to the asker outside private chats, within the
+/// chat's budget ([`App::reply_turn`]).
 pub async fn send_plain(bot: &Tg, app: &App, msg: &Message, text: &str) -> HandlerResult {
-    send_parts(bot, app, msg, vec![telegram::escape(text)], None).await?;
+    send_plain_turn(bot, app, msg, text, app.reply_turn()).await
+}
+
+/// [`send_plain`] taking `turn`.
+pub async fn send_plain_turn(
+    bot: &Tg,
+    app: &App,
+    msg: &Message,
+    text: &str,
+    turn: Turn,
+) -> HandlerResult {
+    send_parts(bot, app, msg, vec![telegram::escape(text)], None, turn).await?;
     Ok(())
 }
 
@@ -274,12 +355,8 @@ pub fn no_preview() -> LinkPreviewOptions {
 
 fn record_question(app: &App, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
     // One short SQLite insert; `block_in_place` keeps it off the async workers' hot path.
-    let stats_result = tokio::task::block_in_place(|| {
-        app.stats.record_question(user, question, answered, elapsed_ms)
-    });
-    if let Err(err) = stats_result {
-        warn!(cause = %err, "recording a question failed");
-    }
+    // A failure is logged by `Stats` (once) and never fails the answer.
+    tokio::task::block_in_place(|| app.stats.record_question(user, question, answered, elapsed_ms));
 }
 
 /// `YYYY-MM-DD HH:MM UTC` for a Unix time.

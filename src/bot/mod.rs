@@ -33,7 +33,6 @@ use anyhow::Context;
 use passagebot::corpus::LoadOptions;
 use passagebot::index::BuildOptions;
 use passagebot::search::{Engine, SharedEngine};
-use teloxide::dispatching::DefaultKey;
 use teloxide::prelude::*;
 use teloxide::types::{BotCommandScope, Me, Recipient};
 use teloxide::update_listeners::Polling;
@@ -67,6 +66,16 @@ pub(crate) struct App {
     pub seen: dedup::SeenUpdates,
     /// Send times within Telegram's limits.
     pub pacer: pace::Pacer,
+    /// Searches running at once (updates are handled concurrently; the blocking pool would
+    /// otherwise start a thread per waiting search).
+    pub searches: tokio::sync::Semaphore,
+}
+
+impl App {
+    /// The turn a reply takes: within the chat's budget ([`BotConfig::max_reply_wait_secs`]).
+    pub fn reply_turn(&self) -> pace::Turn {
+        pace::Turn::Within(Duration::from_secs(self.config.max_reply_wait_secs))
+    }
 }
 
 /// Runs the bot until Ctrl-C or SIGTERM; in-flight answers finish first.
@@ -77,7 +86,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let (corpus, index, load) =
         (config.corpus.clone(), config.index.clone(), config.load_options());
     let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
-    let stats = stats::Stats::open(&config.stats_path())?;
+    let stats = stats::Stats::open_or_memory(&config.stats_path())?;
 
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &api_url {
@@ -97,6 +106,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     register_commands(&bot, &config).await;
 
     let webhook_secret = config.webhook_secret.clone();
+    let webhook_limits = webhook::Limits {
+        max_connections: config.webhook_max_connections,
+        timeout: Duration::from_secs(config.webhook_timeout_secs),
+    };
     let pacer = pace::Pacer::new(config.limits.clone());
     let app = Arc::new(App {
         pacer,
@@ -107,9 +120,12 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         reindexing: AtomicBool::new(false),
         replies: replies::ReplyCache::new(2048),
         seen: dedup::SeenUpdates::new(10_000),
+        searches: tokio::sync::Semaphore::new(search_slots()),
     });
+    let grace = Duration::from_secs(app.config.shutdown_timeout_secs);
+    spawn_stats_retention(app.clone());
     let mut dispatcher = dispatcher(bot.clone(), app, me);
-    shutdown::on_signal(dispatcher.shutdown_token());
+    let stopping = shutdown::on_signal(dispatcher.shutdown_token());
     match mode {
         Mode::Polling => {
             let listener = Polling::builder(bot.clone())
@@ -122,16 +138,19 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             let listener_errors = Arc::new(|err: RequestError| async move {
                 warn!(cause = %redact::redact(&err.to_string()), "getting updates failed; retrying");
             });
-            dispatcher.dispatch_with_listener(listener, listener_errors).await;
+            let dispatching = dispatcher.dispatch_with_listener(listener, listener_errors);
+            shutdown::within(dispatching, stopping, grace).await;
         }
         Mode::Webhook { url, listen } => {
-            let listener = webhook::listen(&bot, &url, listen, webhook_secret.as_ref()).await?;
+            let listener =
+                webhook::listen(&bot, &url, listen, webhook_secret.as_ref(), webhook_limits)
+                    .await?;
             info!("answering questions (webhook); Ctrl-C or SIGTERM stops");
             let listener_errors = Arc::new(|err: Infallible| async move { match err {} });
-            dispatcher.dispatch_with_listener(listener, listener_errors).await;
+            let dispatching = dispatcher.dispatch_with_listener(listener, listener_errors);
+            shutdown::within(dispatching, stopping, grace).await;
         }
     }
-    info!("stopped");
     Ok(())
 }
 
@@ -143,13 +162,52 @@ fn polling_backoff(earlier: u32) -> Duration {
     delivery::backoff(earlier.saturating_add(1)).min(MAX_POLLING_BACKOFF)
 }
 
+/// How often rows past `stats_retention_days` are deleted (and once at start).
+const STATS_PRUNE_EVERY: Duration = Duration::from_secs(6 * 3600);
+
+/// Deletes stats older than the retention now and every [`STATS_PRUNE_EVERY`].
+fn spawn_stats_retention(app: Arc<App>) {
+    let keep_days = app.config.stats_retention_days;
+    if keep_days == 0 {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(STATS_PRUNE_EVERY);
+        loop {
+            every.tick().await;
+            let app = app.clone();
+            match tokio::task::spawn_blocking(move || app.stats.prune(keep_days)).await {
+                Ok(Ok(0)) => {}
+                Ok(Ok(deleted)) => info!(deleted, keep_days, "old stats deleted"),
+                Ok(Err(err)) => {
+                    warn!(cause = %err, "deleting old stats failed; trying again later")
+                }
+                Err(err) => warn!(cause = %err, "deleting old stats failed"),
+            }
+        }
+    });
+}
+
+/// Searches at once: two per core, at least four.
+fn search_slots() -> usize {
+    std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4)
+}
+
 /// The longest pause between `getUpdates` retries.
 const MAX_POLLING_BACKOFF: Duration = Duration::from_secs(10);
 
 /// The dispatcher: the handler tree with its dependencies, silent on unmatched updates,
 /// logging handler errors without the token.
-fn dispatcher(bot: Tg, app: Arc<App>, me: Me) -> Dispatcher<Tg, anyhow::Error, DefaultKey> {
+///
+/// Every update is handled concurrently (no distribution key). teloxide's default key, the
+/// chat, runs one chat's updates in sequence through a queue of 64; a handler waiting for its
+/// chat's send limit then held the chat's queue, and once it was full the dispatch loop
+/// itself waited, stalling every other chat and shutdown. Now nothing waits in the loop: a
+/// chat's replies keep their order through the pacer's reservations, and its backlog is
+/// bounded there ([`pace::Turn::Within`]); searches are bounded by [`App::searches`].
+fn dispatcher(bot: Tg, app: Arc<App>, me: Me) -> Dispatcher<Tg, anyhow::Error, ()> {
     Dispatcher::builder(bot, schema::schema())
+        .distribution_function(|_| None::<()>)
         .dependencies(dptree::deps![app, me])
         .default_handler(|_| async {})
         .error_handler(Arc::new(|err: anyhow::Error| async move {

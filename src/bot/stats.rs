@@ -3,18 +3,30 @@
 //! Kept: time, user id, whether a question was answered, the answer time, 👍/👎 per passage,
 //! and the text of *unanswered* questions only (for "top unanswered"). Nothing else personal.
 //! Calls are synchronous and short; async callers run them through `spawn_blocking`.
+//!
+//! Stats are secondary: they never stop the bot. A database that cannot be opened (not
+//! SQLite, corrupted, a read-only or missing place) is replaced by one in memory, said once
+//! in the log and in `/stats`; a write that fails later (disk full, the file made read-only)
+//! is logged once and tried again with the next question. Rows older than the retention
+//! ([`Stats::prune`]) are deleted, so the file does not grow forever.
 
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use rusqlite::{Connection, params};
+use tracing::{debug, info, warn};
 
 /// The statistics store.
 #[derive(Debug)]
 pub struct Stats {
     conn: Mutex<Connection>,
+    /// Why the rows are kept in memory only, when the file could not be used.
+    memory_only: Option<String>,
+    /// Whether the last write failed (so a run of failures is logged once).
+    failing: AtomicBool,
 }
 
 /// What `/stats` shows for one period.
@@ -45,7 +57,31 @@ impl Stats {
         }
         let conn = Connection::open(path)
             .with_context(|| format!("opening stats database {}", path.display()))?;
-        Stats::init(conn)
+        Stats::init(conn).with_context(|| format!("stats database {}", path.display()))
+    }
+
+    /// Opens the database at `path` or, when that fails, one in memory; the reason is
+    /// logged once and shown by `/stats`. Fails only when SQLite cannot even open a database
+    /// in memory.
+    pub fn open_or_memory(path: &Path) -> anyhow::Result<Stats> {
+        let err = match Stats::open(path) {
+            Ok(stats) => return Ok(stats),
+            Err(err) => err,
+        };
+        let reason = format!("{err:#}");
+        warn!(cause = %reason, "the stats database cannot be used; counting in memory until the next start");
+        let mut stats = Stats::init(Connection::open_in_memory()?)?;
+        stats.memory_only = Some(reason);
+        Ok(stats)
+    }
+
+    /// Why rows are kept in memory only, if they are.
+    pub fn memory_only(&self) -> Option<&str> {
+        self.memory_only.as_deref()
+    }
+
+    fn wrap(conn: Connection) -> Stats {
+        Stats { conn: Mutex::new(conn), memory_only: None, failing: AtomicBool::new(false) }
     }
 
     /// An in-memory store, for tests.
@@ -67,32 +103,59 @@ impl Stats {
                  up INTEGER NOT NULL, PRIMARY KEY (user_id, passage_id));",
         )
         .context("creating the stats tables")?;
-        Ok(Stats { conn: Mutex::new(conn) })
+        Ok(Stats::wrap(conn))
+    }
+
+    /// Logs the outcome of a write: the first failure of a run as a warning, the rest at
+    /// debug level, and the first success after them.
+    fn note(&self, what: &str, result: rusqlite::Result<usize>) {
+        match result {
+            Ok(_) => {
+                if self.failing.swap(false, Ordering::Relaxed) {
+                    info!("stats are being saved again");
+                }
+            }
+            Err(err) if !self.failing.swap(true, Ordering::Relaxed) => {
+                warn!(cause = %err, what, "saving stats failed; the bot goes on, trying again with the next one");
+            }
+            Err(err) => debug!(cause = %err, what, "saving stats failed again"),
+        }
+    }
+
+    /// Deletes the rows older than `keep_days` days (none when 0); how many went.
+    pub fn prune(&self, keep_days: u32) -> anyhow::Result<usize> {
+        if keep_days == 0 {
+            return Ok(0);
+        }
+        let cutoff = now_unix() - i64::from(keep_days) * 86_400;
+        let conn = self.conn();
+        let questions = conn.execute("DELETE FROM questions WHERE at < ?1", [cutoff])?;
+        let votes = conn.execute("DELETE FROM votes WHERE at < ?1", [cutoff])?;
+        Ok(questions + votes)
     }
 
     /// Records one question; its text is kept only when it went unanswered.
-    pub fn record_question(
-        &self,
-        user: u64,
-        question: &str,
-        answered: bool,
-        elapsed_ms: f64,
-    ) -> anyhow::Result<()> {
+    pub fn record_question(&self, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
+        self.record_question_at(now_unix(), user, question, answered, elapsed_ms);
+    }
+
+    /// [`Stats::record_question`] at Unix time `at`.
+    fn record_question_at(&self, at: i64, user: u64, question: &str, answered: bool, ms: f64) {
         let text = (!answered).then(|| normalize(question));
-        self.conn().execute(
+        let result = self.conn().execute(
             "INSERT INTO questions (at, user_id, answered, unanswered_text, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_unix(), user as i64, answered, text, elapsed_ms],
-        )?;
-        Ok(())
+            params![at, user as i64, answered, text, ms],
+        );
+        self.note("question", result);
     }
 
     /// Records a 👍/👎; a user's later vote on the same passage replaces the earlier one.
-    pub fn record_vote(&self, user: u64, passage_id: &str, up: bool) -> anyhow::Result<()> {
-        self.conn().execute(
+    pub fn record_vote(&self, user: u64, passage_id: &str, up: bool) {
+        let result = self.conn().execute(
             "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up) VALUES (?1, ?2, ?3, ?4)",
             params![now_unix(), user as i64, passage_id, up],
-        )?;
-        Ok(())
+        );
+        self.note("vote", result);
     }
 
     /// The summary of everything since `since_unix`.
@@ -186,14 +249,14 @@ mod tests {
     fn summary_counts_rates_and_percentiles() {
         let stats = Stats::in_memory().unwrap();
         for ms in 1..=20 {
-            stats.record_question(1, "how to install", true, ms as f64).unwrap();
+            stats.record_question(1, "how to install", true, ms as f64);
         }
-        stats.record_question(2, "What  is ZORG", false, 5.0).unwrap();
-        stats.record_question(3, "what is zorg", false, 5.0).unwrap();
-        stats.record_question(3, "blue moon", false, 5.0).unwrap();
-        stats.record_vote(1, "a#0", true).unwrap();
-        stats.record_vote(1, "a#0", false).unwrap();
-        stats.record_vote(2, "a#0", true).unwrap();
+        stats.record_question(2, "What  is ZORG", false, 5.0);
+        stats.record_question(3, "what is zorg", false, 5.0);
+        stats.record_question(3, "blue moon", false, 5.0);
+        stats.record_vote(1, "a#0", true);
+        stats.record_vote(1, "a#0", false);
+        stats.record_vote(2, "a#0", true);
         let s = stats.summary(0).unwrap();
         assert_eq!((s.questions, s.answered, s.up, s.down), (23, 20, 1, 1));
         assert_eq!(s.top_unanswered[0], ("what is zorg".to_string(), 2));
@@ -207,12 +270,49 @@ mod tests {
     #[test]
     fn answered_question_text_is_not_kept() {
         let stats = Stats::in_memory().unwrap();
-        stats.record_question(1, "private matter", true, 1.0).unwrap();
+        stats.record_question(1, "private matter", true, 1.0);
         let kept: Option<String> = stats
             .conn()
             .query_row("SELECT unanswered_text FROM questions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(kept, None);
+    }
+
+    #[test]
+    fn stats_older_than_the_retention_are_deleted() {
+        let stats = Stats::in_memory().unwrap();
+        let day = 86_400;
+        stats.record_question_at(now_unix() - 200 * day, 1, "old", false, 1.0);
+        stats.record_question_at(now_unix() - 10 * day, 1, "recent", false, 1.0);
+        stats.record_vote(1, "a#0", true);
+        stats.conn().execute("UPDATE votes SET at = at - 365 * 86400", []).unwrap();
+        assert_eq!(stats.prune(0).unwrap(), 0, "0 keeps everything");
+        assert_eq!(stats.prune(180).unwrap(), 2, "the old question and the old vote");
+        let s = stats.summary(0).unwrap();
+        assert_eq!((s.questions, s.up), (1, 0));
+        assert_eq!(s.top_unanswered, vec![("recent".to_string(), 1)]);
+    }
+
+    #[test]
+    fn a_stats_file_that_is_not_sqlite_falls_back_to_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stats.sqlite3");
+        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+        assert!(Stats::open(&path).is_err());
+        let stats = Stats::open_or_memory(&path).unwrap();
+        assert!(stats.memory_only().is_some_and(|why| why.contains("stats database")));
+        stats.record_question(1, "x", true, 1.0);
+        assert_eq!(stats.summary(0).unwrap().questions, 1);
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0x5a; 8192], "the file is left alone");
+    }
+
+    #[test]
+    fn a_failing_write_is_not_an_error() {
+        let stats = Stats::in_memory().unwrap();
+        stats.conn().execute_batch("DROP TABLE questions; DROP TABLE votes;").unwrap();
+        stats.record_question(1, "x", false, 1.0);
+        stats.record_vote(1, "a#0", true);
+        assert!(stats.failing.load(Ordering::Relaxed));
     }
 
     #[test]

@@ -9,6 +9,9 @@
 //! larger corpus runs and swaps the index mid-load: no failed, missing or doubled answers.
 //! Each run also prints the bot's peak RSS (`VmHWM`).
 //!
+//! Two more: private-answer latency while a 100-member group floods under Telegram's real
+//! limits, and 20,000 one-off users (throughput of the first and second 10,000, peak RSS).
+//!
 //! Ignored by default; run them with
 //! `cargo test --release --test integration -- --ignored bot::load --nocapture`.
 
@@ -244,4 +247,117 @@ fn unanswered(users: &HashMap<i64, User>) -> String {
         .collect();
     waiting.sort();
     waiting.join(", ")
+}
+
+#[test]
+#[ignore = "load test; run with --ignored bot::load --nocapture"]
+fn private_latency_while_a_hundred_member_group_floods() {
+    const WAVES: usize = 10;
+    const PRIVATE_USERS: i64 = 10;
+    const MEMBERS: i64 = 100;
+    let options = Options {
+        telegram_limits: true,
+        overall_per_second: 30,
+        log: "warn",
+        ..Options::default()
+    };
+    let bot = Bot::start(options);
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    let started = Instant::now();
+    // Private users ask one after another, each waiting for its answer; the group floods
+    // with a wave of 100 `/ask` every 2 s.
+    let mut waiting: HashMap<i64, (i64, usize)> = HashMap::new();
+    let ask = |user: i64, n: usize| bot.api.push(bot.message(user, user, ASKED[n % 9]));
+    for user in FIRST_USER..FIRST_USER + PRIVATE_USERS {
+        waiting.insert(user, (ask(user, 0), 0));
+    }
+    let (mut latencies, mut seen, mut waves) = (Vec::new(), 0, 0);
+    let mut next_wave = started;
+    while waves < WAVES || !waiting.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(120), "lost private questions");
+        if waves < WAVES && Instant::now() >= next_wave {
+            for member in 0..MEMBERS {
+                let member = 90_000 + member;
+                bot.api.push(bot.message(member, GROUP, "/ask how do I unpack the archive?"));
+            }
+            waves += 1;
+            next_wave += Duration::from_secs(2);
+        }
+        let calls = bot.api.calls_since(seen);
+        seen += calls.len();
+        for call in calls.iter().filter(|c| c.method == "sendMessage") {
+            let Some(chat) = call.body["chat_id"].as_i64() else { continue };
+            let Some((update, n)) = waiting.remove(&chat) else { continue };
+            latencies.push(call.at.duration_since(bot.api.handed_out(update).unwrap()));
+            if waves < WAVES {
+                waiting.insert(chat, (ask(chat, n + 1), n + 1));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let group = bot
+        .api
+        .calls_of("sendMessage")
+        .into_iter()
+        .filter(|c| c.body["chat_id"] == json!(GROUP))
+        .count();
+    let count = latencies.len();
+    let private = Percentiles::of(latencies);
+    println!(
+        "busy group: {WAVES} waves of {MEMBERS} group questions in {:.1} s; {count} private answers: {private}; {group} messages to the group",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(private.0[1] < Duration::from_secs(1), "private p99 {private}");
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
+}
+
+#[test]
+#[ignore = "load test; run with --ignored bot::load --nocapture"]
+fn twenty_thousand_one_off_users() {
+    const USERS: i64 = 20_000;
+    const HALF: usize = USERS as usize / 2;
+    let options = Options {
+        questions_per_minute: 20,
+        log: "warn",
+        overall_per_second: OVERALL_PER_SECOND,
+        ..Options::default()
+    };
+    let bot = Bot::start(options);
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    let started = Instant::now();
+    // In batches of 1,000 so the stand-in's queue stays short.
+    let (mut answered, mut seen, mut half_at) = (0usize, 0, None);
+    let mut pushed = 0;
+    while answered < USERS as usize {
+        assert!(started.elapsed() < Duration::from_secs(600), "{answered} answered");
+        if pushed < USERS && (pushed as usize) < answered + 1000 {
+            for user in pushed..(pushed + 500).min(USERS) {
+                let id = 1_000_000 + user;
+                bot.api.push(bot.message(id, id, ASKED[user as usize % 9]));
+            }
+            pushed = (pushed + 500).min(USERS);
+        }
+        let calls = bot.api.calls_since(seen);
+        seen += calls.len();
+        answered += calls.iter().filter(|c| c.method == "sendMessage").count();
+        if half_at.is_none() && answered >= HALF {
+            half_at = Some(started.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let total = started.elapsed();
+    let first = half_at.unwrap();
+    let second = total - first;
+    let peak_rss = peak_rss_kib(bot.child.id());
+    println!(
+        "20,000 one-off users: first 10,000 in {:.1} s ({:.0}/s), second 10,000 in {:.1} s ({:.0}/s); peak RSS {:.1} MiB",
+        first.as_secs_f64(),
+        HALF as f64 / first.as_secs_f64(),
+        second.as_secs_f64(),
+        HALF as f64 / second.as_secs_f64(),
+        peak_rss as f64 / 1024.0
+    );
+    let (ok, stderr) = bot.stop();
+    assert!(ok, "exit status after SIGTERM; stderr:\n{stderr}");
 }

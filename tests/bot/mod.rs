@@ -25,6 +25,10 @@ mod killed;
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;
 
+/// Bounded under pressure: a flooding group, SIGTERM with replies waiting, idle webhook
+/// connections, a bad stats database, forum topics.
+mod pressure;
+
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -103,6 +107,11 @@ struct Options {
     log: &'static str,
     /// The bot's overall send limit (`[limits] overall_per_second`).
     overall_per_second: u32,
+    /// Telegram's real per-chat and per-group limits instead of the raised ones.
+    telegram_limits: bool,
+    /// Runs with the temp dir before the bot starts (to add corpus files, say) and returns
+    /// more top-level config lines.
+    prepare: Option<fn(&Path) -> String>,
 }
 
 impl Default for Options {
@@ -114,6 +123,8 @@ impl Default for Options {
             webhook_secret: None,
             log: "debug",
             overall_per_second: 1000,
+            telegram_limits: false,
+            prepare: None,
         }
     }
 }
@@ -138,9 +149,15 @@ impl Bot {
     fn start(options: Options) -> Bot {
         let dir = tempfile::tempdir().unwrap();
         write_corpus(&dir.path().join("corpus"), CORPUS);
+        let extra = options.prepare.map(|prepare| prepare(dir.path())).unwrap_or_default();
+        let chat_limits = if options.telegram_limits {
+            "per_chat_per_second = 1\nper_chat_per_minute = 60\nper_group_per_minute = 20"
+        } else {
+            "per_chat_per_second = 1000\nper_chat_per_minute = 100000\nper_group_per_minute = 100000"
+        };
         let config = format!(
-            "admins = [{ADMIN}]\ncorpus = {:?}\nindex = {:?}\nquestions_per_minute = {}\ninline_results = 2\n\
-             [limits]\nper_chat_per_second = 1000\nper_chat_per_minute = 100000\nper_group_per_minute = 100000\noverall_per_second = {}\n",
+            "admins = [{ADMIN}]\ncorpus = {:?}\nindex = {:?}\nquestions_per_minute = {}\ninline_results = 2\n{extra}\n\
+             [limits]\n{chat_limits}\noverall_per_second = {}\n",
             dir.path().join("corpus"),
             dir.path().join("index"),
             options.questions_per_minute,

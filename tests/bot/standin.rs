@@ -1,7 +1,8 @@
 //! A stand-in for the Telegram Bot API on 127.0.0.1:0: answers the methods the bot uses,
 //! feeds scripted updates through `getUpdates` (forgetting those below each call's `offset`,
 //! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
-//! object) with the time it was answered.
+//! object, `message_thread_id` included) with the time it was answered. A message sent with
+//! `message_thread_id` comes back as a forum-topic message.
 //!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx unasked: teloxide waits 10 s after
 //! one).
@@ -340,8 +341,15 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         "sendMessage" => {
             let message_id = standin.message_id();
             let chat_id = body["chat_id"].as_i64().unwrap_or(0);
-            json!({"message_id": message_id, "date": now(), "chat": chat(chat_id), "from": bot_user(),
-                   "text": body["text"].clone()})
+            let mut message = json!({"message_id": message_id, "date": now(), "chat": chat(chat_id),
+                   "from": bot_user(), "text": body["text"].clone()});
+            // A message sent to a forum topic is in it, as Telegram reports.
+            if let Some(thread) = body.get("message_thread_id") {
+                message["message_thread_id"] = thread.clone();
+                message["is_topic_message"] = json!(true);
+                message["chat"]["is_forum"] = json!(true);
+            }
+            message
         }
         "editMessageText" if body.get("inline_message_id").is_some() => json!(true),
         "editMessageText" => {
