@@ -336,7 +336,7 @@ fn staleness(opts: &BuildOptions, depth: Depth) -> Result<Option<Staleness>> {
     if !opts.corpus.exists() {
         return Ok(None);
     }
-    if fingerprint(&opts.corpus)? == manifest.corpus_hash {
+    if fingerprint(&opts.corpus, &opts.load)? == manifest.corpus_hash {
         return Ok(None);
     }
     Ok(Some(match &manifest.corpus {
