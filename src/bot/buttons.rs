@@ -9,6 +9,7 @@ use tracing::instrument;
 
 use super::callback::{Action, generation_tag};
 use super::handlers::{no_preview, topic};
+use super::stats::Record;
 use super::{App, HandlerResult, Tg, delivery};
 use passagebot::render::telegram;
 
@@ -109,9 +110,7 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
         }
         Action::Vote { number, up, .. } => {
             if let Some(passage) = engine.passage_by_number(number) {
-                let app = app.clone();
-                let user = q.from.id.0;
-                tokio::task::spawn_blocking(move || app.stats.record_vote(user, &passage.id, up));
+                app.recorder.record(Record::vote(q.from.id.0, &passage.id, up));
             }
             bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
         }

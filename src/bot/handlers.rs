@@ -18,6 +18,7 @@ use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
 use super::pace::{Busy, Turn};
+use super::stats::Record;
 use super::{App, HandlerResult, Tg, admin, delivery};
 use passagebot::render::telegram;
 
@@ -354,9 +355,8 @@ pub fn no_preview() -> LinkPreviewOptions {
 }
 
 fn record_question(app: &App, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
-    // One short SQLite insert; `block_in_place` keeps it off the async workers' hot path.
-    // A failure is logged by `Stats` (once) and never fails the answer.
-    tokio::task::block_in_place(|| app.stats.record_question(user, question, answered, elapsed_ms));
+    // Queued for the stats thread; a failure is logged there (once) and never fails the answer.
+    app.recorder.record(Record::question(user, question, answered, elapsed_ms));
 }
 
 /// `YYYY-MM-DD HH:MM UTC` for a Unix time.

@@ -16,6 +16,7 @@ mod flood;
 mod handlers;
 mod inline;
 mod pace;
+mod recorder;
 pub mod redact;
 mod replies;
 mod schema;
@@ -54,8 +55,10 @@ pub(crate) struct App {
     pub engine: SharedEngine,
     /// The resolved configuration.
     pub config: BotConfig,
-    /// `/stats` storage.
-    pub stats: stats::Stats,
+    /// `/stats` storage (read by `/stats`, pruned by the retention task).
+    pub stats: Arc<stats::Stats>,
+    /// Where handlers record questions and votes, written by a thread of its own.
+    pub recorder: recorder::Recorder,
     /// Per-user question limits.
     pub flood: flood::FloodGate,
     /// Set while a `/reindex` runs, so a second one is refused.
@@ -86,7 +89,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let (corpus, index, load) =
         (config.corpus.clone(), config.index.clone(), config.load_options());
     let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
-    let stats = stats::Stats::open_or_memory(&config.stats_path())?;
+    let stats = Arc::new(stats::Stats::open_or_memory(&config.stats_path())?);
+    let recorder = recorder::Recorder::spawn(stats.clone()).context("starting the stats thread")?;
 
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &api_url {
@@ -117,6 +121,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         flood: flood::FloodGate::per_minute(config.questions_per_minute),
         config,
         stats,
+        recorder,
         reindexing: AtomicBool::new(false),
         replies: replies::ReplyCache::new(2048),
         seen: dedup::SeenUpdates::new(10_000),

@@ -29,6 +29,48 @@ pub struct Stats {
     failing: AtomicBool,
 }
 
+/// One row to write, stamped when it happened.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    /// A question: who, whether it was answered, how long the answer took.
+    Question {
+        /// Unix time.
+        at: i64,
+        /// The asker's user id.
+        user: u64,
+        /// The question's text, normalized, kept only when it went unanswered.
+        unanswered_text: Option<String>,
+        /// Whether it got a passage.
+        answered: bool,
+        /// The answer time in milliseconds.
+        elapsed_ms: f64,
+    },
+    /// A 👍 (`up`) or 👎 on a passage.
+    Vote {
+        /// Unix time.
+        at: i64,
+        /// The voter's user id.
+        user: u64,
+        /// The passage voted on.
+        passage_id: String,
+        /// 👍 or 👎.
+        up: bool,
+    },
+}
+
+impl Record {
+    /// A question asked now; its text is kept only when it went unanswered.
+    pub fn question(user: u64, question: &str, answered: bool, elapsed_ms: f64) -> Record {
+        let unanswered_text = (!answered).then(|| normalize(question));
+        Record::Question { at: now_unix(), user, unanswered_text, answered, elapsed_ms }
+    }
+
+    /// A vote cast now.
+    pub fn vote(user: u64, passage_id: &str, up: bool) -> Record {
+        Record::Vote { at: now_unix(), user, passage_id: passage_id.to_string(), up }
+    }
+}
+
 /// What `/stats` shows for one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -134,28 +176,42 @@ impl Stats {
         Ok(questions + votes)
     }
 
-    /// Records one question; its text is kept only when it went unanswered.
+    /// Records one question; its text is kept only when it went unanswered (the bot goes
+    /// through [`super::recorder::Recorder`]).
+    #[cfg(test)]
     pub fn record_question(&self, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
-        self.record_question_at(now_unix(), user, question, answered, elapsed_ms);
-    }
-
-    /// [`Stats::record_question`] at Unix time `at`.
-    fn record_question_at(&self, at: i64, user: u64, question: &str, answered: bool, ms: f64) {
-        let text = (!answered).then(|| normalize(question));
-        let result = self.conn().execute(
-            "INSERT INTO questions (at, user_id, answered, unanswered_text, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![at, user as i64, answered, text, ms],
-        );
-        self.note("question", result);
+        self.write(&[Record::question(user, question, answered, elapsed_ms)]);
     }
 
     /// Records a 👍/👎; a user's later vote on the same passage replaces the earlier one.
+    #[cfg(test)]
     pub fn record_vote(&self, user: u64, passage_id: &str, up: bool) {
-        let result = self.conn().execute(
-            "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up) VALUES (?1, ?2, ?3, ?4)",
-            params![now_unix(), user as i64, passage_id, up],
-        );
-        self.note("vote", result);
+        self.write(&[Record::vote(user, passage_id, up)]);
+    }
+
+    /// Writes `records` in one transaction; a failure is logged (once per run of them).
+    pub fn write(&self, records: &[Record]) {
+        let mut conn = self.conn();
+        let result = (|| {
+            let tx = conn.transaction()?;
+            for record in records {
+                match record {
+                    Record::Question { at, user, unanswered_text, answered, elapsed_ms } => tx
+                        .execute(
+                            "INSERT INTO questions (at, user_id, answered, unanswered_text, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            params![at, *user as i64, answered, unanswered_text, elapsed_ms],
+                        )?,
+                    Record::Vote { at, user, passage_id, up } => tx.execute(
+                        "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up) VALUES (?1, ?2, ?3, ?4)",
+                        params![at, *user as i64, passage_id, up],
+                    )?,
+                };
+            }
+            tx.commit()?;
+            Ok(records.len())
+        })();
+        drop(conn);
+        self.note("stats", result);
     }
 
     /// The summary of everything since `since_unix`.
@@ -282,8 +338,11 @@ mod tests {
     fn stats_older_than_the_retention_are_deleted() {
         let stats = Stats::in_memory().unwrap();
         let day = 86_400;
-        stats.record_question_at(now_unix() - 200 * day, 1, "old", false, 1.0);
-        stats.record_question_at(now_unix() - 10 * day, 1, "recent", false, 1.0);
+        let at = |days_ago: i64, text: &str| Record::Question {
+            at: now_unix() - days_ago * day,
+            ..Record::question(1, text, false, 1.0)
+        };
+        stats.write(&[at(200, "old"), at(10, "recent")]);
         stats.record_vote(1, "a#0", true);
         stats.conn().execute("UPDATE votes SET at = at - 365 * 86400", []).unwrap();
         assert_eq!(stats.prune(0).unwrap(), 0, "0 keeps everything");
