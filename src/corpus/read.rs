@@ -1,5 +1,6 @@
 //! Reading the corpus: walks a folder (or takes one file), reads `.txt`, `.md`, `.html` and
-//! `.jsonl` files into [`Document`]s, and reports every file it leaves out with the reason.
+//! `.jsonl` files into [`Document`]s (PDF and office files through their readers, see
+//! [`super::packaged_reader`]), and reports every file it leaves out with the reason.
 //!
 //! Broken input is never an error here: a file or sub-folder that cannot be read becomes a
 //! [`SkippedFile`]; only a missing corpus or an unreadable corpus folder fails the load.
@@ -12,7 +13,7 @@ use tracing::warn;
 
 use super::clean::clean_lines;
 use super::html::{MAX_NESTING, max_nesting, read_html};
-use super::{Block, Document};
+use super::{Block, Document, EXTENSIONS, packaged_reader};
 use crate::error::{Error, Result, UserError};
 
 /// Files larger than this are skipped rather than read into memory.
@@ -171,9 +172,12 @@ fn is_ignored_name(name: &str) -> bool {
 /// `permission denied (check …)`, or the operating system's error text.
 pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, String> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    if !matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm" | "jsonl") {
+    let packaged = packaged_reader(&ext);
+    if packaged.is_none()
+        && !matches!(ext.as_str(), "txt" | "md" | "markdown" | "html" | "htm" | "jsonl")
+    {
         return Err(if ext.is_empty() {
-            "no file extension (expected .txt, .md, .html or .jsonl)".to_string()
+            format!("no file extension (expected {EXTENSIONS})")
         } else {
             format!("unsupported extension .{ext}")
         });
@@ -184,6 +188,18 @@ pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, S
         return Err(format!("too large ({size} MiB, limit {} MiB)", MAX_FILE_BYTES / MIB));
     }
     let bytes = fs::read(path).map_err(|e| io_reason(&e, FILE_HINT))?;
+    if let Some(reader) = packaged {
+        let sidecar = read_sidecar(path);
+        let mut book = reader(&bytes)?;
+        if sidecar.title.is_some() {
+            book.title = sidecar.title;
+        }
+        let mut docs = book.into_documents(rel, title_from_name(path));
+        for doc in &mut docs {
+            doc.url.clone_from(&sidecar.url);
+        }
+        return if docs.is_empty() { Err("no readable text".to_string()) } else { Ok(docs) };
+    }
     let text = decode(&bytes)?;
     let sidecar = read_sidecar(path);
     let docs = match ext.as_str() {
