@@ -43,7 +43,7 @@ pub enum UserError {
     CorpusMissing(PathBuf),
     /// The corpus holds no readable document.
     #[error(
-        "no readable document in {path} ({skipped} file(s) skipped): add .txt, .md, .html or .jsonl files"
+        "no readable document in {path} ({skipped} file(s) skipped): add .txt, .md, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub files"
     )]
     CorpusEmpty {
         /// The corpus path.

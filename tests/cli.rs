@@ -369,3 +369,34 @@ fn output_into_a_closed_pipe_ends_quietly_with_success() {
         assert!(!stderr(&output).contains("panicked"), "{args:?}: {}", stderr(&output));
     }
 }
+
+/// A Word document built in memory: a title, a heading and two paragraphs.
+fn tiny_docx() -> Vec<u8> {
+    use std::io::Write;
+    let document = r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+        <w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>Datatypes In SQLite</w:t></w:r></w:p>
+        <w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Type Affinity</w:t></w:r></w:p>
+        <w:p><w:r><w:t>A column with NUMERIC affinity may contain values using all five storage classes.</w:t></w:r></w:p>
+        <w:p><w:r><w:t>Each column in an SQLite 3 database is assigned one of the following type affinities.</w:t></w:r></w:p>
+        </w:body></w:document>"#;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    writer.start_file("word/document.xml", options).expect("zip entry");
+    writer.write_all(document.as_bytes()).expect("zip write");
+    writer.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn docx_corpus_is_indexed_and_answers_with_its_source() {
+    let env = TestEnv::empty();
+    env.write("corpus/sqlite-types.docx", tiny_docx());
+    let output =
+        env.run(&["ask", "--json", "which storage classes can a NUMERIC affinity column hold?"]);
+    assert_success(&output);
+    let value: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    let answer = &value["answers"][0];
+    assert!(answer["text"].as_str().unwrap().contains("all five storage classes"), "{value}");
+    assert_eq!(answer["title"], "Datatypes In SQLite");
+    assert_eq!(answer["section"], "Type Affinity");
+    assert_eq!(answer["source"], "sqlite-types.docx");
+}

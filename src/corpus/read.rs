@@ -1,4 +1,5 @@
-//! Reading the corpus: reads `.txt`, `.md`, `.html` and `.jsonl` files into [`Document`]s,
+//! Reading the corpus: reads `.txt`, `.md`, `.html` and `.jsonl` files into [`Document`]s
+//! (PDF, office files and e-books through their readers, see [`super::packaged_reader`]),
 //! and reports every file (or JSON Lines record) it leaves out with the reason.
 //!
 //! Broken input is never an error here: a file or sub-folder that cannot be read becomes a
@@ -19,7 +20,7 @@ use super::clean::clean_lines;
 use super::html::read_html;
 use super::isolate::{Isolated, TIMED_OUT, past_deadline};
 use super::walk::{self, ENTRY_HINT, FileId, Found, LoadOptions, io_reason};
-use super::{Block, Document};
+use super::{Block, Document, EXTENSIONS, packaged_reader};
 use crate::error::Result;
 
 /// Files larger than this are skipped rather than read into memory.
@@ -194,10 +195,10 @@ fn extension_of(path: &Path) -> String {
 /// Why `path`'s name is not of a format read, or `None` when it is.
 pub(crate) fn extension_problem(path: &Path) -> Option<String> {
     let ext = extension_of(path);
-    if READ_EXTENSIONS.contains(&ext.as_str()) {
+    if READ_EXTENSIONS.contains(&ext.as_str()) || packaged_reader(&ext).is_some() {
         None
     } else if ext.is_empty() {
-        Some("no file extension (expected .txt, .md, .html or .jsonl)".to_string())
+        Some(format!("no file extension (expected {EXTENSIONS})"))
     } else {
         Some(format!("unsupported extension .{ext}"))
     }
@@ -235,6 +236,21 @@ fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
     }
     let ext = extension_of(path);
     let bytes = read_regular(path, MAX_FILE_BYTES, found.id)?;
+    if let Some(reader) = packaged_reader(&ext) {
+        let sidecar = read_sidecar(path);
+        let mut book = reader(&bytes)?;
+        if sidecar.title.is_some() {
+            book.title = sidecar.title;
+        }
+        let mut docs = book.into_documents(rel, title_from_name(path));
+        for doc in &mut docs {
+            doc.url.clone_from(&sidecar.url);
+        }
+        if docs.is_empty() {
+            return Err("no readable text".to_string());
+        }
+        return Ok(FileRead { docs, skipped_parts: Vec::new() });
+    }
     let text = decode(bytes)?;
     let sidecar = read_sidecar(path);
     let read = match ext.as_str() {
