@@ -115,11 +115,13 @@ fn two_replicas_starting_on_an_unbuilt_index_both_answer_and_one_builds() {
 
 /// Runs the binary as uid 65534 when this process is root (permissions would not stop it),
 /// else as itself.
+#[cfg(unix)]
 fn run_unprivileged(env: &TestEnv, probe: &Path, args: &[&str]) -> std::process::Output {
     if runs_as_root(probe) { env.run_as(65534, args) } else { env.run(args) }
 }
 
 /// True when permissions do not stop this process from writing into `dir`.
+#[cfg(unix)]
 fn runs_as_root(dir: &Path) -> bool {
     let probe = dir.join(".probe");
     let writable = std::fs::write(&probe, b"").is_ok();

@@ -289,7 +289,7 @@ mod tests {
             id: format!("a.txt#{n}"),
             doc_id: "a.txt".into(),
             title: "Über".into(),
-            section: (n % 2 == 0).then(|| "Section".to_string()),
+            section: n.is_multiple_of(2).then(|| "Section".to_string()),
             source: "a.txt".into(),
             url: None,
             ordinal: n,

@@ -3,7 +3,7 @@
 //! must come back among the first [`SELF_CHECK_TOP_K`] answers. A working index passes it on
 //! any corpus; an index that lost passages, positions or terms does not.
 //!
-//! (The earlier gate asked "<title> + first 8 words" and needed an answer at all: heading
+//! (The earlier gate asked "`<title>` + first 8 words" and needed an answer at all: heading
 //! words and a cut sentence often fall below the no-good-match rule, so it failed on sound
 //! indexes, the bundled corpus among them.)
 
