@@ -340,7 +340,10 @@ mod tests {
         let day = 86_400;
         let at = |days_ago: i64, text: &str| Record::Question {
             at: now_unix() - days_ago * day,
-            ..Record::question(1, text, false, 1.0)
+            user: 1,
+            unanswered_text: Some(text.to_string()),
+            answered: false,
+            elapsed_ms: 1.0,
         };
         stats.write(&[at(200, "old"), at(10, "recent")]);
         stats.record_vote(1, "a#0", true);
