@@ -68,7 +68,7 @@ impl Drop for Running {
 /// Builds a fresh generation, checks it, publishes it and swaps it in.
 fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
     let opts = BuildOptions {
-        corpus: app.config.corpus.clone(),
+        corpus: app.config.corpus_path(),
         index_dir: app.config.index.clone(),
         force: true,
         load: app.config.load_options(),

@@ -69,8 +69,9 @@ pub struct BotConfig {
     pub token: Option<Secret>,
     /// Telegram user ids allowed to run `/reindex` and `/stats`.
     pub admins: Vec<u64>,
-    /// Corpus folder or file; `/reindex` reads it again.
-    pub corpus: PathBuf,
+    /// Corpus folder or file; `/reindex` reads it again. Default: the corpus the index was
+    /// built from, else `corpus` (see [`BotConfig::corpus_path`]).
+    pub corpus: Option<PathBuf>,
     /// Index directory (generations); opened at start, built first when missing.
     pub index: PathBuf,
     /// SQLite file for `/stats`; default: `<index>.stats.sqlite3` next to the index folder,
@@ -133,7 +134,7 @@ impl Default for BotConfig {
         BotConfig {
             token: None,
             admins: Vec::new(),
-            corpus: PathBuf::from("corpus"),
+            corpus: None,
             index: PathBuf::from("index"),
             stats_db: None,
             answers_per_question: 5,
@@ -175,6 +176,16 @@ impl BotConfig {
         Ok(config)
     }
 
+    /// The corpus to read: the one configured, else the one the index remembers it was built
+    /// from, else `./corpus`, so a bot given only an index never rebuilds it from whatever
+    /// `./corpus` happens to hold.
+    pub fn corpus_path(&self) -> PathBuf {
+        self.corpus
+            .clone()
+            .or_else(|| passagebot::index::remembered_corpus(&self.index))
+            .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
+
     /// How the corpus is read: `follow_links`, and never the configuration file or any file
     /// holding the token.
     pub fn load_options(&self) -> passagebot::corpus::LoadOptions {
@@ -194,7 +205,7 @@ impl BotConfig {
             self.admins = parse_admins(&admins).context("PASSAGEBOT_ADMINS")?;
         }
         if let Some(corpus) = var("PASSAGEBOT_CORPUS").filter(|v| !v.is_empty()) {
-            self.corpus = corpus.into();
+            self.corpus = Some(corpus.into());
         }
         if let Some(index) = var("PASSAGEBOT_INDEX").filter(|v| !v.is_empty()) {
             self.index = index.into();
@@ -386,7 +397,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.admins, vec![1, 2]);
-        assert_eq!(config.corpus, PathBuf::from("docs"));
+        assert_eq!(config.corpus, Some(PathBuf::from("docs")));
         assert_eq!(config.questions_per_minute, 3);
         assert_eq!(config.limits.per_chat_per_second, 50);
         assert_eq!(config.limits.overall_per_second, 30);

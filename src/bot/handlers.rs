@@ -133,7 +133,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     let search = async {
         let _slot = app.searches.acquire().await?;
         let reply = tokio::task::spawn_blocking(move || {
-            let reply = engine.ask(&owned, top_k);
+            let reply = engine.try_ask(&owned, top_k);
             (engine, reply)
         });
         anyhow::Ok(reply.await?)
@@ -144,6 +144,16 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
         debug!(cause = %err, "typing indicator failed");
     }
     let (engine, reply) = searched?;
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err(err) => {
+            // An internal failure is said as one, never dressed up as "no good match".
+            tracing::error!(cause = %err, "search failed");
+            let text = telegram::escape(SEARCH_FAILED);
+            send_parts_at(bot, app, msg, vec![text], None, slot).await?;
+            return Ok(());
+        }
+    };
     let generation = generation_tag(&engine.info().generation);
     let answered = !reply.answers.is_empty();
     let (parts, keyboard) = if answered {
@@ -160,6 +170,10 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     record_question(app, user, question, answered, elapsed_ms);
     Ok(())
 }
+
+/// The reply when the index fails to search (a damaged segment): the user's question was
+/// fine, and the admins find the cause in the log.
+pub const SEARCH_FAILED: &str = "Sorry — my index failed while searching, so I can't answer right now. This is my fault, not your question's; the admins can see the cause in the bot's log.";
 
 /// `/start`: a greeting and three example questions the index really answers.
 async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {

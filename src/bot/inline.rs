@@ -31,10 +31,12 @@ pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult 
     let engine = app.engine.current();
     let wanted = (offset + per_page + 1).min(MAX_DEPTH + 1);
     let (engine, reply) = tokio::task::spawn_blocking(move || {
-        let reply = engine.ask(&question, wanted);
+        let reply = engine.try_ask(&question, wanted);
         (engine, reply)
     })
     .await?;
+    // A failing index is an error in the log, not an empty "no match" list.
+    let reply = reply?;
     let generation = generation_tag(&engine.info().generation);
     let results: Vec<InlineQueryResult> = reply
         .answers
