@@ -4,7 +4,7 @@
 //! - `read` walks a folder (or takes one file), picks a reader by extension
 //!   (`.txt`, `.md`, `.html`/`.htm`, `.jsonl`, `.pdf`, `.docx`, `.pptx`, `.odt`, `.epub`) and
 //!   reports every skipped file with its reason.
-//! - `pdf`, `docx`, `pptx`, `odt`, `epub` read those formats into a [`Book`] of cited parts
+//! - `pdf`, `docx`, `pptx`, `odt`, `epub` read those formats into a `Book` of cited parts
 //!   (pages, slides, chapters); `archive` and `xml` bound what a hostile file can cost.
 //! - `clean` drops boilerplate lines by general rules and normalises text for matching.
 //! - `segment` cuts a document's blocks into passages that follow paragraphs, keep lists with
