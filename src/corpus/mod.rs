@@ -7,7 +7,7 @@
 //!   `.docx`, `.pptx`, `.odt`, `.epub`) and reports every skipped file with its reason;
 //!   `isolate` runs each file's reader so that a panic, a time-out or a deep page is a skip,
 //!   never a crash.
-//! - `pdf`, `docx`, `pptx`, `odt`, `epub` read those formats into a [`Book`] of cited parts
+//! - `pdf`, `docx`, `pptx`, `odt`, `epub` read those formats into a `Book` of cited parts
 //!   (pages, slides, chapters); `archive` and `xml` bound what a hostile file can cost.
 //! - `clean` drops boilerplate lines by general rules and normalises text for matching.
 //! - `segment` cuts a document's blocks into passages that follow paragraphs, keep lists with

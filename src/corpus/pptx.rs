@@ -45,6 +45,7 @@ pub(crate) fn read_pptx(bytes: &[u8]) -> Result<Book, String> {
     }
     let mut parts = Vec::new();
     let mut first_title = None;
+    let mut last_title: Option<String> = None;
     for (index, path) in slides.iter().enumerate() {
         let Some(bytes) = archive.read(path)? else { continue };
         let slide = xml::parse(&bytes)?;
@@ -59,6 +60,9 @@ pub(crate) fn read_pptx(bytes: &[u8]) -> Result<Book, String> {
         if first_title.is_none() {
             first_title.clone_from(&title);
         }
+        // An untitled slide goes on with the section of the slide before it.
+        let title = title.or_else(|| last_title.clone());
+        last_title.clone_from(&title);
         let mut part_blocks = Vec::new();
         if let Some(title) = title {
             part_blocks.push(Block::Heading { level: 2, text: title });
@@ -255,10 +259,11 @@ mod tests {
 
     /// A deck whose slide list puts slide2.xml before slide1.xml.
     fn deck() -> Vec<u8> {
-        let presentation = r#"<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst><p:sldId id="256" r:id="rId7"/><p:sldId id="257" r:id="rId3"/></p:sldIdLst></p:presentation>"#;
+        let presentation = r#"<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst><p:sldId id="256" r:id="rId7"/><p:sldId id="257" r:id="rId3"/><p:sldId id="258" r:id="rId9"/></p:sldIdLst></p:presentation>"#;
         let rels = format!(
-            r#"<Relationships><Relationship Id="rId3" Type="{SLIDE_REL}" Target="slides/slide1.xml"/><Relationship Id="rId7" Type="{SLIDE_REL}" Target="slides/slide2.xml"/></Relationships>"#
+            r#"<Relationships><Relationship Id="rId3" Type="{SLIDE_REL}" Target="slides/slide1.xml"/><Relationship Id="rId7" Type="{SLIDE_REL}" Target="slides/slide2.xml"/><Relationship Id="rId9" Type="{SLIDE_REL}" Target="slides/slide3.xml"/></Relationships>"#
         );
+        let untitled = slide(&shape(Some(""), &[("Checkpoints can also run by hand.", true)]));
         let first = slide(
             &[
                 shape(Some("title"), &[("Write-Ahead Logging", true)]),
@@ -293,6 +298,7 @@ mod tests {
             ("ppt/_rels/presentation.xml.rels", rels.as_bytes()),
             ("ppt/slides/slide1.xml", second.as_bytes()),
             ("ppt/slides/slide2.xml", first.as_bytes()),
+            ("ppt/slides/slide3.xml", untitled.as_bytes()),
             ("ppt/slides/_rels/slide1.xml.rels", second_rels.as_bytes()),
             ("ppt/notesSlides/notesSlide1.xml", notes.as_bytes()),
         ])
@@ -303,7 +309,7 @@ mod tests {
         let book = read_pptx(&deck()).unwrap();
         assert_eq!(book.title.as_deref(), Some("Write-Ahead Logging"));
         let locators: Vec<_> = book.parts.iter().map(|p| p.locator.as_deref().unwrap()).collect();
-        assert_eq!(locators, ["slide 1", "slide 2"]);
+        assert_eq!(locators, ["slide 1", "slide 2", "slide 3"]);
         assert_eq!(
             book.parts[0].blocks,
             vec![
@@ -319,6 +325,13 @@ mod tests {
                 Block::Paragraph("Moving the WAL back is called a checkpoint.".into()),
                 Block::List(vec!["one".into(), "two".into()]),
                 Block::Paragraph("Say that checkpoints run at 1000 pages.".into()),
+            ]
+        );
+        assert_eq!(
+            book.parts[2].blocks,
+            vec![
+                Block::Heading { level: 2, text: "2.1. Checkpointing".into() },
+                Block::Paragraph("Checkpoints can also run by hand.".into()),
             ]
         );
     }
