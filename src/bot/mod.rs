@@ -86,8 +86,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let Settings { config, token, api_url, mode } = settings;
     redact::register(token.expose());
 
-    let (corpus, index, load) =
-        (config.corpus_path(), config.index.clone(), config.load_options());
+    let (corpus, index, load) = (config.corpus_path(), config.index.clone(), config.load_options());
     let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
     let stats = Arc::new(stats::Stats::open_or_memory(&config.stats_path())?);
     let recorder = recorder::Recorder::spawn(stats.clone()).context("starting the stats thread")?;
