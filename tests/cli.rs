@@ -287,6 +287,17 @@ fn chat_answers_pages_and_quits() {
 
 /// Runs `passagebot args…` in `env` with raw bytes on stdin.
 fn run_with_bytes(env: &TestEnv, args: &[&str], input: Vec<u8>) -> std::process::Output {
+    run_piped(env, args, input, false)
+}
+
+/// Runs `passagebot args…` in `env` with `input` on stdin; with `close_stdout`, the reader
+/// of its output goes away before anything is written, as `| head -1` does after a line.
+fn run_piped(
+    env: &TestEnv,
+    args: &[&str],
+    input: Vec<u8>,
+    close_stdout: bool,
+) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_passagebot"))
@@ -299,6 +310,9 @@ fn run_with_bytes(env: &TestEnv, args: &[&str], input: Vec<u8>) -> std::process:
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    if close_stdout {
+        drop(child.stdout.take());
+    }
     let mut stdin = child.stdin.take().expect("stdin");
     let writer = std::thread::spawn(move || {
         let _ = stdin.write_all(&input);
@@ -339,31 +353,11 @@ fn batch_ask_answers_every_line_around_an_invalid_utf8_or_overlong_one() {
 
 #[test]
 fn output_into_a_closed_pipe_ends_quietly_with_success() {
-    use std::process::{Command, Stdio};
     let env = TestEnv::with_bundled_corpus();
     assert_success(&env.run(&["index"]));
     let questions = "alphago\n".repeat(2000);
     for args in [&["ask", "alphago"][..], &["ask", "--json"], &["ask"], &["index"]] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_passagebot"))
-            .args(args)
-            .current_dir(env.path())
-            .env_remove("PASSAGEBOT_CORPUS")
-            .env_remove("PASSAGEBOT_INDEX")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        // The reader goes away before anything is written, as `| head -1` does after a line.
-        drop(child.stdout.take());
-        let mut stdin = child.stdin.take().expect("stdin");
-        let input = questions.clone();
-        let writer = std::thread::spawn(move || {
-            use std::io::Write;
-            let _ = stdin.write_all(input.as_bytes());
-        });
-        let output = child.wait_with_output().expect("wait");
-        let _ = writer.join();
+        let output = run_piped(&env, args, questions.clone().into_bytes(), true);
         assert!(output.status.success(), "{args:?}: {:?} {}", output.status, stderr(&output));
         assert!(!stderr(&output).contains("Broken pipe"), "{args:?}: {}", stderr(&output));
         assert!(!stderr(&output).contains("panicked"), "{args:?}: {}", stderr(&output));

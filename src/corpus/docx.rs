@@ -254,26 +254,34 @@ impl Reader<'_> {
 
 /// A table's rows as `cell | cell` lines (nested tables flattened into their cell's text).
 fn table_rows(table: &Element) -> Vec<String> {
-    table
-        .elements()
-        .filter(|e| e.name == "tr")
-        .map(|row| {
-            row.elements()
-                .filter(|e| e.name == "tc")
-                .map(|cell| {
-                    cell.descendants("p")
-                        .into_iter()
-                        .map(run_text)
-                        .filter(|t| !t.is_empty())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                        .replace('\n', " ")
-                })
-                .filter(|c| !c.is_empty())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        })
-        .collect()
+    cell_rows(table.elements().filter(|e| e.name == "tr"), "tc", run_text)
+}
+
+/// Table rows as `cell | cell` lines, for every format that has them: each row's children
+/// named `cell` are its cells, and a cell's text is its paragraphs (`p`) read by `text`, on
+/// one line. Empty cells are left out.
+pub(crate) fn cell_rows<'a>(
+    rows: impl Iterator<Item = &'a Element>,
+    cell: &str,
+    text: fn(&Element) -> String,
+) -> Vec<String> {
+    rows.map(|row| {
+        row.elements()
+            .filter(|e| e.name == cell)
+            .map(|cell| {
+                cell.descendants("p")
+                    .into_iter()
+                    .map(text)
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .replace('\n', " ")
+            })
+            .filter(|c| !c.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    })
+    .collect()
 }
 
 #[cfg(test)]

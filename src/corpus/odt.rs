@@ -2,7 +2,7 @@
 //! lists (one item per list item, nested lists flattened in order) and tables as rows.
 
 use super::archive::Archive;
-use super::docx::table_blocks;
+use super::docx::{cell_rows, table_blocks};
 use super::xml::{self, Element, Node};
 use super::{Block, Book, Part};
 
@@ -72,24 +72,8 @@ fn container(parent: &Element, blocks: &mut Vec<Block>) {
                 }
             }
             "table" => {
-                let rows = element
-                    .descendants("table-row")
-                    .into_iter()
-                    .map(|row| {
-                        row.elements()
-                            .filter(|c| c.name == "table-cell")
-                            .map(|c| {
-                                c.descendants("p")
-                                    .into_iter()
-                                    .map(paragraph_text)
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            })
-                            .filter(|c| !c.trim().is_empty())
-                            .collect::<Vec<_>>()
-                            .join(" | ")
-                    })
-                    .collect();
+                let rows = element.descendants("table-row");
+                let rows = cell_rows(rows.into_iter(), "table-cell", paragraph_text);
                 blocks.extend(table_blocks(rows));
             }
             "section" | "index-body" => container(element, blocks),

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::archive::{Archive, resolve};
-use super::docx::{core_title, run_text, table_blocks};
+use super::docx::{cell_rows, core_title, run_text, table_blocks};
 use super::xml::{self, Element};
 use super::{Block, Book, Part};
 
@@ -152,24 +152,8 @@ fn slide_blocks(slide: &Element) -> (Option<String>, Vec<Block>) {
             }
             "graphicFrame" => {
                 for table in element.descendants("tbl") {
-                    let rows = table
-                        .elements()
-                        .filter(|e| e.name == "tr")
-                        .map(|row| {
-                            row.elements()
-                                .filter(|e| e.name == "tc")
-                                .map(|cell| {
-                                    cell.descendants("p")
-                                        .into_iter()
-                                        .map(run_text)
-                                        .collect::<Vec<_>>()
-                                        .join(" ")
-                                })
-                                .filter(|c| !c.trim().is_empty())
-                                .collect::<Vec<_>>()
-                                .join(" | ")
-                        })
-                        .collect();
+                    let rows =
+                        cell_rows(table.elements().filter(|e| e.name == "tr"), "tc", run_text);
                     blocks.extend(table_blocks(rows));
                 }
             }
