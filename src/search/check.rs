@@ -104,13 +104,9 @@ fn key_question(engine: &Engine, number: usize) -> Option<String> {
 
 /// `text` cut to at most `max` bytes, at a space when there is one.
 fn cut(text: &str, max: usize) -> &str {
-    if text.len() <= max {
+    let head = super::truncate(text, max);
+    if head.len() == text.len() {
         return text;
     }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let head = &text[..end];
     head.rfind(' ').map_or(head, |space| &head[..space])
 }
