@@ -23,7 +23,7 @@ configs=(
     "− feedback order for ranks past the re-ranked 20|--tune deep_feedback=off"
     "+ pseudo-relevance feedback on every rank (10 terms, 5 passages)|--tune feedback_terms=10"
 )
-metrics() { grep -oE "$1 [0-9.]+" | awk '{print $2}'; }
+metrics() { grep "^ranking only" | grep -oE "$1 [0-9.]+" | awk '{print $2}'; }
 echo "| configuration | SQuAD R@1 | SQuAD MRR@10 | SciFact nDCG@10 | SciFact R@100 | KorQuAD R@1 | KorQuAD MRR@10 |"
 echo "| --- | --- | --- | --- | --- | --- | --- |"
 for config in "${configs[@]}"; do

@@ -15,6 +15,9 @@ pub struct Answer {
     pub rank: usize,
     /// The final ranking score (BM25 plus proximity evidence); only comparable within a reply.
     pub score: f32,
+    /// The probability (0–1) that this passage answers the question, from the fitted
+    /// confidence model; the reply is "no good match" when the best is below the threshold.
+    pub confidence: f32,
     /// The passage, shared with the engine's store.
     pub passage: Arc<Passage>,
     /// Byte range in `passage.text` of the sentence that best matches the question.

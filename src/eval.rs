@@ -1,5 +1,7 @@
 //! Scoring question sets: expectation sets (`expect_any` / `expect_all` / `expect_none`) and
-//! benchmark sets with `gold` document ids (Recall@k, MRR@10, nDCG@10, Recall@100).
+//! benchmark sets with `gold` document ids (Recall@k, MRR@10, nDCG@10, Recall@100), each
+//! both for the ranking alone and for what `ask` returns after the "no good match" cut,
+//! plus false no-match and out-of-domain rejection rates.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -8,7 +10,7 @@ use serde::Deserialize;
 
 use crate::corpus::normalize_for_matching;
 use crate::error::{Error, Result, UserError};
-use crate::search::Engine;
+use crate::search::{Engine, Ranking};
 
 /// One question of a set, in the formats of `shared/eval/`.
 #[derive(Debug, Clone, Deserialize)]
@@ -69,14 +71,10 @@ pub struct Failure {
     pub detail: String,
 }
 
-/// Scores of one run.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    /// Questions scored.
-    pub questions: usize,
-    /// Questions with gold ids.
-    pub gold_questions: usize,
-    /// Hit rates at 1, 5, 10 and the mean reciprocal rank within 10.
+/// Ranking figures of benchmark sets with gold ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Metrics {
+    /// Share of questions with a gold document first.
     pub recall_at_1: f64,
     /// Share of questions with a gold document in the top 5.
     pub recall_at_5: f64,
@@ -88,12 +86,61 @@ pub struct Report {
     pub ndcg_at_10: f64,
     /// Share of each question's gold documents in the top 100, averaged.
     pub recall_at_100: f64,
+}
+
+impl Metrics {
+    fn divide(&mut self, n: f64) {
+        for value in [
+            &mut self.recall_at_1,
+            &mut self.recall_at_5,
+            &mut self.recall_at_10,
+            &mut self.mrr_at_10,
+            &mut self.ndcg_at_10,
+            &mut self.recall_at_100,
+        ] {
+            *value /= n;
+        }
+    }
+}
+
+/// Scores of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Questions scored.
+    pub questions: usize,
+    /// Questions with gold ids.
+    pub gold_questions: usize,
+    /// Hit rates at 1, 5, 10 and the mean reciprocal rank within 10, of the ranking alone
+    /// (before the "no good match" cut).
+    pub recall_at_1: f64,
+    /// Share of questions with a gold document in the top 5 (ranking alone).
+    pub recall_at_5: f64,
+    /// Share of questions with a gold document in the top 10 (ranking alone).
+    pub recall_at_10: f64,
+    /// Mean of 1/rank of the first gold document within the top 10 (ranking alone).
+    pub mrr_at_10: f64,
+    /// Binary-gain nDCG@10 (ranking alone).
+    pub ndcg_at_10: f64,
+    /// Share of each question's gold documents in the top 100, averaged (ranking alone).
+    pub recall_at_100: f64,
+    /// The same figures for what `ask` returns: a question answered "no good match" has no
+    /// ranked passage at all. These are the figures users see.
+    pub asked: Metrics,
     /// Gold questions whose best passage fell under the confidence cut (false "no match").
     pub gold_no_match: usize,
     /// Questions with expectations.
     pub expect_questions: usize,
     /// Of those, how many passed.
     pub expect_passed: usize,
+    /// In-domain questions with `expect_any` / `expect_all` (answerable).
+    pub answerable_questions: usize,
+    /// Of those, how many got "no good match" (false no-match).
+    pub answerable_no_match: usize,
+    /// Out-of-domain questions: `expect_none`, or every question with
+    /// [`Options::out_of_domain`].
+    pub ood_questions: usize,
+    /// Of those, how many got "no good match" (rightly rejected).
+    pub ood_rejected: usize,
     /// What failed (expectation failures, and gold questions missing from the top 10).
     pub failures: Vec<Failure>,
     /// Wall time of answering all questions.
@@ -105,16 +152,53 @@ impl Report {
     pub fn questions_per_second(&self) -> f64 {
         self.questions as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    /// Share of in-domain questions (gold or answerable) answered "no good match".
+    pub fn false_no_match_rate(&self) -> f64 {
+        let questions = self.gold_questions + self.answerable_questions;
+        (self.gold_no_match + self.answerable_no_match) as f64 / questions.max(1) as f64
+    }
+
+    /// Share of out-of-domain questions answered "no good match".
+    pub fn ood_rejection_rate(&self) -> f64 {
+        self.ood_rejected as f64 / self.ood_questions.max(1) as f64
+    }
+}
+
+/// How a set is scored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Every question is out of domain (asked of another set's corpus): the right reply to
+    /// each is "no good match", and gold ids are ignored.
+    pub out_of_domain: bool,
 }
 
 /// Runs every question through `engine` and scores the results.
 pub fn evaluate(engine: &Engine, questions: &[Question]) -> Report {
+    evaluate_with(engine, questions, Options::default(), &mut |_, _| {})
+}
+
+/// [`evaluate`] with options, calling `each` with every question and its ranking (top 100,
+/// with the confidence decision), e.g. to dump the confidence model's features.
+pub fn evaluate_with(
+    engine: &Engine,
+    questions: &[Question],
+    options: Options,
+    each: &mut dyn FnMut(&Question, &Ranking),
+) -> Report {
     let mut report = Report { questions: questions.len(), ..Report::default() };
     let started = Instant::now();
-    let min_coverage = engine.tuning().min_coverage;
     for question in questions {
+        // One ranking per question: `ask` takes its answers from the same call, so the top
+        // passage and the decision are exactly what a user gets.
+        let ranking = engine.rank(&question.question, 100);
+        each(question, &ranking);
+        if options.out_of_domain {
+            report.ood_questions += 1;
+            report.ood_rejected += usize::from(!ranking.answered);
+            continue;
+        }
         if !question.gold.is_empty() {
-            let ranking = engine.rank(&question.question, 100);
             let passages: Vec<_> = ranking
                 .hits
                 .iter()
@@ -127,14 +211,27 @@ pub fn evaluate(engine: &Engine, questions: &[Question]) -> Report {
                 }
             }
             score_gold(&mut report, question, &docs);
-            if ranking.hits.first().is_none_or(|best| best.coverage < min_coverage) {
+            let shown: &[&str] = if ranking.answered { &docs } else { &[] };
+            report.asked = add(report.asked, gold_metrics(question, shown));
+            if !ranking.answered {
                 report.gold_no_match += 1;
             }
         }
         if question.has_expectation() {
             report.expect_questions += 1;
-            let reply = engine.ask(&question.question, 1);
-            let top = reply.best().map(|a| normalize_for_matching(&a.passage.text));
+            let top = ranking
+                .hits
+                .first()
+                .filter(|_| ranking.answered)
+                .and_then(|hit| engine.passage_by_number(hit.number))
+                .map(|passage| normalize_for_matching(&passage.text));
+            if question.expect_none {
+                report.ood_questions += 1;
+                report.ood_rejected += usize::from(!ranking.answered);
+            } else {
+                report.answerable_questions += 1;
+                report.answerable_no_match += usize::from(!ranking.answered);
+            }
             match check_expectation(question, top.as_deref()) {
                 Ok(()) => report.expect_passed += 1,
                 Err(detail) => report.failures.push(Failure {
@@ -153,19 +250,32 @@ pub fn evaluate(engine: &Engine, questions: &[Question]) -> Report {
     report.mrr_at_10 /= n;
     report.ndcg_at_10 /= n;
     report.recall_at_100 /= n;
+    report.asked.divide(n);
     report
 }
 
-fn score_gold(report: &mut Report, question: &Question, docs: &[&str]) {
-    report.gold_questions += 1;
+fn add(a: Metrics, b: Metrics) -> Metrics {
+    Metrics {
+        recall_at_1: a.recall_at_1 + b.recall_at_1,
+        recall_at_5: a.recall_at_5 + b.recall_at_5,
+        recall_at_10: a.recall_at_10 + b.recall_at_10,
+        mrr_at_10: a.mrr_at_10 + b.mrr_at_10,
+        ndcg_at_10: a.ndcg_at_10 + b.ndcg_at_10,
+        recall_at_100: a.recall_at_100 + b.recall_at_100,
+    }
+}
+
+/// One question's figures for the ranked documents `docs` (best first).
+fn gold_metrics(question: &Question, docs: &[&str]) -> Metrics {
     let is_gold = |doc: &str| question.gold.iter().any(|g| g == doc);
     let first = docs.iter().position(|d| is_gold(d));
+    let mut m = Metrics::default();
     if let Some(rank) = first {
-        report.recall_at_1 += f64::from(u8::from(rank < 1));
-        report.recall_at_5 += f64::from(u8::from(rank < 5));
-        report.recall_at_10 += f64::from(u8::from(rank < 10));
+        m.recall_at_1 = f64::from(u8::from(rank < 1));
+        m.recall_at_5 = f64::from(u8::from(rank < 5));
+        m.recall_at_10 = f64::from(u8::from(rank < 10));
         if rank < 10 {
-            report.mrr_at_10 += 1.0 / (rank as f64 + 1.0);
+            m.mrr_at_10 = 1.0 / (rank as f64 + 1.0);
         }
     }
     let dcg: f64 = docs
@@ -177,11 +287,23 @@ fn score_gold(report: &mut Report, question: &Question, docs: &[&str]) {
         .sum();
     let ideal: f64 = (0..question.gold.len().min(10)).map(|i| 1.0 / (i as f64 + 2.0).log2()).sum();
     if ideal > 0.0 {
-        report.ndcg_at_10 += dcg / ideal;
+        m.ndcg_at_10 = dcg / ideal;
     }
     let found = question.gold.iter().filter(|g| docs.iter().take(100).any(|d| d == g)).count();
-    report.recall_at_100 += found as f64 / question.gold.len() as f64;
-    if first.is_none_or(|rank| rank >= 10) && report.failures.len() < 1000 {
+    m.recall_at_100 = found as f64 / question.gold.len().max(1) as f64;
+    m
+}
+
+fn score_gold(report: &mut Report, question: &Question, docs: &[&str]) {
+    report.gold_questions += 1;
+    let m = gold_metrics(question, docs);
+    report.recall_at_1 += m.recall_at_1;
+    report.recall_at_5 += m.recall_at_5;
+    report.recall_at_10 += m.recall_at_10;
+    report.mrr_at_10 += m.mrr_at_10;
+    report.ndcg_at_10 += m.ndcg_at_10;
+    report.recall_at_100 += m.recall_at_100;
+    if m.recall_at_10 == 0.0 && report.failures.len() < 1000 {
         report.failures.push(Failure {
             id: question.id.clone(),
             question: question.question.clone(),

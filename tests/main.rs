@@ -23,6 +23,9 @@ mod hostile_corpus;
 /// Relevance on the bundled corpus through the library, with the properties it checks.
 mod relevance;
 
+/// Answers a student can trust: confidence, real-typo suggestions, chatty questions.
+mod trust;
+
 /// Quality guards on `../shared/eval` (skipped, loudly, when that folder is absent).
 mod shared_eval;
 

@@ -78,3 +78,72 @@ fn scifact_quality_does_not_regress() {
     assert!(report.ndcg_at_10 >= 0.6977 - 0.01, "nDCG@10 {:.4}", report.ndcg_at_10);
     assert!(report.recall_at_100 >= 0.9310 - 0.01, "R@100 {:.4}", report.recall_at_100);
 }
+
+// --- What users see: the figures of `ask` (after the confidence cut), issue 11 ---
+
+/// Scores `questions` of `set` against the corpus of `corpus_set` (the same set, or another
+/// one for out-of-domain questions).
+fn score_as_asked(eval: &Path, corpus_set: &str, set: &str, ood: bool) -> Report {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = BuildOptions {
+        corpus: eval.join(corpus_set).join("passages.jsonl"),
+        index_dir: dir.path().to_path_buf(),
+        force: false,
+        load: Default::default(),
+    };
+    build(&opts).unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let questions = load_questions(&eval.join(set).join("questions.jsonl")).unwrap();
+    let options = passagebot::eval::Options { out_of_domain: ood };
+    let report = passagebot::eval::evaluate_with(&engine, &questions, options, &mut |_, _| {});
+    let a = &report.asked;
+    eprintln!(
+        "{set} on {corpus_set}: as asked R@1 {:.4} MRR@10 {:.4} nDCG@10 {:.4} R@100 {:.4}; false no-match {:.2} %; rejected {}/{}",
+        a.recall_at_1,
+        a.mrr_at_10,
+        a.ndcg_at_10,
+        a.recall_at_100,
+        100.0 * report.false_no_match_rate(),
+        report.ood_rejected,
+        report.ood_questions
+    );
+    report
+}
+
+#[test]
+fn squad_as_asked_meets_its_floors_and_rejects_scifact_claims() {
+    let Some(eval) = shared_eval() else {
+        return skip("squad_as_asked_meets_its_floors", "../shared/eval not found");
+    };
+    let report = score_as_asked(&eval, "squad-v1.1-dev", "squad-v1.1-dev", false);
+    assert!(report.false_no_match_rate() <= 0.02, "{:.4}", report.false_no_match_rate());
+    assert!(report.asked.recall_at_1 >= 0.815, "R@1 {:.4}", report.asked.recall_at_1);
+    assert!(report.asked.mrr_at_10 >= 0.865, "MRR@10 {:.4}", report.asked.mrr_at_10);
+    let ood = score_as_asked(&eval, "squad-v1.1-dev", "scifact", true);
+    assert_eq!(ood.ood_questions, 300);
+    assert!(ood.ood_rejection_rate() >= 0.65, "{:.4}", ood.ood_rejection_rate());
+}
+
+#[test]
+fn korquad_as_asked_meets_its_floors() {
+    let Some(eval) = shared_eval() else {
+        return skip("korquad_as_asked_meets_its_floors", "../shared/eval not found");
+    };
+    let report = score_as_asked(&eval, "korquad-v1.0-dev", "korquad-v1.0-dev", false);
+    assert!(report.false_no_match_rate() <= 0.025, "{:.4}", report.false_no_match_rate());
+    assert!(report.asked.recall_at_1 >= 0.89, "R@1 {:.4}", report.asked.recall_at_1);
+    assert!(report.asked.mrr_at_10 >= 0.92, "MRR@10 {:.4}", report.asked.mrr_at_10);
+}
+
+#[test]
+fn scifact_as_asked_meets_its_floors_and_rejects_squad_questions() {
+    let Some(eval) = shared_eval() else {
+        return skip("scifact_as_asked_meets_its_floors", "../shared/eval not found");
+    };
+    let report = score_as_asked(&eval, "scifact", "scifact", false);
+    assert!(report.false_no_match_rate() <= 0.07, "{:.4}", report.false_no_match_rate());
+    assert!(report.asked.ndcg_at_10 >= 0.64, "nDCG@10 {:.4}", report.asked.ndcg_at_10);
+    assert!(report.asked.recall_at_100 >= 0.86, "R@100 {:.4}", report.asked.recall_at_100);
+    let ood = score_as_asked(&eval, "scifact", "squad-v1.1-dev", true);
+    assert!(ood.ood_rejection_rate() >= 0.65, "{:.4}", ood.ood_rejection_rate());
+}

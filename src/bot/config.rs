@@ -123,6 +123,9 @@ pub struct BotConfig {
     /// Index files that symbolic links in the corpus lead to outside it. Off by default, so a
     /// link cannot turn any file the bot can read into an answer.
     pub follow_links: bool,
+    /// Confidence (0–1) below which a question gets "no good match"; default: the fitted
+    /// model's documented threshold (`passagebot::search::DEFAULT_MIN_CONFIDENCE`).
+    pub min_confidence: Option<f32>,
     /// The file this configuration was read from (set by [`BotConfig::load`], never by the
     /// file itself): it is never indexed, since it may hold the token.
     #[serde(skip)]
@@ -153,6 +156,7 @@ impl Default for BotConfig {
             webhook_timeout_secs: 10,
             limits: SendLimits::default(),
             follow_links: false,
+            min_confidence: None,
             config_file: None,
         }
     }
@@ -235,6 +239,9 @@ impl BotConfig {
     }
 
     fn check(&self) -> anyhow::Result<()> {
+        if self.min_confidence.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+            bail!("min_confidence must be between 0 and 1");
+        }
         if self.answers_per_question == 0 || self.answers_per_question > 20 {
             bail!("answers_per_question must be between 1 and 20");
         }

@@ -87,7 +87,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     redact::register(token.expose());
 
     let (corpus, index, load) = (config.corpus_path(), config.index.clone(), config.load_options());
-    let engine = tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
+    let mut engine =
+        tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
+    if let Some(p) = config.min_confidence {
+        let mut tuning = *engine.tuning();
+        tuning.min_confidence = p;
+        engine.set_tuning(tuning);
+    }
     let stats = Arc::new(stats::Stats::open_or_memory(&config.stats_path())?);
     let recorder = recorder::Recorder::spawn(stats.clone()).context("starting the stats thread")?;
 

@@ -29,11 +29,28 @@ pub struct AskArgs {
     /// Print one JSON object per question.
     #[arg(long)]
     json: bool,
+    /// Confidence (0–1) below which the reply is "no good match" [default: 0.25, the fitted
+    /// model's documented threshold]; lower answers more, higher answers only sure matches.
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    min_confidence: Option<f32>,
+}
+
+/// A probability from 0 to 1.
+fn parse_probability(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a number from 0 to 1")),
+    }
 }
 
 /// Runs `passagebot ask`.
 pub fn run(args: AskArgs) -> anyhow::Result<ExitCode> {
-    let engine = open_engine(&args.paths)?;
+    let mut engine = open_engine(&args.paths)?;
+    if let Some(p) = args.min_confidence {
+        let mut tuning = *engine.tuning();
+        tuning.min_confidence = p;
+        engine.set_tuning(tuning);
+    }
     let stdout = std::io::stdout();
     let marking = if stdout.is_terminal() { Marking::Ansi } else { Marking::Stars };
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::Args;
-use passagebot::eval::{evaluate, load_questions};
+use passagebot::eval::{Options, Question, evaluate_with, load_questions};
 use passagebot::index::{BuildOptions, build};
-use passagebot::search::{Engine, Tuning};
+use passagebot::search::{Engine, Ranking, Tuning};
 
 /// Arguments of `passagebot eval`.
 #[derive(Debug, Args)]
@@ -33,6 +33,18 @@ pub struct EvalArgs {
     /// How many failures to list.
     #[arg(long, default_value_t = 10)]
     show_failures: usize,
+    /// Confidence (0–1) below which a reply is "no good match" [default: the fitted model's
+    /// documented threshold, 0.25].
+    #[arg(long, value_name = "P")]
+    min_confidence: Option<f32>,
+    /// Every question is out of domain (e.g. asked of another set's corpus): report how many
+    /// are rejected as "no good match".
+    #[arg(long)]
+    out_of_domain: bool,
+    /// Write the confidence model's features of every question's best passage to this file
+    /// (JSON Lines), for `benches/fit_confidence.py`.
+    #[arg(long, value_name = "FILE")]
+    features: Option<PathBuf>,
 }
 
 /// Runs `passagebot eval`.
@@ -58,9 +70,32 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             knob.split_once('=').with_context(|| format!("--tune {knob}: expected KEY=VALUE"))?;
         tuning.set(key, value).map_err(anyhow::Error::msg)?;
     }
+    if let Some(p) = args.min_confidence {
+        tuning.min_confidence = p.clamp(0.0, 1.0);
+    }
     engine.set_tuning(tuning);
     let questions = load_questions(&args.questions)?;
-    let report = evaluate(&engine, &questions);
+    let options = Options { out_of_domain: args.out_of_domain };
+    let mut dump = match &args.features {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => None,
+    };
+    let mut dump_error = None;
+    let report = evaluate_with(&engine, &questions, options, &mut |question, ranking| {
+        let Some(out) = dump.as_mut() else { return };
+        let line = feature_line(&engine, question, ranking, args.out_of_domain);
+        if let Err(err) = writeln!(out, "{line}") {
+            dump_error.get_or_insert(err);
+        }
+    });
+    if let Some(err) = dump_error {
+        return Err(anyhow::Error::new(err).context("writing the feature file"));
+    }
+    if let Some(mut out) = dump {
+        out.flush().context("writing the feature file")?;
+    }
     let info = engine.info();
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -71,22 +106,50 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         info.passages,
         info.documents
     )?;
+    let threshold = engine.tuning().min_confidence;
     if report.gold_questions > 0 {
+        let a = &report.asked;
         writeln!(
             out,
-            "R@1 {:.4}  R@5 {:.4}  R@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  R@100 {:.4}  no-match {} ({:.2}%)",
+            "as asked (confidence ≥ {threshold}): R@1 {:.4}  R@5 {:.4}  R@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  R@100 {:.4}",
+            a.recall_at_1,
+            a.recall_at_5,
+            a.recall_at_10,
+            a.mrr_at_10,
+            a.ndcg_at_10,
+            a.recall_at_100,
+        )?;
+        writeln!(
+            out,
+            "ranking only:  R@1 {:.4}  R@5 {:.4}  R@10 {:.4}  MRR@10 {:.4}  nDCG@10 {:.4}  R@100 {:.4}",
             report.recall_at_1,
             report.recall_at_5,
             report.recall_at_10,
             report.mrr_at_10,
             report.ndcg_at_10,
             report.recall_at_100,
-            report.gold_no_match,
-            100.0 * report.gold_no_match as f64 / report.gold_questions as f64
         )?;
     }
     if report.expect_questions > 0 {
         writeln!(out, "pass {}/{}", report.expect_passed, report.expect_questions)?;
+    }
+    let in_domain = report.gold_questions + report.answerable_questions;
+    if in_domain > 0 {
+        writeln!(
+            out,
+            "false no-match {}/{in_domain} ({:.2}%)",
+            report.gold_no_match + report.answerable_no_match,
+            100.0 * report.false_no_match_rate()
+        )?;
+    }
+    if report.ood_questions > 0 {
+        writeln!(
+            out,
+            "out of domain rejected {}/{} ({:.2}%)",
+            report.ood_rejected,
+            report.ood_questions,
+            100.0 * report.ood_rejection_rate()
+        )?;
     }
     writeln!(
         out,
@@ -99,6 +162,26 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let failed_expectations = report.expect_passed < report.expect_questions;
     Ok(if failed_expectations { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}
+
+/// One line of the feature dump: the question, whether it is in domain, the best passage's
+/// confidence features (see `passagebot::search::confidence::FEATURES`) and the decision.
+fn feature_line(engine: &Engine, question: &Question, ranking: &Ranking, ood: bool) -> String {
+    let features = ranking.hits.first().map(|best| engine.confidence_features(best));
+    let top_doc = ranking
+        .hits
+        .first()
+        .and_then(|best| engine.passage_by_number(best.number))
+        .map(|p| p.doc_id.clone());
+    let line = serde_json::json!({
+        "id": question.id,
+        "in_domain": !ood && !question.expect_none,
+        "features": features,
+        "confidence": ranking.confidence,
+        "answered": ranking.answered,
+        "top_gold": top_doc.is_some_and(|d| question.gold.contains(&d)),
+    });
+    line.to_string()
 }
 
 /// `index/` for the bundled corpus, else a per-corpus cache directory.

@@ -95,6 +95,9 @@ pub struct JsonAnswer<'a> {
     pub rank: usize,
     /// Ranking score.
     pub score: f32,
+    /// Probability (0–1) that the passage answers the question (the fitted confidence
+    /// model; the reply is "no good match" when the best falls below the threshold).
+    pub confidence: f32,
     /// Passage id.
     pub id: &'a str,
     /// Document id.
@@ -132,6 +135,7 @@ pub fn json_line(reply: &Reply) -> String {
             JsonAnswer {
                 rank: answer.rank,
                 score: (answer.score * 1000.0).round() / 1000.0,
+                confidence: (answer.confidence * 1000.0).round() / 1000.0,
                 id: &p.id,
                 doc_id: &p.doc_id,
                 title: &p.title,
@@ -167,7 +171,13 @@ mod tests {
         };
         Reply {
             question: "q".into(),
-            answers: vec![Answer { rank: 1, score: 1.5, passage: Arc::new(passage), highlight }],
+            answers: vec![Answer {
+                rank: 1,
+                score: 1.5,
+                confidence: 0.875,
+                passage: Arc::new(passage),
+                highlight,
+            }],
             suggestion: None,
             no_match: None,
             nearby: Vec::new(),
@@ -217,6 +227,7 @@ mod tests {
         assert_eq!(value["answers"][0]["highlight"], "Two.");
         assert_eq!(value["answers"][0]["doc_id"], "a.txt");
         assert_eq!(value["answers"][0]["section"], "Goals");
+        assert_eq!(value["answers"][0]["confidence"], 0.875);
         assert!(value["suggestion"].is_null());
     }
 }

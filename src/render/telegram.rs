@@ -78,6 +78,8 @@ pub fn answer(answer: &Answer, suggestion: Option<&str>) -> Vec<String> {
         let suggestion = truncate_units(&escape(suggestion), MAX_SUGGESTION_UNITS);
         pieces.push(Piece::line(format!("<i>Did you mean: {suggestion}</i>")));
     }
+    // The passage starts a paragraph of its own, never glued to the "did you mean" line.
+    let first_text = pieces.len();
     match (text.get(..range.start), text.get(range.clone()), text.get(range.end..)) {
         (Some(before), Some(key), Some(after)) if !key.trim().is_empty() => {
             push_sentences(&mut pieces, before, false);
@@ -85,6 +87,9 @@ pub fn answer(answer: &Answer, suggestion: Option<&str>) -> Vec<String> {
             push_sentences(&mut pieces, after, false);
         }
         _ => push_sentences(&mut pieces, text, false),
+    }
+    if let Some(first) = pieces.get_mut(first_text) {
+        first.own_line = true;
     }
     pieces.push(Piece::line(source_line(&answer.passage)));
     pack(&pieces)
@@ -289,6 +294,7 @@ mod tests {
         Answer {
             rank: 1,
             score: 1.0,
+            confidence: 0.9,
             passage: passage(text, url),
             highlight: start..start + key.len(),
         }
@@ -330,6 +336,21 @@ mod tests {
     }
 
     #[test]
+    fn did_you_mean_stands_on_its_own_line_not_glued_to_the_answer() {
+        let a = answer_for(
+            "Lee Sedol's defeat to AlphaGo in 2016. More.",
+            "Lee Sedol's defeat to AlphaGo in 2016.",
+            None,
+        );
+        let html = &answer(&a, Some("lee sedol alphago"))[0];
+        assert!(
+            html.starts_with("<i>Did you mean: lee sedol alphago</i>\n\n<b>Lee Sedol"),
+            "{html}"
+        );
+        assert!(!html.contains("alphago</i><b>"), "{html}");
+    }
+
+    #[test]
     fn hostile_text_is_escaped() {
         let a = answer_for(
             "Use <script>&\"x\" here. Done.",
@@ -352,6 +373,7 @@ mod tests {
         let a = Answer {
             rank: 1,
             score: 1.0,
+            confidence: 0.9,
             passage: passage(&text, None),
             highlight: key_start..key_end,
         };
@@ -442,7 +464,7 @@ mod tests {
                 ordinal: 0,
                 text: text.clone(),
             });
-            let answer = Answer { rank: 1, score: 1.0, passage, highlight: cut..end };
+            let answer = Answer { rank: 1, score: 1.0, confidence: 0.9, passage, highlight: cut..end };
             for message in super::answer(&answer, Some(&text)) {
                 proptest::prop_assert!(units(&message) <= MAX_MESSAGE_LEN);
                 proptest::prop_assert!(balanced(&message), "{}", message);

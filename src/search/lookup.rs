@@ -31,6 +31,11 @@ impl Lookup<'_> {
         self.engine.word_ids.get(word).copied()
     }
 
+    /// True when a title or section heading of the corpus holds this folded word.
+    pub fn is_heading_word(&self, word: &str) -> bool {
+        self.engine.lexicons().heading_words.contains(word)
+    }
+
     /// Terms derivationally related to the given ones (only when `terms` is one term).
     pub fn derived(&self, terms: &[u32]) -> Vec<u32> {
         match terms {
@@ -65,24 +70,40 @@ impl Lookup<'_> {
         }
         self.corrections.set(self.corrections.get() + 1);
         let engine = self.engine;
-        let (words, terms) = engine.lexicons();
-        let most_frequent = |candidates: Vec<(u32, usize)>, df: &[u32]| {
+        let corrections = engine.lexicons();
+        let text_words = engine.store.words.len();
+        // A heading word's frequency is its first term's.
+        let word_df = |id: usize| match engine.store.word_df.get(id) {
+            Some(&df) => df,
+            None => corrections
+                .headings
+                .get(id - text_words)
+                .and_then(|(_, terms)| terms.first())
+                .map_or(0, |&t| engine.store.term_df[t as usize]),
+        };
+        let most_frequent = |candidates: Vec<(u32, usize)>, df: &dyn Fn(usize) -> u32| {
             let best = candidates.first()?.1;
             candidates
                 .into_iter()
                 .filter(|c| c.1 == best)
-                .max_by_key(|c| (df[c.0 as usize], std::cmp::Reverse(c.0)))
+                .max_by_key(|c| (df(c.0 as usize), std::cmp::Reverse(c.0)))
                 .map(|c| c.0)
         };
-        if let Some(word) = most_frequent(words.nearest(surface), &engine.store.word_df) {
-            let terms = engine.store.word_terms[word as usize].clone();
+        if let Some(word) = most_frequent(corrections.words.nearest(surface), &word_df) {
+            let word = word as usize;
+            let (shown, terms) = match engine.store.words.get(word) {
+                Some(shown) => (shown.clone(), engine.store.word_terms[word].clone()),
+                None => corrections.headings.get(word - text_words)?.clone(),
+            };
             if !terms.is_empty() {
-                return Some((engine.store.words[word as usize].clone(), terms));
+                return Some((shown, terms));
             }
         }
+        let terms = &corrections.terms;
+        let term_df = |id: usize| engine.store.term_df[id];
         // No close word: try the stem, then show the closest word with that stem.
         let stem = engine.analyzer.terms_of(surface).into_iter().next()?;
-        let term = most_frequent(terms.nearest(&stem), &engine.store.term_df)?;
+        let term = most_frequent(terms.nearest(&stem), &term_df)?;
         let asked: Vec<char> = surface.chars().collect();
         let shown = engine
             .store

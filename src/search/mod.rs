@@ -7,6 +7,9 @@
 //! exact word pairs, confidence). Everything is synchronous and never fails on user text.
 
 mod check;
+mod clean;
+pub mod confidence;
+mod english;
 mod lookup;
 mod plan;
 mod rank;
@@ -15,7 +18,7 @@ mod synonyms;
 mod tuning;
 mod typo;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -25,11 +28,13 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{IndexReader, ReloadPolicy, Term};
 
 pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
+pub use clean::{CHAT_FILLER, CHAT_PAIRS};
+pub use confidence::DEFAULT_MIN_CONFIDENCE;
 pub use lookup::Lookup;
 pub use plan::{
     AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
 };
-pub use rank::{RankWeights, Scored};
+pub use rank::{Evidence, RankWeights, Scored};
 pub use shared::SharedEngine;
 pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
 pub use tuning::Tuning;
@@ -79,7 +84,7 @@ pub struct Engine {
     derived: HashMap<u32, Vec<u32>>,
     /// Segment ordinal → doc id → passage number.
     numbers: Vec<Vec<u32>>,
-    lexicons: OnceLock<(Lexicon, Lexicon)>,
+    lexicons: OnceLock<Corrections>,
     analyzer: Analyzer,
     synonyms: Synonyms,
     tuning: Tuning,
@@ -182,6 +187,11 @@ impl Engine {
         self.synonyms = synonyms;
     }
 
+    /// The confidence model's inputs for a hit (see [`confidence::features`]).
+    pub fn confidence_features(&self, hit: &Scored) -> [f32; confidence::FEATURES.len()] {
+        confidence::features(&hit.evidence, self.unknown_idf)
+    }
+
     /// Facts about the open generation.
     pub fn info(&self) -> &IndexInfo {
         &self.info
@@ -221,9 +231,7 @@ impl Engine {
             reply.no_match = Some(NoMatchReason::NoSearchableWords);
             return Ok(reply);
         }
-        let confident =
-            scored.hits.first().is_some_and(|best| best.coverage >= self.tuning.min_coverage);
-        if !confident {
+        if !scored.answered {
             reply.no_match = Some(NoMatchReason::TooLittleOverlap);
             reply.nearby = self.nearby_topics(&scored.hits, 3);
             return Ok(reply);
@@ -240,7 +248,13 @@ impl Engine {
                 if highlight.is_empty() || passage.text.get(highlight.clone()).is_none() {
                     highlight = 0..passage.text.len();
                 }
-                Answer { rank: i + 1, score: hit.score, passage, highlight }
+                Answer {
+                    rank: i + 1,
+                    score: hit.score,
+                    confidence: hit.confidence,
+                    passage,
+                    highlight,
+                }
             })
             .collect();
         Ok(reply)
@@ -263,9 +277,9 @@ impl Engine {
         let plan = self.plan(question);
         let matcher = rank::Matcher::new(&plan);
         let mut ranking = Ranking {
-            hits: Vec::new(),
             suggestion: plan.suggestion.clone(),
             no_searchable_words: plan.concepts.is_empty(),
+            ..Ranking::default()
         };
         if matcher.is_empty() {
             return Ok(ranking);
@@ -300,13 +314,25 @@ impl Engine {
             .map(|&(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
-        hits.extend(first_stage[reranked..].iter().map(|&(score, number)| Scored {
-            number,
-            score,
-            sentence: 0,
-            coverage: 0.0,
+        for i in 0..hits.len() {
+            let next = hits.get(i + 1).map_or(0.0, |h| h.score);
+            let hit = &mut hits[i];
+            hit.evidence.margin =
+                if hit.score > 0.0 { (hit.score - next) / hit.score } else { 0.0 };
+        }
+        // Deeper hits keep their first-stage order and score; their evidence is read only
+        // for their confidence.
+        let tail_end = first_stage.len().min(top_k).max(reranked);
+        hits.extend(first_stage[reranked..tail_end].iter().map(|&(score, number)| {
+            let rescored = matcher.score(&self.store, number, score, &self.tuning.rank);
+            Scored { score, sentence: 0, ..rescored }
         }));
         hits.truncate(top_k);
+        for hit in &mut hits {
+            hit.confidence = confidence::confidence(&hit.evidence, self.unknown_idf);
+        }
+        ranking.confidence = hits.first().map_or(0.0, |best| best.confidence);
+        ranking.answered = !hits.is_empty() && ranking.confidence >= self.tuning.min_confidence;
         ranking.hits = hits;
         Ok(ranking)
     }
@@ -494,13 +520,59 @@ impl Engine {
         self.passages.is_empty()
     }
 
-    fn lexicons(&self) -> &(Lexicon, Lexicon) {
+    fn lexicons(&self) -> &Corrections {
         self.lexicons.get_or_init(|| {
-            let words = Lexicon::new(self.store.words.iter().map(String::as_str));
+            // Title and section words the text never uses are correction targets too ("main
+            // participnts" → "participants", a heading word): they follow the text's words
+            // in the lexicon, with ids from `store.words.len()` on.
+            let known: HashSet<&str> = self.store.words.iter().map(String::as_str).collect();
+            let mut headings: Vec<(String, Vec<u32>)> = Vec::new();
+            let mut heading_words: HashSet<String> = HashSet::new();
+            let mut seen_headings: HashSet<&str> = HashSet::new();
+            for passage in self.passages.iter() {
+                let texts =
+                    std::iter::once(passage.title.as_str()).chain(passage.section.as_deref());
+                for text in texts {
+                    if !seen_headings.insert(text) {
+                        continue;
+                    }
+                    for word in self.analyzer.words(text) {
+                        if word.is_stop() || !heading_words.insert(word.surface.clone()) {
+                            continue;
+                        }
+                        let terms: Option<Vec<u32>> =
+                            word.terms.iter().map(|t| self.term_ids.get(t).copied()).collect();
+                        if let Some(terms) = terms
+                            && !known.contains(word.surface.as_str())
+                        {
+                            headings.push((word.surface, terms));
+                        }
+                    }
+                }
+            }
+            let all_words = self
+                .store
+                .words
+                .iter()
+                .map(String::as_str)
+                .chain(headings.iter().map(|(w, _)| w.as_str()));
+            let words = Lexicon::new(all_words);
             let terms = Lexicon::new(self.store.terms.iter().map(String::as_str));
-            (words, terms)
+            Corrections { words, terms, headings, heading_words }
         })
     }
+}
+
+/// What typo correction searches, built on first use.
+struct Corrections {
+    /// The text's words, then `headings`' words.
+    words: Lexicon,
+    /// The text's terms.
+    terms: Lexicon,
+    /// Title and section words the text does not use, with their term ids.
+    headings: Vec<(String, Vec<u32>)>,
+    /// Every folded title and section word.
+    heading_words: HashSet<String>,
 }
 
 /// Opens a generation's tantivy index read-only: the reader, the fields and, per segment,
@@ -531,6 +603,10 @@ pub struct Ranking {
     pub suggestion: Option<String>,
     /// The question had no searchable word.
     pub no_searchable_words: bool,
+    /// The best hit's confidence (0 without hits).
+    pub confidence: f32,
+    /// True when the best hit clears the confidence threshold: what `ask` answers.
+    pub answered: bool,
 }
 
 /// `text` cut to at most `max` bytes at a character boundary.

@@ -2,22 +2,77 @@
 //! with the alternatives that satisfy it (the word itself, a typo correction, synonyms).
 //!
 //! Any text is a valid question: words are taken from the analyzer, never from a query
-//! language, so `" : ( ) * ~ ^ AND -` are just characters. Question words and chat filler
-//! ("what", "how much", "please") are searched with a low weight and never count as evidence.
+//! language, so `" : ( ) * ~ ^` are just characters, and the operators people type out of
+//! habit (`AND`, `-foo`, `title:`), markup tags and chat ("hey", "thanks!!", "lol") are left
+//! out (see [`super::clean`]). Question words ("what", "how much") are searched with a low
+//! weight and never count as evidence. A word is corrected only when it is neither in the
+//! index (text, titles, sections) nor an English word (see [`super::english`]).
 
 use std::ops::Range;
 
 use super::Lookup;
 use super::synonyms::Synonyms;
-use super::typo;
+use super::{clean, english, typo};
 use crate::analysis::{Analyzer, Word};
 
 /// Words that shape a question but carry no topic: searched lightly, never required.
 pub const QUESTION_FILLER: &[&str] = &[
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "do", "does", "did",
-    "much", "many", "tell", "me", "about", "please", "can", "could", "would", "should", "you",
-    "your", "i", "my", "we", "our", "s", "has", "have", "had", "were", "been", "being", "its",
-    "there", "here", "some", "any", "was", "give", "show", "explain", "describe", "know",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "do",
+    "does",
+    "did",
+    "much",
+    "many",
+    "tell",
+    "me",
+    "about",
+    "please",
+    "can",
+    "could",
+    "would",
+    "should",
+    "you",
+    "your",
+    "i",
+    "my",
+    "we",
+    "our",
+    "s",
+    "has",
+    "have",
+    "had",
+    "were",
+    "been",
+    "being",
+    "its",
+    "there",
+    "here",
+    "some",
+    "any",
+    "was",
+    "give",
+    "show",
+    "explain",
+    "describe",
+    "know",
+    "out",
+    "off",
+    "just",
+    "really",
+    "actually",
+    "basically",
+    "im",
+    "whats",
+    "wanna",
+    "gonna",
 ];
 
 /// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
@@ -364,7 +419,15 @@ pub fn plan(
     synonyms: &Synonyms,
     typos: bool,
 ) -> Plan {
-    let words = analyzer.words(question);
+    let cleaned = clean::blank_syntax(question);
+    let mut words = analyzer.words(&cleaned);
+    let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+    let filler = clean::chat_filler(&surfaces);
+    let mut index = 0;
+    words.retain(|_| {
+        index += 1;
+        !filler[index - 1]
+    });
     let mut concepts: Vec<(usize, Concept)> = Vec::new();
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
     for (index, word) in words.iter().enumerate() {
@@ -375,6 +438,8 @@ pub fn plan(
         if typos
             && concept.alternatives[0].terms.is_empty()
             && typo::correctable(&word.surface)
+            && !english::is_word(&word.surface)
+            && !lookup.is_heading_word(&word.surface)
             && let Some((surface, terms)) = lookup.correct(&word.surface)
         {
             concept.alternatives.push(Alternative {

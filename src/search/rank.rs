@@ -6,7 +6,7 @@
 //! in exactly the asked form. The best-covering sentence is the key sentence. A passage whose
 //! coverage of the question's informative words is too low is not an answer.
 
-use super::plan::Plan;
+use super::plan::{AltKind, Plan};
 use crate::index::Store;
 
 /// Bits for at most this many (concept, alternative, term) slots.
@@ -26,7 +26,7 @@ pub struct RankWeights {
 }
 
 /// A candidate after re-ranking.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Scored {
     /// Passage number.
     pub number: u32,
@@ -36,6 +36,36 @@ pub struct Scored {
     pub sentence: usize,
     /// Share of the question's informative idf the passage covers, 0 to 1.
     pub coverage: f32,
+    /// What the confidence model reads (see [`super::confidence`]).
+    pub evidence: Evidence,
+    /// The model's probability that this passage answers the question, 0 to 1.
+    pub confidence: f32,
+}
+
+/// How well one candidate meets the question, as the confidence model reads it. Shares are
+/// of the question's evidence idf (informative concepts, everyday words at half weight).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evidence {
+    /// Share covered by the passage text.
+    pub coverage: f32,
+    /// Share covered by the text, its document title and its section heading together.
+    pub with_headings: f32,
+    /// Share covered by the best sentence.
+    pub sentence: f32,
+    /// Share covered (text or headings) by the words as asked, not only through a typo
+    /// correction, a synonym or a derived form.
+    pub direct: f32,
+    /// Evidence concepts at least half matched (text or headings).
+    pub matched: u16,
+    /// Evidence concepts of the question.
+    pub concepts: u16,
+    /// Highest idf among the matched concepts.
+    pub best_idf: f32,
+    /// Highest idf among the concepts left unmatched (0 when all matched).
+    pub missing_idf: f32,
+    /// Relative lead of this candidate's score over the next one's, 0 to 1 (set by the
+    /// caller, which knows the order).
+    pub margin: f32,
 }
 
 /// One concept's weight and the slot masks of its alternatives.
@@ -44,8 +74,11 @@ struct ConceptMasks {
     weight: f32,
     /// Counts toward coverage.
     evidence: bool,
-    /// Per alternative: its slot bits and how many terms it needs.
-    alternatives: Vec<(u128, usize)>,
+    /// Per alternative: its slot bits, how many terms it needs, and whether it is the word
+    /// as asked.
+    alternatives: Vec<(u128, usize, bool)>,
+    /// The concept's own idf (not halved), for the rarity features.
+    idf: f32,
 }
 
 /// Precomputed bit masks for one plan.
@@ -82,12 +115,12 @@ impl Matcher {
                     term_bits.push((term, bit));
                 }
                 if alt.total > 0 {
-                    alternatives.push((mask, alt.needed.max(1)));
+                    alternatives.push((mask, alt.needed.max(1), alt.kind == AltKind::Asked));
                 }
             }
             let weight = if concept.common { concept.idf * 0.5 } else { concept.idf };
             let evidence = concept.informative || !any_informative;
-            concepts.push(ConceptMasks { weight, evidence, alternatives });
+            concepts.push(ConceptMasks { weight, evidence, alternatives, idf: concept.idf });
         }
         term_bits.sort_by_key(|&(term, _)| term);
         term_bits.dedup_by(|next, kept| {
@@ -134,7 +167,7 @@ impl Matcher {
             let best = concept
                 .alternatives
                 .iter()
-                .map(|&(alt_mask, total)| (mask & alt_mask).count_ones() as f32 / total as f32)
+                .map(|&(alt_mask, total, _)| (mask & alt_mask).count_ones() as f32 / total as f32)
                 .fold(0.0f32, f32::max);
             mass += concept.weight * best.min(1.0);
         }
@@ -179,22 +212,57 @@ impl Matcher {
             .map(|&(_, _, weight)| weight)
             .sum();
         let passage_mass = self.mass(passage_mask);
-        let heading_mass = if weights.heading > 0.0 {
-            let heading_mask = self
-                .term_bits
-                .iter()
-                .filter(|&&(term, _)| forward.heading_has(term))
-                .fold(0u128, |mask, &(_, bits)| mask | bits);
-            self.mass(heading_mask)
-        } else {
-            0.0
-        };
+        let heading_mask = self
+            .term_bits
+            .iter()
+            .filter(|&&(term, _)| forward.heading_has(term))
+            .fold(0u128, |mask, &(_, bits)| mask | bits);
+        let heading_mass = if weights.heading > 0.0 { self.mass(heading_mask) } else { 0.0 };
         let coverage = if self.evidence_idf > 0.0 { passage_mass / self.evidence_idf } else { 0.0 };
+        let evidence = self.evidence(passage_mask, heading_mask, best.0);
         let score = first_stage
             + weights.sentence * best.0
             + weights.coverage * passage_mass
             + weights.bigram * bigram_mass
             + weights.heading * heading_mass;
-        Scored { number, score, sentence: best.1, coverage }
+        Scored { number, score, sentence: best.1, coverage, evidence, confidence: 0.0 }
+    }
+
+    /// The confidence model's reading of a candidate whose text matches `text_mask`, its
+    /// headings `heading_mask`, and whose best sentence covers `sentence_mass`.
+    fn evidence(&self, text_mask: u128, heading_mask: u128, sentence_mass: f32) -> Evidence {
+        let share =
+            |mass: f32| if self.evidence_idf > 0.0 { mass / self.evidence_idf } else { 0.0 };
+        let all = text_mask | heading_mask;
+        let mut evidence = Evidence {
+            coverage: share(self.mass(text_mask)),
+            with_headings: share(self.mass(all)),
+            sentence: share(sentence_mass),
+            ..Evidence::default()
+        };
+        let mut direct = 0.0;
+        for concept in self.concepts.iter().filter(|c| c.evidence) {
+            evidence.concepts += 1;
+            let fraction = |asked_only: bool| {
+                concept
+                    .alternatives
+                    .iter()
+                    .filter(|alt| alt.2 || !asked_only)
+                    .map(|&(alt_mask, total, _)| {
+                        ((all & alt_mask).count_ones() as f32 / total as f32).min(1.0)
+                    })
+                    .fold(0.0f32, f32::max)
+            };
+            let any = fraction(false);
+            direct += concept.weight * fraction(true);
+            if any >= 0.5 {
+                evidence.matched += 1;
+                evidence.best_idf = evidence.best_idf.max(concept.idf);
+            } else {
+                evidence.missing_idf = evidence.missing_idf.max(concept.idf);
+            }
+        }
+        evidence.direct = share(direct);
+        evidence
     }
 }

@@ -24,7 +24,10 @@ impl SharedEngine {
     }
 
     /// Makes `engine` the one new requests use; requests in flight finish on the old one.
-    pub fn replace(&self, engine: Engine) {
+    /// The new engine keeps the ranking knobs of the one it replaces (the process's
+    /// configured confidence threshold, say), so a reindex never resets them.
+    pub fn replace(&self, mut engine: Engine) {
+        engine.set_tuning(*self.current.load().tuning());
         self.current.store(Arc::new(engine));
     }
 }

@@ -24,8 +24,9 @@ pub struct Tuning {
     pub derived_boost: f32,
     /// Second-stage weights; all zero turns re-ranking off.
     pub rank: RankWeights,
-    /// Least share of the question's informative idf the best passage must cover.
-    pub min_coverage: f32,
+    /// Least confidence (0–1) of the best passage for an answer; below it, "no good match"
+    /// (see [`super::confidence`]).
+    pub min_confidence: f32,
     /// Correct words the index does not know.
     pub typos: bool,
     /// Pseudo-relevance feedback: expansion terms taken from the top passages (0 = off).
@@ -53,7 +54,7 @@ impl Default for Tuning {
             typo_boost: 0.8,
             derived_boost: 0.3,
             rank: RankWeights { sentence: 0.6, coverage: 1.0, bigram: 0.8, heading: 1.2 },
-            min_coverage: 0.4,
+            min_confidence: super::confidence::DEFAULT_MIN_CONFIDENCE,
             typos: true,
             synonyms: true,
             feedback_terms: 0,
@@ -81,7 +82,7 @@ impl Tuning {
     }
 
     /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
-    /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `min_coverage`,
+    /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `min_confidence`,
     /// `typos`, `synonyms`, `feedback_terms`, `feedback_passages`, `feedback_weight`,
     /// `deep_feedback`.
     ///
@@ -113,7 +114,7 @@ impl Tuning {
             "coverage" => self.rank.coverage = number()?,
             "bigram" => self.rank.bigram = number()?,
             "heading" => self.rank.heading = number()?,
-            "min_coverage" => self.min_coverage = number()?,
+            "min_confidence" => self.min_confidence = number()?.clamp(0.0, 1.0),
             "typos" => self.typos = flag()?,
             "feedback_terms" => self.feedback_terms = number()? as usize,
             "feedback_passages" => self.feedback_passages = number()?.max(1.0) as usize,
