@@ -123,6 +123,9 @@ pub struct BotConfig {
     /// Index files that symbolic links in the corpus lead to outside it. Off by default, so a
     /// link cannot turn any file the bot can read into an answer.
     pub follow_links: bool,
+    /// Memory an index build (at start or by `/reindex`) may use at its peak, in MiB,
+    /// whatever the corpus size (at least 64).
+    pub build_memory_mib: u64,
     /// The file this configuration was read from (set by [`BotConfig::load`], never by the
     /// file itself): it is never indexed, since it may hold the token.
     #[serde(skip)]
@@ -153,6 +156,7 @@ impl Default for BotConfig {
             webhook_timeout_secs: 10,
             limits: SendLimits::default(),
             follow_links: false,
+            build_memory_mib: 1024,
             config_file: None,
         }
     }
@@ -184,6 +188,12 @@ impl BotConfig {
             .clone()
             .or_else(|| passagebot::index::remembered_corpus(&self.index))
             .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
+
+    /// The index build's memory budget in bytes (`build_memory_mib`, at least 64 MiB).
+    pub fn memory_budget(&self) -> usize {
+        let mib = self.build_memory_mib.max(64);
+        usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     /// How the corpus is read: `follow_links`, and never the configuration file or any file
