@@ -51,6 +51,7 @@ fn benches(c: &mut Criterion) {
         index_dir: dir.path().to_path_buf(),
         force: true,
         load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     };
     build(&opts).expect("build");
     let engine = Engine::open(dir.path()).expect("open");
@@ -99,6 +100,7 @@ fn benches(c: &mut Criterion) {
                 index_dir: target.path().to_path_buf(),
                 force: true,
                 load: Default::default(),
+                memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
             };
             let report = build(&opts).expect("build");
             assert!(report.passages > 0);

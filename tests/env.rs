@@ -155,6 +155,7 @@ pub fn open_bundled_engine() -> (tempfile::TempDir, passagebot::search::Engine) 
         index_dir: dir.path().to_path_buf(),
         force: false,
         load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     };
     passagebot::index::build(&opts).expect("index the bundled corpus");
     let engine = passagebot::search::Engine::open(dir.path()).expect("open");

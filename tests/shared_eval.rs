@@ -33,6 +33,7 @@ fn score(eval: &Path, set: &str) -> (Report, BuildReport) {
         index_dir: dir.path().to_path_buf(),
         force: false,
         load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     };
     let built = build(&opts).unwrap();
     let engine = Engine::open(dir.path()).unwrap();
@@ -90,6 +91,7 @@ fn score_as_asked(eval: &Path, corpus_set: &str, set: &str, ood: bool) -> Report
         index_dir: dir.path().to_path_buf(),
         force: false,
         load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     };
     build(&opts).unwrap();
     let engine = Engine::open(dir.path()).unwrap();

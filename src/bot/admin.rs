@@ -72,6 +72,7 @@ fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
         index_dir: app.config.index.clone(),
         force: true,
         load: app.config.load_options(),
+        memory_budget: app.config.memory_budget(),
     };
     let staged = passagebot::index::stage(&opts).context("building the new index")?;
     if staged.report().documents == 0 {

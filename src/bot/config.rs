@@ -126,6 +126,9 @@ pub struct BotConfig {
     /// Confidence (0–1) below which a question gets "no good match"; default: the fitted
     /// model's documented threshold (`passagebot::search::DEFAULT_MIN_CONFIDENCE`).
     pub min_confidence: Option<f32>,
+    /// Memory an index build (at start or by `/reindex`) may use at its peak, in MiB,
+    /// whatever the corpus size (at least 64).
+    pub build_memory_mib: u64,
     /// The file this configuration was read from (set by [`BotConfig::load`], never by the
     /// file itself): it is never indexed, since it may hold the token.
     #[serde(skip)]
@@ -157,6 +160,7 @@ impl Default for BotConfig {
             limits: SendLimits::default(),
             follow_links: false,
             min_confidence: None,
+            build_memory_mib: 1024,
             config_file: None,
         }
     }
@@ -188,6 +192,12 @@ impl BotConfig {
             .clone()
             .or_else(|| passagebot::index::remembered_corpus(&self.index))
             .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
+
+    /// The index build's memory budget in bytes (`build_memory_mib`, at least 64 MiB).
+    pub fn memory_budget(&self) -> usize {
+        let mib = self.build_memory_mib.max(64);
+        usize::try_from(mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     /// How the corpus is read: `follow_links`, and never the configuration file or any file

@@ -87,8 +87,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     redact::register(token.expose());
 
     let (corpus, index, load) = (config.corpus_path(), config.index.clone(), config.load_options());
+    let budget = config.memory_budget();
     let mut engine =
-        tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load)).await??;
+        tokio::task::spawn_blocking(move || open_engine(&corpus, &index, load, budget)).await??;
     if let Some(p) = config.min_confidence {
         let mut tuning = *engine.tuning();
         tuning.min_confidence = p;
@@ -227,12 +228,18 @@ fn dispatcher(bot: Tg, app: Arc<App>, me: Me) -> Dispatcher<Tg, anyhow::Error, (
 }
 
 /// Opens the live index, building it first when it is missing or older than the corpus.
-fn open_engine(corpus: &Path, index: &Path, load: LoadOptions) -> anyhow::Result<Engine> {
+fn open_engine(
+    corpus: &Path,
+    index: &Path,
+    load: LoadOptions,
+    memory_budget: usize,
+) -> anyhow::Result<Engine> {
     let opts = BuildOptions {
         corpus: corpus.to_path_buf(),
         index_dir: index.to_path_buf(),
         force: false,
         load,
+        memory_budget,
     };
     let built = passagebot::index::ensure_built(&opts, &mut |_| {}, &mut |staleness| {
         info!(corpus = %corpus.display(), index = %index.display(), ?staleness, "building the index");

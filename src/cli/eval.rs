@@ -56,6 +56,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         index_dir: index_dir.clone(),
         force: false,
         load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     })?;
     let build_note = if report.up_to_date {
         "index up to date".to_string()

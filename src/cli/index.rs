@@ -28,6 +28,7 @@ pub fn run(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let opts = BuildOptions {
         corpus: args.paths.corpus(),
         load: args.paths.load_options(),
+        memory_budget: args.paths.memory_budget(),
         index_dir: args.paths.index,
         force: args.force,
     };

@@ -56,12 +56,25 @@ pub struct Paths {
     /// are skipped; devices, FIFOs and /proc files never are read).
     #[arg(long)]
     pub follow_links: bool,
+    /// Memory an index build may use at its peak, in MiB, whatever the corpus size.
+    #[arg(
+        long,
+        env = "PASSAGEBOT_BUILD_MEMORY_MIB",
+        default_value_t = 1024,
+        value_parser = clap::value_parser!(u64).range(64..=1024 * 1024)
+    )]
+    pub build_memory_mib: u64,
 }
 
 impl Paths {
     /// How the corpus is read, from the flags.
     pub fn load_options(&self) -> LoadOptions {
         LoadOptions { follow_links: self.follow_links, ..LoadOptions::default() }
+    }
+
+    /// The build's memory budget in bytes, from `--build-memory-mib`.
+    pub fn memory_budget(&self) -> usize {
+        usize::try_from(self.build_memory_mib.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
     }
 
     /// The corpus to check the index against: the one given, else the one the index
@@ -125,6 +138,7 @@ pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
         index_dir: paths.index.clone(),
         force: false,
         load: paths.load_options(),
+        memory_budget: paths.memory_budget(),
     };
     let index_dir = paths.index.display().to_string();
     let outcome = index::ensure_fresh_with_bar(&opts, &mut |notice| match notice {

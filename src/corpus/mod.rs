@@ -30,10 +30,10 @@ mod walk;
 mod xml;
 
 pub use clean::{clean_lines, is_boilerplate_line, normalize_for_matching};
-pub use read::{SkippedFile, load, load_file, load_with};
+pub use read::{SkippedFile, for_each_document, load, load_file, load_with};
 pub use segment::{SegmentOptions, segment};
 pub use sentences::sentence_spans;
-pub use walk::{DEFAULT_TIME_LIMIT, LoadOptions};
+pub use walk::{CorpusFile, DEFAULT_TIME_LIMIT, LoadOptions, OWN_CONFIG, list_files};
 
 use serde::{Deserialize, Serialize};
 

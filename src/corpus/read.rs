@@ -77,26 +77,49 @@ pub fn load(path: &Path) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
 /// past [`LoadOptions::time_limit`] skips that file, never the load. Document ids are made
 /// unique: a repeated id gets `~2`, `~3`, … with a warning naming both places.
 ///
+/// This holds every document in memory; the index build uses [`for_each_document`], which
+/// holds one file's documents at a time.
+///
 /// # Errors
 /// [`UserError::CorpusMissing`](crate::error::UserError::CorpusMissing) if `path` does not
 /// exist; [`Error::Io`](crate::error::Error::Io) if the corpus folder itself cannot be listed.
 pub fn load_with(path: &Path, opts: &LoadOptions) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
-    load_using(path, opts, read_found)
+    let mut documents = Vec::new();
+    let skipped = load_using(path, opts, read_found, &mut |doc| {
+        documents.push(doc);
+        Ok(())
+    })?;
+    Ok((documents, skipped))
 }
 
-/// [`load_with`] with the per-file reader given.
+/// [`load_with`] one document at a time: `sink` gets each document (ids already unique) as
+/// its file is read, so memory holds one file's documents, not the corpus. Returns the files
+/// left out. An error from `sink` stops the load and is returned.
+///
+/// # Errors
+/// As [`load_with`], and whatever `sink` returns.
+pub fn for_each_document(
+    path: &Path,
+    opts: &LoadOptions,
+    sink: &mut dyn FnMut(Document) -> Result<()>,
+) -> Result<Vec<SkippedFile>> {
+    load_using(path, opts, read_found, sink)
+}
+
+/// [`for_each_document`] with the per-file reader given.
 fn load_using(
     path: &Path,
     opts: &LoadOptions,
     reader: Reader,
-) -> Result<(Vec<Document>, Vec<SkippedFile>)> {
+    sink: &mut dyn FnMut(Document) -> Result<()>,
+) -> Result<Vec<SkippedFile>> {
     let (files, mut skipped) = walk::collect(path, opts)?;
     let mut runner = Isolated::new(opts.time_limit);
-    let mut documents = Vec::new();
+    let mut ids = UniqueIds::default();
     for found in files {
         let shown = found.shown.clone();
         match runner.run(move || reader(&found)) {
-            Ok(read) => {
+            Ok(mut read) => {
                 let secret = opts
                     .secrets
                     .iter()
@@ -107,21 +130,24 @@ fn load_using(
                     skipped.push(SkippedFile { path: shown, reason });
                     continue;
                 }
-                documents.extend(read.docs);
+                ids.assign(&mut read.docs);
                 for (at, reason) in read.skipped_parts {
                     let mut part = OsString::from(shown.as_os_str());
                     part.push(&at);
                     skipped.push(SkippedFile { path: PathBuf::from(part), reason });
                 }
+                for doc in read.docs {
+                    sink(doc)?;
+                }
             }
             Err(reason) => skipped.push(SkippedFile { path: shown, reason }),
         }
     }
-    unique_ids(&mut documents);
+    ids.finish();
     for file in &skipped {
         warn!(path = %file.path.display(), reason = %file.reason, "skipping");
     }
-    Ok((documents, skipped))
+    Ok(skipped)
 }
 
 /// Whether any text of `doc` contains `secret`.
@@ -134,45 +160,89 @@ fn document_holds(doc: &Document, secret: &str) -> bool {
         })
 }
 
-/// Gives every document a distinct id: a repeat of an earlier id becomes `<id>~2`, `~3`, …
-/// (the first unused), with a warning naming where both come from, so "Next answer", "Show
-/// context" and votes always act on the passage meant.
+/// Gives every document a distinct id: see [`UniqueIds`].
+#[cfg(test)]
 fn unique_ids(documents: &mut [Document]) {
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(documents.len());
-    for (index, doc) in documents.iter().enumerate() {
-        seen.entry(doc.id.clone()).or_insert(index);
+    let mut ids = UniqueIds::default();
+    ids.assign(documents);
+    ids.finish();
+}
+
+/// Makes document ids distinct, one file's documents at a time: a repeat of an earlier id
+/// becomes `<id>~2`, `~3`, … (the first not taken by an earlier document or by any document
+/// of the same file), with a warning naming where both come from, so "Next answer", "Show
+/// context" and votes always act on the passage meant. A later file's id that an earlier
+/// renaming took is renamed in turn, so ids stay distinct across files too.
+///
+/// Ids seen are kept as 128-bit hashes (16 bytes each), so five million documents cost
+/// ~100 MB here rather than their strings.
+#[derive(Default)]
+struct UniqueIds {
+    /// Hashes of the ids given out so far.
+    seen: std::collections::HashSet<u128>,
+    /// The next suffix to try per repeated id, so 20,000 repeats cost 20,000 tries, not
+    /// 20,000².
+    next: HashMap<String, usize>,
+    /// Ids renamed so far.
+    renamed: usize,
+}
+
+impl UniqueIds {
+    fn key(id: &str) -> u128 {
+        let hash = blake3::hash(id.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&hash.as_bytes()[..16]);
+        u128::from_le_bytes(bytes)
     }
-    let mut renamed = 0usize;
-    // The next suffix to try per repeated id, so 20,000 repeats cost 20,000 tries, not 20,000².
-    let mut next: HashMap<String, usize> = HashMap::new();
-    for index in 0..documents.len() {
-        let first = seen.get(&documents[index].id).copied().unwrap_or(index);
-        if first == index {
-            continue;
+
+    /// Makes the ids of one file's `documents` distinct from each other and from all earlier.
+    fn assign(&mut self, documents: &mut [Document]) {
+        let mut local: HashMap<String, usize> = HashMap::with_capacity(documents.len());
+        for (index, doc) in documents.iter().enumerate() {
+            local.entry(doc.id.clone()).or_insert(index);
         }
-        let n = next.entry(documents[index].id.clone()).or_insert(2);
-        let new_id = loop {
-            let candidate = format!("{}~{n}", documents[index].id);
-            *n += 1;
-            if !seen.contains_key(&candidate) {
-                break candidate;
+        for index in 0..documents.len() {
+            let key = Self::key(&documents[index].id);
+            let first = local.get(&documents[index].id).copied().unwrap_or(index);
+            if first == index && self.seen.insert(key) {
+                continue;
             }
-        };
-        seen.insert(new_id.clone(), index);
-        renamed += 1;
-        if renamed <= MAX_LISTED_DUPLICATES {
+            let n = self.next.entry(documents[index].id.clone()).or_insert(2);
+            let new_id = loop {
+                let candidate = format!("{}~{n}", documents[index].id);
+                *n += 1;
+                if !local.contains_key(&candidate) && !self.seen.contains(&Self::key(&candidate)) {
+                    break candidate;
+                }
+            };
+            self.seen.insert(Self::key(&new_id));
+            self.renamed += 1;
+            if self.renamed <= MAX_LISTED_DUPLICATES {
+                let first = if first < index {
+                    documents[first].source.clone()
+                } else {
+                    "an earlier file".to_string()
+                };
+                warn!(
+                    at = %documents[index].source,
+                    first = %first,
+                    id = %documents[index].id,
+                    new_id = %new_id,
+                    "duplicate document id; renamed"
+                );
+            }
+            documents[index].id = new_id;
+        }
+    }
+
+    /// Sums up the renamings past the ones listed.
+    fn finish(&self) {
+        if self.renamed > MAX_LISTED_DUPLICATES {
             warn!(
-                at = %documents[index].source,
-                first = %documents[first].source,
-                id = %documents[index].id,
-                new_id = %new_id,
-                "duplicate document id; renamed"
+                renamed = self.renamed,
+                "duplicate document ids renamed in all (first ones listed above)"
             );
         }
-        documents[index].id = new_id;
-    }
-    if renamed > MAX_LISTED_DUPLICATES {
-        warn!(renamed, "duplicate document ids renamed in all (first ones listed above)");
     }
 }
 
@@ -1007,7 +1077,12 @@ mod tests {
         write(dir.path(), "a.txt", b"First good text.");
         write(dir.path(), "boom.txt", b"This one breaks the reader.");
         write(dir.path(), "c.txt", b"Second good text.");
-        let (docs, skipped) = load_using(dir.path(), &LoadOptions::default(), panicky).unwrap();
+        let mut docs = Vec::new();
+        let skipped = load_using(dir.path(), &LoadOptions::default(), panicky, &mut |doc| {
+            docs.push(doc);
+            Ok(())
+        })
+        .unwrap();
         let ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
         assert_eq!(ids, ["a.txt", "c.txt"]);
         assert_eq!(skipped.len(), 1);

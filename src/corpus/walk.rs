@@ -125,7 +125,7 @@ impl FileId {
 }
 
 /// The reason a configuration file is skipped.
-pub(crate) const OWN_CONFIG: &str = "this is passagebot's own configuration file";
+pub const OWN_CONFIG: &str = "this is passagebot's own configuration file";
 /// The reason a link leading outside the corpus is skipped.
 pub(crate) const OUTSIDE: &str = "link leads outside the corpus (passagebot reads only files inside it; an admin may allow \
      links with --follow-links or follow_links = true)";
@@ -217,6 +217,47 @@ pub(crate) fn collect(path: &Path, opts: &LoadOptions) -> Result<(Vec<Found>, Ve
             }),
         }
     }
+    Ok((files, skipped))
+}
+
+/// A corpus file the walk accepted, with what a fingerprint of the corpus needs.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    /// The path relative to the corpus root, with `/`.
+    pub rel: String,
+    /// What to open: the real path (a link's resolved target).
+    pub path: PathBuf,
+    /// Its size in bytes, as the walk saw it.
+    pub size: u64,
+    /// Its modification time in nanoseconds since the Unix epoch (0 when unknown).
+    pub modified_ns: u128,
+}
+
+/// The files a load of `path` reads, in path order, confined exactly as the load confines
+/// them, with every name left out and its reason. The files are not opened.
+///
+/// # Errors
+/// [`UserError::CorpusMissing`] if `path` does not exist; [`Error::Io`] if the corpus folder
+/// itself cannot be listed.
+pub fn list_files(path: &Path, opts: &LoadOptions) -> Result<(Vec<CorpusFile>, Vec<SkippedFile>)> {
+    let (found, skipped) = collect(path, opts)?;
+    let files = found
+        .into_iter()
+        .map(|found| {
+            let meta = fs::metadata(&found.open).ok();
+            let modified_ns = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            CorpusFile {
+                rel: found.rel,
+                path: found.open,
+                size: meta.map_or(0, |m| m.len()),
+                modified_ns,
+            }
+        })
+        .collect();
     Ok((files, skipped))
 }
 

@@ -19,15 +19,16 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+use super::fingerprint::corpus_state;
 use super::generation::{
     BUILDING_PREFIX, GENERATION_PREFIX, MANIFEST_FILE, Manifest, RemoveOnDrop, canonical_corpus,
-    fingerprint, live_generation, live_generation_any_format, prune_generations, remove_leftovers,
-    sync_dir, write_current, write_json,
+    live_generation, live_generation_any_format, prune_generations, remove_leftovers, sync_dir,
+    write_current, write_json,
 };
 use super::lock::{BuildLock, DEFAULT_LOCK_WAIT};
 use super::store::STORE_FORMAT;
 use super::verify::{Depth, sum_files, verify_generation};
-use super::write::write_generation;
+use super::write::{Source, write_generation};
 use crate::corpus::{self, SkippedFile};
 use crate::error::{Error, InternalError, Result, UserError};
 
@@ -42,6 +43,10 @@ pub struct BuildOptions {
     pub force: bool,
     /// How the corpus is read (links, files never indexed, time per file).
     pub load: corpus::LoadOptions,
+    /// Bytes the build may use at its peak, whatever the corpus size (tantivy's writer gets
+    /// a share, see `write`); [`DEFAULT_MEMORY_BUDGET`](super::DEFAULT_MEMORY_BUDGET) unless configured, at least
+    /// [`MIN_MEMORY_BUDGET`](super::MIN_MEMORY_BUDGET).
+    pub memory_budget: usize,
 }
 
 /// What a build did.
@@ -64,11 +69,11 @@ pub struct BuildReport {
 /// Progress events for a progress bar.
 #[derive(Debug, Clone, Copy)]
 pub enum Progress {
-    /// The corpus is read; its documents are segmented and indexed one by one next.
+    /// The corpus files are found; they are read, segmented and indexed one by one next.
     Read {
-        /// Documents read.
+        /// Files to read.
         documents: usize,
-        /// Bytes of text in them.
+        /// Bytes in them.
         bytes: usize,
     },
     /// Indexing has come this far.
@@ -93,6 +98,9 @@ pub enum Staleness {
     FormatChanged,
     /// A file of the live generation is missing or altered: what is wrong.
     Damaged(String),
+    /// The live generation may hold what this process must never index (its configuration
+    /// file, its bot token): it was built without that check.
+    Unchecked,
 }
 
 impl Staleness {
@@ -104,6 +112,9 @@ impl Staleness {
             Staleness::OtherCorpus => "a different corpus was given".into(),
             Staleness::FormatChanged => "the index format changed".into(),
             Staleness::Damaged(problem) => format!("the index is damaged: {problem}"),
+            Staleness::Unchecked => {
+                "the index was built without this configuration's files and token left out".into()
+            }
         }
     }
 }
@@ -336,8 +347,12 @@ fn staleness(opts: &BuildOptions, depth: Depth) -> Result<Option<Staleness>> {
     if !opts.corpus.exists() {
         return Ok(None);
     }
-    if fingerprint(&opts.corpus, &opts.load)? == manifest.corpus_hash {
+    let state = corpus_state(&opts.corpus, &opts.load, Some(&manifest))?;
+    if state.matches(&manifest) {
         return Ok(None);
+    }
+    if state.only_withheld_differ(&manifest) {
+        return Ok(Some(Staleness::Unchecked));
     }
     Ok(Some(match &manifest.corpus {
         Some(built_from) if *built_from != canonical_corpus(&opts.corpus) => Staleness::OtherCorpus,
@@ -410,14 +425,10 @@ fn stage_locked(
     }
     remove_leftovers(&opts.index_dir);
 
-    let corpus_hash = fingerprint(&opts.corpus, &opts.load)?;
-    let (documents, skipped) = corpus::load_with(&opts.corpus, &opts.load)?;
-    if documents.is_empty() {
-        return Err(
-            UserError::CorpusEmpty { path: opts.corpus.clone(), skipped: skipped.len() }.into()
-        );
-    }
-    let document_count = documents.len();
+    let previous = live_generation_any_format(&opts.index_dir).map(|(_, _, manifest)| manifest);
+    let state = corpus_state(&opts.corpus, &opts.load, previous.as_ref())?;
+    drop(previous);
+    let corpus_bytes: u64 = state.files.iter().map(|file| file.bytes).sum();
 
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let generation = format!("{GENERATION_PREFIX}{}", stamp.as_millis());
@@ -428,16 +439,33 @@ fn stage_locked(
     // From here on, a failure must not leave the half-built directory behind.
     let cleanup = RemoveOnDrop(building.clone());
 
-    let written = write_generation(&building, documents, progress)?;
+    let source = Source {
+        corpus: &opts.corpus,
+        load: &opts.load,
+        files: state.files.len(),
+        bytes: corpus_bytes,
+    };
+    let written = write_generation(&building, &source, opts.memory_budget, progress)?;
+    if written.documents == 0 {
+        return Err(UserError::CorpusEmpty {
+            path: opts.corpus.clone(),
+            skipped: written.skipped.len(),
+        }
+        .into());
+    }
+    let skipped = written.skipped;
     let manifest = Manifest {
         format: STORE_FORMAT,
-        corpus_hash,
-        documents: document_count,
+        corpus_hash: state.hash,
+        documents: written.documents,
         passages: written.passages,
         built_at_unix: stamp.as_secs(),
         skipped: skipped.clone(),
         corpus: Some(canonical_corpus(&opts.corpus)),
         files: sum_files(&building)?,
+        corpus_files: state.files,
+        withheld: state.withheld,
+        secrets: state.secrets,
     };
     let manifest_path = building.join(MANIFEST_FILE);
     write_json(&manifest_path, &manifest)?;

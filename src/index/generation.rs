@@ -1,7 +1,7 @@
-//! Generations on disk: the `CURRENT` pointer and its atomic switch, manifests, the corpus
-//! fingerprint that decides whether a rebuild is needed, the corpus an index remembers, and
-//! clean-up of what crashed builds leave. The build lock lives in `lock`, the checks of a
-//! generation's files in `verify`.
+//! Generations on disk: the `CURRENT` pointer and its atomic switch, manifests, the corpus an
+//! index remembers, and clean-up of what crashed builds leave. The corpus fingerprint lives
+//! in `fingerprint`, the build lock in `lock`, the checks of a generation's files in
+//! `verify`.
 
 use std::fs;
 use std::io::Write;
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::build::BuildOptions;
+use super::fingerprint::{CorpusFileSum, corpus_state};
 use super::store::STORE_FORMAT;
 use crate::corpus::SkippedFile;
 use crate::error::{Error, Result, UserError};
@@ -47,6 +48,16 @@ pub struct Manifest {
     /// deleted, truncated or altered file is found (empty in older generations).
     #[serde(default)]
     pub files: Vec<FileSum>,
+    /// Every corpus file hashed for [`Manifest::corpus_hash`], with its size and time, so the
+    /// next freshness check re-hashes only the files that changed.
+    #[serde(default)]
+    pub corpus_files: Vec<CorpusFileSum>,
+    /// Corpus files found but not indexed because they configure passagebot.
+    #[serde(default)]
+    pub withheld: Vec<String>,
+    /// Hashes of the secrets (bot tokens) no indexed document holds.
+    #[serde(default)]
+    pub secrets: Vec<String>,
 }
 
 /// One file of a generation as it was written.
@@ -106,53 +117,8 @@ pub fn up_to_date_generation(opts: &BuildOptions) -> Result<Option<(String, Mani
     if !opts.corpus.exists() {
         return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
     }
-    let hash = fingerprint(&opts.corpus, &opts.load)?;
-    Ok((hash == manifest.corpus_hash).then_some((name, manifest)))
-}
-
-/// A content hash of every file under the corpus path (names and bytes), plus the store
-/// format and the load options, so any edit, addition, removal, analysis change or change of
-/// what may be read (`--follow-links`) triggers a rebuild.
-pub fn fingerprint(corpus: &Path, load: &crate::corpus::LoadOptions) -> Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(&STORE_FORMAT.to_le_bytes());
-    hasher.update(load.fingerprint_tag().as_bytes());
-    let mut files = Vec::new();
-    collect_files(corpus, corpus, &mut files, 0);
-    files.sort();
-    for (rel, path) in files {
-        hasher.update(rel.as_bytes());
-        hasher.update(&[0]);
-        // Streamed, so a huge file costs time but no memory. An unreadable file is part of
-        // the state too: it is skipped by the build.
-        let streamed =
-            fs::File::open(&path).and_then(|mut file| std::io::copy(&mut file, &mut hasher));
-        match streamed {
-            Ok(bytes) => {
-                hasher.update(&bytes.to_le_bytes());
-            }
-            Err(err) => {
-                hasher.update(err.to_string().as_bytes());
-            }
-        }
-    }
-    Ok(hasher.finalize().to_hex()[..32].to_string())
-}
-
-fn collect_files(root: &Path, path: &Path, out: &mut Vec<(String, PathBuf)>, depth: usize) {
-    let Ok(meta) = fs::symlink_metadata(path) else { return };
-    if meta.is_file() || (meta.file_type().is_symlink() && path.is_file()) {
-        let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
-        out.push((rel, path.to_path_buf()));
-    } else if meta.is_dir() && depth < 64 {
-        let Ok(entries) = fs::read_dir(path) else { return };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            collect_files(root, &entry.path(), out, depth + 1);
-        }
-    }
+    let state = corpus_state(&opts.corpus, &opts.load, Some(&manifest))?;
+    Ok(state.matches(&manifest).then_some((name, manifest)))
 }
 
 pub(super) fn write_current(index_dir: &Path, generation: &str) -> Result<()> {

@@ -120,6 +120,9 @@ mod tests {
             skipped: Vec::new(),
             corpus: None,
             files: sum_files(dir).unwrap(),
+            corpus_files: Vec::new(),
+            withheld: Vec::new(),
+            secrets: Vec::new(),
         }
     }
 

@@ -8,9 +8,6 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-use serde::ser::Serializer;
-
 /// Word and term vocabularies with passage frequencies.
 #[derive(Default)]
 pub(super) struct Vocabulary {
@@ -120,38 +117,59 @@ fn by_id(map: HashMap<Box<str>, u32>) -> Vec<Box<str>> {
     strings
 }
 
-/// A vocabulary laid out as the store holds it.
+/// A vocabulary laid out as the store holds it: strings and frequencies by id, and each
+/// word's terms as one flat array with start offsets.
 pub(super) struct FinishedVocabulary {
     pub terms: Vec<Box<str>>,
     pub term_df: Vec<u32>,
     pub words: Vec<Box<str>>,
     pub word_df: Vec<u32>,
-    word_term_start: Vec<u32>,
-    word_term_ids: Vec<u32>,
+    /// Word id → start of its terms in `word_term_ids` (one more entry than words).
+    pub word_term_start: Vec<u32>,
+    pub word_term_ids: Vec<u32>,
 }
 
-impl FinishedVocabulary {
-    /// Each word's term ids, serialized as the store's `Vec<Vec<u32>>`.
-    pub(super) fn word_terms(&self) -> WordTerms<'_> {
-        WordTerms(self)
+/// Derivational endings on Snowball stems: a term plus one of these is related to the term
+/// ("korea" + "n", "regul" + "atori", "japan" + "es"). Snowball removes inflection only;
+/// questions often use another derivation of the passage's word.
+const DERIVATIONAL_ENDINGS: &[&str] =
+    &["n", "an", "ian", "es", "ese", "atori", "ori", "al", "ic", "ist", "ism", "iti", "ize", "is"];
+
+/// For each term id, the vocabulary terms related to it by a [`DERIVATIONAL_ENDINGS`] ending,
+/// both ways, in the order they are found.
+pub(super) fn derivations(terms: &[Box<str>]) -> Vec<Vec<u32>> {
+    let ids: HashMap<&str, u32> = terms.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
+    let mut related: Vec<Vec<u32>> = vec![Vec::new(); terms.len()];
+    for (id, term) in terms.iter().enumerate() {
+        if !term.is_ascii() {
+            continue;
+        }
+        for ending in DERIVATIONAL_ENDINGS {
+            let Some(base) = term.strip_suffix(ending) else { continue };
+            if base.len() < 4 {
+                continue;
+            }
+            if let Some(&base_id) = ids.get(base) {
+                related[id].push(base_id);
+                related[base_id as usize].push(id as u32);
+            }
+        }
     }
+    related
 }
 
-/// [`FinishedVocabulary`]'s word → terms table, serialized as a sequence of sequences.
-pub(super) struct WordTerms<'a>(&'a FinishedVocabulary);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl WordTerms<'_> {
-    fn rows(&self) -> impl Iterator<Item = &[u32]> {
-        let vocab = self.0;
-        vocab
-            .word_term_start
-            .windows(2)
-            .map(|pair| &vocab.word_term_ids[pair[0] as usize..pair[1] as usize])
-    }
-}
-
-impl Serialize for WordTerms<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.rows())
+    #[test]
+    fn derivations_relate_a_stem_and_its_derived_forms_both_ways() {
+        let terms: Vec<Box<str>> =
+            ["korea", "korean", "japan", "japanes", "in"].into_iter().map(Box::from).collect();
+        let related = derivations(&terms);
+        assert_eq!(related[0], [1]);
+        assert_eq!(related[1], [0]);
+        assert_eq!(related[2], [3]);
+        assert!(related[4].is_empty());
     }
 }

@@ -1,11 +1,11 @@
-//! Writing one generation's data: documents are segmented one at a time and each passage is
-//! analysed once, fed to tantivy as pre-tokenized fields, and appended to the passage store
-//! on disk, so the memory of a build is bounded by tantivy's writer budget, the vocabulary and
-//! one document's passages, not by the size of the corpus.
+//! Writing one generation's data: the corpus is read one file at a time, its documents are
+//! segmented one at a time and each passage is analysed once, fed to tantivy as pre-tokenized
+//! fields, and appended to the passage store on disk, so the memory of a build is bounded by
+//! its memory budget (tantivy's writer gets a share of it), the vocabulary and one file's
+//! documents, not by the size of the corpus.
 //!
-//! The store is `postcard`-encoded [`Store`]: its passages and forward entries are spilled to
-//! two files while indexing and joined with the vocabulary at the end into exactly the bytes
-//! `postcard::to_stdvec(&store)` would give (a test holds the two encodings equal).
+//! The store's passage and forward records are spilled to two files while indexing and
+//! joined with the vocabulary at the end into the layout `store` reads in place.
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -18,45 +18,82 @@ use tantivy::{Index, IndexWriter};
 
 use super::build::Progress;
 use super::schema::{Fields, build_schema, register_tokenizers};
-use super::store::{Forward, STORE_FILE, STORE_FORMAT};
-use super::vocab::Vocabulary;
+use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
+use super::vocab::{Vocabulary, derivations};
 use crate::analysis::Analyzer;
-use crate::corpus::{self, Block, Document, Passage, SegmentOptions, sentence_spans};
+use crate::corpus::{self, Passage, SegmentOptions, sentence_spans};
 use crate::error::{Error, InternalError, Result};
 
-/// Memory for tantivy's writer per indexing thread; its minimum per thread is 15 MB.
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
-/// Corpora with more text than this are indexed by two threads.
-const TWO_THREADS_BYTES: usize = 24 * 1024 * 1024;
+/// The default memory budget of a build: peak memory stays below it whatever the corpus size.
+pub const DEFAULT_MEMORY_BUDGET: usize = 1024 * 1024 * 1024;
+/// The smallest budget a build accepts; smaller ones are raised to it.
+pub const MIN_MEMORY_BUDGET: usize = 64 * 1024 * 1024;
+/// tantivy's minimum writer memory per indexing thread.
+const TANTIVY_THREAD_MIN: usize = 15_000_000;
+/// Corpora with more text than this are indexed by two threads (when the budget allows).
+const TWO_THREADS_BYTES: u64 = 24 * 1024 * 1024;
+
+/// tantivy's writer share of a build's memory budget, and its thread count.
+///
+/// The rest of the budget is for what grows beside it: tantivy's queue of documents waiting
+/// for an indexing thread (up to 10,000 pre-tokenized passages, ~20 KB each), the segment
+/// being serialised when the writer's memory is full (about as much again as the writer's),
+/// the vocabulary, the set of document ids, and one corpus file's documents.
+pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) {
+    let budget = budget.max(MIN_MEMORY_BUDGET);
+    let share = budget / 4;
+    let threads =
+        if corpus_bytes > TWO_THREADS_BYTES && share >= 4 * TANTIVY_THREAD_MIN { 2 } else { 1 };
+    (threads, share.max(threads * TANTIVY_THREAD_MIN))
+}
+
+/// The corpus a generation is written from.
+pub(super) struct Source<'a> {
+    /// The corpus folder or file.
+    pub corpus: &'a Path,
+    /// How it is read.
+    pub load: &'a corpus::LoadOptions,
+    /// Files found in it, for progress.
+    pub files: usize,
+    /// Bytes in those files, for progress and the thread count.
+    pub bytes: u64,
+}
 
 /// What [`write_generation`] wrote.
 pub(super) struct Written {
+    /// Documents indexed.
+    pub documents: usize,
     /// Passages indexed.
     pub passages: usize,
+    /// Files left out, each with its reason.
+    pub skipped: Vec<corpus::SkippedFile>,
 }
 
-/// Segments, analyses and indexes `documents` into `dir`, writing the tantivy index and the
-/// passage store. Each document is dropped once its passages are indexed.
+/// Reads the corpus one file at a time, segments, analyses and indexes its documents into
+/// `dir`, writing the tantivy index and the passage store. Nothing of a document is kept once
+/// its passages are indexed and appended to the store's spill files, so the build's memory is
+/// bounded by `memory_budget` (see [`writer_memory`]), not by the corpus.
 pub(super) fn write_generation(
     dir: &Path,
-    documents: Vec<Document>,
+    source: &Source<'_>,
+    memory_budget: usize,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Written> {
-    let document_count = documents.len();
-    let bytes: usize = documents.iter().map(text_bytes).sum();
-    progress(Progress::Read { documents: document_count, bytes });
+    let bytes = source.bytes;
+    progress(Progress::Read { documents: source.files, bytes: bytes as usize });
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index);
-    let threads = if bytes > TWO_THREADS_BYTES { 2 } else { 1 };
-    let mut writer: IndexWriter =
-        index.writer_with_num_threads(threads, WRITER_MEMORY * threads)?;
+    let (threads, writer_budget) = writer_memory(memory_budget, bytes);
+    let mut writer: IndexWriter = index.writer_with_num_threads(threads, writer_budget)?;
     let analyzer = Analyzer::default();
     let mut vocab = Vocabulary::default();
     let mut spill = StoreSpill::create(dir)?;
     let segment_options = SegmentOptions::default();
     let mut done_bytes = 0usize;
-    for document in documents {
+    let mut documents = 0usize;
+    let skipped = corpus::for_each_document(source.corpus, source.load, &mut |document| {
+        documents += 1;
         let passages = corpus::segment(&document, &segment_options);
         drop(document);
         for passage in passages {
@@ -69,25 +106,17 @@ pub(super) fn write_generation(
                 progress(Progress::Indexed { passages: number + 1, bytes: done_bytes });
             }
         }
+        Ok(())
+    })?;
+    if documents == 0 {
+        return Ok(Written { documents, passages: 0, skipped });
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
     let passages = spill.count;
-    progress(Progress::Indexed { passages, bytes });
-    spill.finish(&dir.join(STORE_FILE), document_count as u32, vocab)?;
-    Ok(Written { passages })
-}
-
-/// Bytes of text in a document's blocks, for progress and the thread count.
-fn text_bytes(document: &Document) -> usize {
-    document
-        .blocks
-        .iter()
-        .map(|block| match block {
-            Block::Heading { text, .. } | Block::Paragraph(text) => text.len(),
-            Block::List(items) => items.iter().map(String::len).sum(),
-        })
-        .sum()
+    progress(Progress::Indexed { passages, bytes: done_bytes });
+    spill.finish(&dir.join(STORE_FILE), documents as u32, vocab)?;
+    Ok(Written { documents, passages, skipped })
 }
 
 /// One passage analysed: its tantivy document and its forward entry; counts its words and
@@ -164,15 +193,21 @@ fn analyse(
     (doc, entry)
 }
 
-/// The passage store in the making: passages and forward entries appended to two spill files
-/// in the generation directory, joined into [`STORE_FILE`] by [`StoreSpill::finish`].
+/// The passage store in the making: passage and forward records appended to two spill files
+/// in the generation directory (their offsets kept in memory, 16 bytes a passage), joined
+/// with the vocabulary into [`STORE_FILE`] by [`StoreSpill::finish`].
 struct StoreSpill {
     passages: BufWriter<fs::File>,
     forward: BufWriter<fs::File>,
     passages_path: PathBuf,
     forward_path: PathBuf,
+    /// Where each record starts, plus the end: one more entry than passages.
+    passage_offsets: Vec<u64>,
+    forward_offsets: Vec<u64>,
     /// Passages pushed so far.
     count: usize,
+    /// Some passage has a section heading.
+    has_sections: bool,
 }
 
 impl StoreSpill {
@@ -185,20 +220,39 @@ impl StoreSpill {
         };
         let (passages, passages_path) = open("passages.spill")?;
         let (forward, forward_path) = open("forward.spill")?;
-        Ok(StoreSpill { passages, forward, passages_path, forward_path, count: 0 })
+        Ok(StoreSpill {
+            passages,
+            forward,
+            passages_path,
+            forward_path,
+            passage_offsets: vec![0],
+            forward_offsets: vec![0],
+            count: 0,
+            has_sections: false,
+        })
     }
 
     fn push(&mut self, passage: &Passage, forward: &Forward) -> Result<()> {
-        encode(passage, &mut self.passages, &self.passages_path)?;
-        encode(forward, &mut self.forward, &self.forward_path)?;
+        append(passage, &mut self.passages, &mut self.passage_offsets, &self.passages_path)?;
+        append(forward, &mut self.forward, &mut self.forward_offsets, &self.forward_path)?;
+        self.has_sections |= passage.section.is_some();
         self.count += 1;
         Ok(())
     }
 
-    /// Writes the store file: the fields of [`super::Store`] in order, with the spilled
-    /// sequences copied in, then removes the spill files.
+    /// Writes the store file in the layout [`super::store`] reads, then removes the spill
+    /// files.
     fn finish(self, path: &Path, documents: u32, vocab: Vocabulary) -> Result<()> {
-        let StoreSpill { passages, forward, passages_path, forward_path, count } = self;
+        let StoreSpill {
+            passages,
+            forward,
+            passages_path,
+            forward_path,
+            passage_offsets,
+            forward_offsets,
+            count,
+            has_sections,
+        } = self;
         let io = |what: &Path| {
             let what = what.display().to_string();
             move |err| Error::io(format!("writing {what}"), err)
@@ -206,22 +260,66 @@ impl StoreSpill {
         passages.into_inner().map_err(|err| err.into_error()).map_err(io(&passages_path))?;
         forward.into_inner().map_err(|err| err.into_error()).map_err(io(&forward_path))?;
         let file = fs::File::create(path).map_err(io(path))?;
-        let mut out = BufWriter::new(file);
-        encode(&STORE_FORMAT, &mut out, path)?;
-        encode(&documents, &mut out, path)?;
-        // postcard writes a sequence as its length (a varint, as for any integer) and then
-        // its elements.
-        encode(&(count as u64), &mut out, path)?;
-        copy_into(&passages_path, &mut out, path)?;
+        let mut out = Out { writer: BufWriter::new(file), at: 0, sections: Vec::new() };
+        let flags = if has_sections { FLAG_SECTIONS } else { 0 };
+        let mut header = Vec::with_capacity(HEADER_BYTES);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&STORE_FORMAT.to_le_bytes());
+        header.extend_from_slice(&documents.to_le_bytes());
+        header.extend_from_slice(&(count as u64).to_le_bytes());
+        header.extend_from_slice(&flags.to_le_bytes());
+        out.write(&header).map_err(io(path))?;
+
         let vocab = vocab.finish();
-        encode(&vocab.terms, &mut out, path)?;
-        encode(&vocab.term_df, &mut out, path)?;
-        encode(&vocab.words, &mut out, path)?;
-        encode(&vocab.word_df, &mut out, path)?;
-        encode(&vocab.word_terms(), &mut out, path)?;
-        encode(&(count as u64), &mut out, path)?;
-        copy_into(&forward_path, &mut out, path)?;
-        let file = out.into_inner().map_err(|err| err.into_error()).map_err(io(path))?;
+        let derived = derivations(&vocab.terms);
+        let sorted = |strings: &[Box<str>]| {
+            let mut ids: Vec<u32> = (0..strings.len() as u32).collect();
+            ids.sort_unstable_by(|&a, &b| strings[a as usize].cmp(&strings[b as usize]));
+            ids
+        };
+        let string_offsets = |strings: &[Box<str>]| {
+            std::iter::once(0u64)
+                .chain(strings.iter().scan(0u64, |end, s| {
+                    *end += s.len() as u64;
+                    Some(*end)
+                }))
+                .collect::<Vec<u64>>()
+        };
+        let mut derived_offsets = vec![0u32];
+        for related in &derived {
+            derived_offsets.push(derived_offsets[derived_offsets.len() - 1] + related.len() as u32);
+        }
+        // In `Section` order.
+        out.section(|o| o.u64s(&passage_offsets)).map_err(io(path))?;
+        out.section(|o| o.copy(&passages_path)).map_err(io(path))?;
+        out.section(|o| o.u64s(&forward_offsets)).map_err(io(path))?;
+        out.section(|o| o.copy(&forward_path)).map_err(io(path))?;
+        out.section(|o| o.u64s(&string_offsets(&vocab.terms))).map_err(io(path))?;
+        out.section(|o| vocab.terms.iter().try_for_each(|t| o.write(t.as_bytes())))
+            .map_err(io(path))?;
+        out.section(|o| o.u32s(&vocab.term_df)).map_err(io(path))?;
+        out.section(|o| o.u32s(&sorted(&vocab.terms))).map_err(io(path))?;
+        out.section(|o| o.u64s(&string_offsets(&vocab.words))).map_err(io(path))?;
+        out.section(|o| vocab.words.iter().try_for_each(|w| o.write(w.as_bytes())))
+            .map_err(io(path))?;
+        out.section(|o| o.u32s(&vocab.word_df)).map_err(io(path))?;
+        out.section(|o| o.u32s(&sorted(&vocab.words))).map_err(io(path))?;
+        let word_term_start =
+            if vocab.word_term_start.is_empty() { vec![0] } else { vocab.word_term_start.clone() };
+        out.section(|o| o.u32s(&word_term_start)).map_err(io(path))?;
+        out.section(|o| o.u32s(&vocab.word_term_ids)).map_err(io(path))?;
+        out.section(|o| o.u32s(&derived_offsets)).map_err(io(path))?;
+        out.section(|o| derived.iter().try_for_each(|related| o.u32s(related)))
+            .map_err(io(path))?;
+        let table = out.at;
+        let sections = std::mem::take(&mut out.sections);
+        for (offset, len) in sections {
+            out.write(&offset.to_le_bytes()).map_err(io(path))?;
+            out.write(&len.to_le_bytes()).map_err(io(path))?;
+        }
+        out.write(&table.to_le_bytes()).map_err(io(path))?;
+        out.write(MAGIC).map_err(io(path))?;
+        let file = out.writer.into_inner().map_err(|err| err.into_error()).map_err(io(path))?;
         file.sync_all().map_err(io(path))?;
         let _ = fs::remove_file(&passages_path);
         let _ = fs::remove_file(&forward_path);
@@ -229,20 +327,62 @@ impl StoreSpill {
     }
 }
 
-fn encode<T: Serialize + ?Sized>(value: &T, out: &mut impl Write, path: &Path) -> Result<()> {
-    postcard::to_io(value, out).map(|_| ()).map_err(|err| {
+/// The store file being written, with its position and the sections written so far.
+struct Out {
+    writer: BufWriter<fs::File>,
+    at: u64,
+    sections: Vec<(u64, u64)>,
+}
+
+impl Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(bytes)?;
+        self.at += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn u64s(&mut self, values: &[u64]) -> std::io::Result<()> {
+        values.iter().try_for_each(|v| self.write(&v.to_le_bytes()))
+    }
+
+    fn u32s(&mut self, values: &[u32]) -> std::io::Result<()> {
+        values.iter().try_for_each(|v| self.write(&v.to_le_bytes()))
+    }
+
+    fn copy(&mut self, spill: &Path) -> std::io::Result<()> {
+        let mut file = fs::File::open(spill)?;
+        self.at += std::io::copy(&mut file, &mut self.writer)?;
+        Ok(())
+    }
+
+    /// Writes one section with `body` and records where it lies.
+    fn section(
+        &mut self,
+        body: impl FnOnce(&mut Out) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let start = self.at;
+        body(self)?;
+        self.sections.push((start, self.at - start));
+        Ok(())
+    }
+}
+
+/// Appends `value`'s `postcard` record to `out` and its end to `offsets`.
+fn append<T: Serialize>(
+    value: &T,
+    out: &mut impl Write,
+    offsets: &mut Vec<u64>,
+    path: &Path,
+) -> Result<()> {
+    let bytes = postcard::to_stdvec(value).map_err(|err| {
         Error::Internal(InternalError::StoreDamaged {
             path: path.to_path_buf(),
             message: format!("cannot write: {err}"),
         })
-    })
-}
-
-fn copy_into(spill: &Path, out: &mut impl Write, path: &Path) -> Result<()> {
-    let mut file = fs::File::open(spill)
-        .map_err(|err| Error::io(format!("reading {}", spill.display()), err))?;
-    std::io::copy(&mut file, out)
-        .map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    })?;
+    out.write_all(&bytes).map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
+    let end = offsets.last().copied().unwrap_or(0) + bytes.len() as u64;
+    offsets.push(end);
     Ok(())
 }
 
@@ -283,7 +423,7 @@ mod tests {
     use crate::index::store::Store;
 
     #[test]
-    fn the_streamed_store_is_byte_for_byte_the_postcard_store() {
+    fn the_store_written_is_read_back_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let passage = |n: u32| Passage {
             id: format!("a.txt#{n}"),
@@ -305,27 +445,63 @@ mod tests {
         let mut vocab = Vocabulary::default();
         vocab.word("über", &["uber".to_string(), "ub".to_string()]);
         vocab.word("the", &[]);
-        vocab.count_passage(&[0, 1, 0]);
+        vocab.word("korean", &["korean".to_string()]);
+        vocab.word("korea", &["korea".to_string()]);
+        vocab.count_passage(&[0, 1, 0, 2]);
         let mut spill = StoreSpill::create(dir.path()).unwrap();
         for n in 0..200 {
             spill.push(&passage(n), &forward(n)).unwrap();
         }
-        let path = dir.path().join(STORE_FILE);
-        spill.finish(&path, 3, vocab).unwrap();
-        let expected = Store {
-            format: STORE_FORMAT,
-            documents: 3,
-            passages: (0..200).map(passage).collect(),
-            terms: vec!["uber".into(), "ub".into()],
-            term_df: vec![1, 1],
-            words: vec!["über".into(), "the".into()],
-            word_df: vec![1, 1],
-            word_terms: vec![vec![0, 1], vec![]],
-            forward: (0..200).map(forward).collect(),
-        };
-        assert_eq!(fs::read(&path).unwrap(), postcard::to_stdvec(&expected).unwrap());
-        assert_eq!(Store::load(&path).unwrap().passages.len(), 200);
+        spill.finish(&dir.path().join(STORE_FILE), 3, vocab).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!((store.len(), store.documents(), store.has_sections()), (200, 3, true));
+        for n in [0, 1, 199] {
+            assert_eq!(store.passage(n as usize), Some(passage(n)));
+            assert_eq!(store.forward(n as usize).terms, forward(n).terms);
+            assert_eq!(store.forward(n as usize).sentences, forward(n).sentences);
+        }
+        assert_eq!(store.passage(200), None);
+        assert_eq!((store.term_count(), store.word_count()), (4, 4));
+        assert_eq!(store.term_id("ub"), Some(1));
+        assert_eq!(store.term_id("korea"), Some(3));
+        assert_eq!(store.term_id("nope"), None);
+        assert_eq!(store.term(0), "uber");
+        assert_eq!(store.word_id("the"), Some(1));
+        assert_eq!(store.word_terms(0), [0, 1]);
+        assert!(store.word_terms(1).is_empty());
+        assert_eq!((store.word_df(0), store.word_df(3), store.term_df(2)), (1, 0, 1));
+        assert_eq!(store.derived(3), [2]);
+        assert_eq!(store.derived(2), [3]);
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "spill files left behind");
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_never_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut spill = StoreSpill::create(dir.path()).unwrap();
+        let passage = Passage {
+            id: "a#0".into(),
+            doc_id: "a".into(),
+            title: "A".into(),
+            section: None,
+            source: "a".into(),
+            url: None,
+            ordinal: 0,
+            text: "Some text.".into(),
+        };
+        spill.push(&passage, &Forward::default()).unwrap();
+        let path = dir.path().join(STORE_FILE);
+        spill.finish(&path, 1, Vocabulary::default()).unwrap();
+        let good = fs::read(&path).unwrap();
+        for cut in [0, 8, good.len() / 2, good.len() - 1] {
+            fs::write(&path, &good[..cut]).unwrap();
+            assert!(Store::open(dir.path()).is_err(), "cut at {cut}");
+        }
+        let mut bad = good.clone();
+        let table = bad.len() - 30;
+        bad[table] ^= 0xff;
+        fs::write(&path, &bad).unwrap();
+        assert!(Store::open(dir.path()).is_err());
     }
 }

@@ -56,7 +56,7 @@ pub fn self_check(
     for number in picks {
         let Some(question) = key_question(engine, number) else { continue };
         let reply = engine.try_ask(&question, SELF_CHECK_TOP_K)?;
-        let passage = &engine.passages[number];
+        let Some(passage) = engine.store.passage(number) else { continue };
         let found = reply.answers.iter().any(|a| a.passage.id == passage.id);
         // Passages sharing the sentence word for word may all outrank it: no fault then.
         let all_share_it = reply.answers.len() == SELF_CHECK_TOP_K
@@ -72,9 +72,9 @@ pub fn self_check(
 /// The sentence of passage `number` whose distinct words weigh most (summed idf), cut to
 /// about [`MAX_QUESTION_CHARS`] bytes at a word; `None` when it has no searchable word.
 fn key_question(engine: &Engine, number: usize) -> Option<String> {
-    let passage = engine.passages.get(number)?;
-    let forward = engine.store.forward.get(number)?;
-    let n = engine.passages.len() as f32;
+    let passage = engine.store.passage(number)?;
+    let forward = engine.store.forward(number);
+    let n = engine.store.len() as f32;
     let idf = |df: u32| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
     let mut best: Option<(f32, &str)> = None;
     for i in 0..forward.sentences.len().max(1) {
@@ -91,9 +91,9 @@ fn key_question(engine: &Engine, number: usize) -> Option<String> {
             .words(sentence)
             .iter()
             .filter(|word| !word.is_stop())
-            .filter_map(|word| engine.word_ids.get(&word.surface).copied())
+            .filter_map(|word| engine.store.word_id(&word.surface))
             .filter(|&id| seen.insert(id))
-            .map(|id| idf(engine.store.word_df[id as usize]))
+            .map(|id| idf(engine.store.word_df(id)))
             .sum();
         if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
             best = Some((weight, sentence));

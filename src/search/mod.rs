@@ -1,8 +1,8 @@
 //! Search: one [`Engine`] per index generation turns questions into ranked answers.
 //!
-//! Open once, search per request: the engine holds the tantivy reader, the passage store and
-//! the vocabularies in memory; each question takes a cheap searcher. The steps are
-//! `plan` (question → concepts with typo and synonym alternatives), a BM25 first stage in
+//! Open once, search per request: the engine holds the tantivy reader and the memory-mapped
+//! passage store (passages, forward entries, vocabularies, read in place); each question
+//! takes a cheap searcher. The steps are `plan` (question → concepts with typo and synonym alternatives), a BM25 first stage in
 //! tantivy over text, exact-form, title and section fields, then `rank` (sentence coverage,
 //! exact word pairs, confidence). Everything is synchronous and never fails on user text.
 
@@ -45,12 +45,13 @@ use crate::answer::{Answer, NoMatchReason, Reply};
 use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result, UserError};
 use crate::index::{self, Fields, STORE_FILE, Store};
-use lookup::derivations;
 
 /// Questions are analysed up to this many bytes; the rest is ignored.
 pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
 /// Expansion terms of the feedback query that orders the ranks below the re-ranked ones.
 const DEEP_FEEDBACK_TERMS: usize = 10;
+/// [`Engine::topics`] looks at most at this many passages.
+const TOPIC_SCAN: usize = 10_000;
 /// At most this many unknown words of one question are typo-corrected.
 const MAX_CORRECTIONS: usize = 8;
 
@@ -71,17 +72,12 @@ pub struct IndexInfo {
 pub struct Engine {
     reader: IndexReader,
     fields: Fields,
+    /// The passage store, memory-mapped: passages, forward entries and vocabularies are
+    /// read where they lie, one record at a time.
     store: Store,
-    passages: Vec<Arc<Passage>>,
-    by_id: HashMap<String, u32>,
-    term_ids: HashMap<String, u32>,
-    word_ids: HashMap<String, u32>,
-    term_idf: Vec<f32>,
     unknown_idf: f32,
     /// False when no passage has a section: the section field is then left out of queries.
     has_sections: bool,
-    /// Term id → derivationally related term ids (see [`derivations`]).
-    derived: HashMap<u32, Vec<u32>>,
     /// Segment ordinal → doc id → passage number.
     numbers: Vec<Vec<u32>>,
     lexicons: OnceLock<Corrections>,
@@ -116,35 +112,21 @@ impl Engine {
                 problem: format!("the search index cannot be opened ({err})"),
             })
         })?;
-        let store_path = path.join(STORE_FILE);
-        let bytes = std::fs::read(&store_path)
-            .map_err(|err| Error::io(format!("reading {}", store_path.display()), err))?;
-        index::verify_bytes(path, &manifest, STORE_FILE, &bytes)?;
-        let mut store = Store::from_bytes(&store_path, &bytes)?;
-        drop(bytes);
-        if store.passages.len() != manifest.passages {
+        let store = Store::open_checked(path, &manifest)?;
+        if store.len() != manifest.passages {
             return Err(Error::Internal(InternalError::GenerationDamaged {
                 generation: path.to_path_buf(),
                 problem: format!(
                     "{STORE_FILE} holds {} passages, the manifest {}",
-                    store.passages.len(),
+                    store.len(),
                     manifest.passages
                 ),
             }));
         }
-        let passages: Vec<Arc<Passage>> =
-            std::mem::take(&mut store.passages).into_iter().map(Arc::new).collect();
-        let by_id = passages.iter().enumerate().map(|(i, p)| (p.id.clone(), i as u32)).collect();
-        let n = passages.len() as f32;
-        let idf = |df: u32| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-        let term_idf = store.term_df.iter().map(|&df| idf(df)).collect();
-        let term_ids = store.terms.iter().enumerate().map(|(i, t)| (t.clone(), i as u32)).collect();
-        let word_ids = store.words.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
-        let derived = derivations(&store.terms);
-        let has_sections = passages.iter().any(|p| p.section.is_some());
+        let has_sections = store.has_sections();
         let info = IndexInfo {
             documents: manifest.documents,
-            passages: passages.len(),
+            passages: store.len(),
             built_at_unix: manifest.built_at_unix,
             generation: path
                 .file_name()
@@ -154,14 +136,8 @@ impl Engine {
         Ok(Engine {
             reader,
             fields,
+            unknown_idf: idf(store.len(), 0),
             store,
-            passages,
-            by_id,
-            term_ids,
-            word_ids,
-            term_idf,
-            unknown_idf: idf(0),
-            derived,
             has_sections,
             numbers,
             lexicons: OnceLock::new(),
@@ -241,20 +217,20 @@ impl Engine {
             .iter()
             .take(top_k)
             .enumerate()
-            .map(|(i, hit)| {
-                let forward = &self.store.forward[hit.number as usize];
-                let passage = Arc::clone(&self.passages[hit.number as usize]);
+            .filter_map(|(i, hit)| {
+                let forward = self.store.forward(hit.number as usize);
+                let passage = self.passage_by_number(hit.number)?;
                 let mut highlight = forward.sentence(hit.sentence);
                 if highlight.is_empty() || passage.text.get(highlight.clone()).is_none() {
                     highlight = 0..passage.text.len();
                 }
-                Answer {
+                Some(Answer {
                     rank: i + 1,
                     score: hit.score,
                     confidence: hit.confidence,
                     passage,
                     highlight,
-                }
+                })
             })
             .collect();
         Ok(reply)
@@ -311,7 +287,10 @@ impl Engine {
         }
         let mut hits: Vec<Scored> = first_stage[..reranked]
             .iter()
-            .map(|&(score, number)| matcher.score(&self.store, number, score, &self.tuning.rank))
+            .map(|&(score, number)| {
+                let forward = self.store.forward(number as usize);
+                matcher.score(&forward, number, score, &self.tuning.rank)
+            })
             .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
         for i in 0..hits.len() {
@@ -324,7 +303,8 @@ impl Engine {
         // for their confidence.
         let tail_end = first_stage.len().min(top_k).max(reranked);
         hits.extend(first_stage[reranked..tail_end].iter().map(|&(score, number)| {
-            let rescored = matcher.score(&self.store, number, score, &self.tuning.rank);
+            let forward = self.store.forward(number as usize);
+            let rescored = matcher.score(&forward, number, score, &self.tuning.rank);
             Scored { score, sentence: 0, ..rescored }
         }));
         hits.truncate(top_k);
@@ -349,13 +329,13 @@ impl Engine {
         let best = hits[0].0.max(f32::EPSILON);
         let mut weights: HashMap<u32, f32> = HashMap::new();
         for &(score, number) in hits.iter().take(self.tuning.feedback_passages) {
-            let forward = &self.store.forward[number as usize];
+            let forward = self.store.forward(number as usize);
             let occurrences: u32 = forward.term_sentences.iter().map(|b| b.count_ones()).sum();
             let scale = score / best / occurrences.max(1) as f32;
             for (&term, bits) in forward.terms.iter().zip(&forward.term_sentences) {
                 if !matcher.contains(term) {
                     *weights.entry(term).or_default() +=
-                        scale * bits.count_ones() as f32 * self.term_idf[term as usize];
+                        scale * bits.count_ones() as f32 * self.term_idf(term);
                 }
             }
         }
@@ -396,22 +376,18 @@ impl Engine {
                         AltKind::Derived => tuning.derived_boost,
                     };
                 for &term in &alt.terms {
-                    let text = &self.store.terms[term as usize];
+                    let text = self.store.term(term);
                     add(self.fields.text, text, boost);
                     add(self.fields.title, text, boost * tuning.title_boost);
                     add(self.fields.section, text, boost * tuning.section_boost);
                 }
             }
             if let Some(word) = concept.word_id {
-                add(
-                    self.fields.exact,
-                    &self.store.words[word as usize],
-                    weight * tuning.exact_boost,
-                );
+                add(self.fields.exact, self.store.word(word), weight * tuning.exact_boost);
             }
         }
         for &(term, boost) in expansion {
-            add(self.fields.text, &self.store.terms[term as usize], boost);
+            add(self.fields.text, self.store.term(term), boost);
         }
         if weighted.is_empty() {
             return Ok(Vec::new());
@@ -438,7 +414,7 @@ impl Engine {
                     .get(address.segment_ord as usize)?
                     .get(address.doc_id as usize)?;
                 // A number past the store would be a damaged fast field: never index with it.
-                ((number as usize) < self.passages.len()).then_some((score, number))
+                ((number as usize) < self.store.len()).then_some((score, number))
             })
             .collect())
     }
@@ -454,35 +430,58 @@ impl Engine {
 
     /// The passage with this id.
     pub fn passage(&self, id: &str) -> Option<Arc<Passage>> {
-        self.by_id.get(id).and_then(|&n| self.passage_by_number(n))
+        self.number_of(id).and_then(|n| self.passage_by_number(n))
     }
 
-    /// The passage with this dense number (0 to passages − 1).
+    /// The passage with this dense number (0 to passages − 1), decoded from the store.
     pub fn passage_by_number(&self, number: u32) -> Option<Arc<Passage>> {
-        self.passages.get(number as usize).cloned()
+        self.store.passage(number as usize).map(Arc::new)
     }
 
-    /// The dense number of the passage with this id.
+    /// The dense number of the passage with this id: a look-up of the indexed `id` field.
     pub fn number_of(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        let query =
+            TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let searcher = self.reader.searcher();
+        let top = match searcher.search(&query, &TopDocs::with_limit(1).order_by_score()) {
+            Ok(top) => top,
+            Err(err) => {
+                tracing::error!(cause = %err, "passage look-up failed");
+                return None;
+            }
+        };
+        let (_, address) = top.into_iter().next()?;
+        let number =
+            *self.numbers.get(address.segment_ord as usize)?.get(address.doc_id as usize)?;
+        ((number as usize) < self.store.len()).then_some(number)
     }
 
     /// The passage `id` with up to `radius` neighbours of the same document on each side, in
     /// document order.
     pub fn context(&self, id: &str, radius: usize) -> Vec<Arc<Passage>> {
         let Some(number) = self.number_of(id) else { return Vec::new() };
+        let Some(passage) = self.passage_by_number(number) else { return Vec::new() };
         let number = number as usize;
-        let doc_id = &self.passages[number].doc_id;
         let start = number.saturating_sub(radius);
-        let end = (number + radius + 1).min(self.passages.len());
-        self.passages[start..end].iter().filter(|p| &p.doc_id == doc_id).cloned().collect()
+        let end = (number + radius + 1).min(self.store.len());
+        (start..end)
+            .filter_map(|n| {
+                if n == number {
+                    return Some(Arc::clone(&passage));
+                }
+                self.passage_by_number(n as u32).filter(|p| p.doc_id == passage.doc_id)
+            })
+            .collect()
     }
 
-    /// Up to `n` distinct topics (section headings, then document titles), for hints.
+    /// Up to `n` distinct topics (section headings, then document titles), for hints, from
+    /// the first 10,000 passages.
     pub fn topics(&self, n: usize) -> Vec<String> {
+        let scanned: Vec<Passage> =
+            (0..self.store.len().min(TOPIC_SCAN)).filter_map(|i| self.store.passage(i)).collect();
         let mut topics: Vec<String> = Vec::new();
-        let sections = self.passages.iter().filter_map(|p| p.section.clone());
-        let titles = self.passages.iter().map(|p| p.title.clone());
+        let sections = scanned.iter().filter_map(|p| p.section.clone());
+        let titles = scanned.iter().map(|p| p.title.clone());
         for topic in sections.chain(titles) {
             if topics.len() >= n {
                 break;
@@ -498,7 +497,7 @@ impl Engine {
     fn nearby_topics(&self, hits: &[Scored], n: usize) -> Vec<String> {
         let mut topics: Vec<String> = Vec::new();
         for hit in hits {
-            let passage = &self.passages[hit.number as usize];
+            let Some(passage) = self.store.passage(hit.number as usize) else { continue };
             let topic = passage.section.clone().unwrap_or_else(|| passage.title.clone());
             if !topic.is_empty() && !topics.contains(&topic) {
                 topics.push(topic);
@@ -512,52 +511,56 @@ impl Engine {
 
     /// Number of passages.
     pub fn len(&self) -> usize {
-        self.passages.len()
+        self.store.len()
     }
 
     /// True when the generation holds no passage.
     pub fn is_empty(&self) -> bool {
-        self.passages.is_empty()
+        self.store.is_empty()
     }
 
+    /// The BM25 idf of term `id`, from its passage frequency.
+    fn term_idf(&self, id: u32) -> f32 {
+        idf(self.store.len(), self.store.term_df(id))
+    }
+
+    /// The typo lexicons, built on the first correction.
     fn lexicons(&self) -> &Corrections {
         self.lexicons.get_or_init(|| {
             // Title and section words the text never uses are correction targets too ("main
             // participnts" → "participants", a heading word): they follow the text's words
-            // in the lexicon, with ids from `store.words.len()` on.
-            let known: HashSet<&str> = self.store.words.iter().map(String::as_str).collect();
+            // in the lexicon, with ids from `store.word_count()` on.
+            let store = &self.store;
             let mut headings: Vec<(String, Vec<u32>)> = Vec::new();
             let mut heading_words: HashSet<String> = HashSet::new();
-            let mut seen_headings: HashSet<&str> = HashSet::new();
-            for passage in self.passages.iter() {
-                let texts =
-                    std::iter::once(passage.title.as_str()).chain(passage.section.as_deref());
+            let mut seen_headings: HashSet<String> = HashSet::new();
+            for number in 0..store.len() {
+                let Some(passage) = store.passage(number) else { continue };
+                let texts = std::iter::once(passage.title).chain(passage.section);
                 for text in texts {
-                    if !seen_headings.insert(text) {
+                    if seen_headings.contains(&text) {
                         continue;
                     }
-                    for word in self.analyzer.words(text) {
+                    for word in self.analyzer.words(&text) {
                         if word.is_stop() || !heading_words.insert(word.surface.clone()) {
                             continue;
                         }
                         let terms: Option<Vec<u32>> =
-                            word.terms.iter().map(|t| self.term_ids.get(t).copied()).collect();
+                            word.terms.iter().map(|t| store.term_id(t)).collect();
                         if let Some(terms) = terms
-                            && !known.contains(word.surface.as_str())
+                            && store.word_id(&word.surface).is_none()
                         {
                             headings.push((word.surface, terms));
                         }
                     }
+                    seen_headings.insert(text);
                 }
             }
-            let all_words = self
-                .store
-                .words
-                .iter()
-                .map(String::as_str)
+            let all_words = (0..store.word_count() as u32)
+                .map(|w| store.word(w))
                 .chain(headings.iter().map(|(w, _)| w.as_str()));
             let words = Lexicon::new(all_words);
-            let terms = Lexicon::new(self.store.terms.iter().map(String::as_str));
+            let terms = Lexicon::new((0..store.term_count() as u32).map(|t| store.term(t)));
             Corrections { words, terms, headings, heading_words }
         })
     }
@@ -573,6 +576,12 @@ struct Corrections {
     headings: Vec<(String, Vec<u32>)>,
     /// Every folded title and section word.
     heading_words: HashSet<String>,
+}
+
+/// BM25's idf of a term in `df` of `n` passages.
+fn idf(n: usize, df: u32) -> f32 {
+    let (n, df) = (n as f32, df as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// Opens a generation's tantivy index read-only: the reader, the fields and, per segment,

@@ -7,7 +7,7 @@
 //! coverage of the question's informative words is too low is not an answer.
 
 use super::plan::{AltKind, Plan};
-use crate::index::Store;
+use crate::index::Forward;
 
 /// Bits for at most this many (concept, alternative, term) slots.
 const MAX_SLOTS: usize = 128;
@@ -177,12 +177,11 @@ impl Matcher {
     /// Re-scores one candidate passage.
     pub fn score(
         &self,
-        store: &Store,
+        forward: &Forward,
         number: u32,
         first_stage: f32,
         weights: &RankWeights,
     ) -> Scored {
-        let forward = &store.forward[number as usize];
         let sentences = forward.sentences.len().clamp(1, 64);
         let mut sentence_masks = [0u128; 64];
         let mut passage_mask = 0u128;
