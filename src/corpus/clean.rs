@@ -6,6 +6,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use super::Block;
+
 /// Whole lines (lowercase, trimmed, final `:`/`»`/`›` removed) that are page widgets or
 /// navigation rather than content.
 const WIDGET_PHRASES: &[&str] = &[
@@ -69,7 +71,61 @@ const WIDGET_PHRASES: &[&str] = &[
     "accept",
     "accept all",
     "post not marked as liked",
+    "advertisement",
+    "advertisements",
+    "advertising",
+    "sponsored",
+    "sponsored content",
+    "paid content",
+    "ad",
+    "like this",
+    "share this story",
+    "follow us",
+    "pin it",
+    "you may also like",
+    "related articles",
+    "most popular",
+    "newsletter",
+    "sign up for our newsletter",
 ];
+
+/// Words of a share/like/follow widget: a line made only of these (with at least one from
+/// [`SOCIAL_NAMES`]) is a widget, however many buttons it lists.
+const SOCIAL_WORDS: &[&str] = &[
+    "share", "shares", "on", "via", "to", "this", "it", "us", "with", "follow", "like", "likes",
+    "tweet", "pin", "email", "e-mail", "mail", "print", "copy", "link", "save", "post", "send",
+    "and", "or", "friends",
+];
+
+/// Names and verbs that make a line of [`SOCIAL_WORDS`] a widget.
+const SOCIAL_NAMES: &[&str] = &[
+    "share",
+    "tweet",
+    "like",
+    "facebook",
+    "twitter",
+    "linkedin",
+    "whatsapp",
+    "pinterest",
+    "reddit",
+    "telegram",
+    "tumblr",
+    "mastodon",
+    "bluesky",
+    "threads",
+    "instagram",
+    "youtube",
+    "tiktok",
+    "messenger",
+    "pocket",
+    "flipboard",
+    "vk",
+    "weibo",
+];
+
+/// First crumbs of a breadcrumb trail ("Home > Science > Oceans").
+const BREADCRUMB_STARTS: &[&str] =
+    &["home", "homepage", "home page", "start", "main page", "index"];
 
 /// Counted widgets: a number followed by one of these words ("0 comments", "12 likes").
 const COUNTED_WIDGETS: &[&str] = &[
@@ -194,6 +250,15 @@ pub(crate) fn is_boilerplate_in(line: &str, dominant: Option<Script>) -> bool {
     {
         return true;
     }
+    if is_breadcrumb(phrase) || is_share_widget(phrase) || is_copyright_notice(phrase) {
+        return true;
+    }
+    if let [word, count] = words.as_slice()
+        && count.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && COUNTED_WIDGETS.contains(word)
+    {
+        return true;
+    }
     if phrase.contains("cookie")
         && phrase.chars().count() <= 200
         && COOKIE_MARKERS.iter().any(|m| phrase.contains(m))
@@ -208,6 +273,140 @@ pub(crate) fn is_boilerplate_in(line: &str, dominant: Option<Script>) -> bool {
         return true;
     }
     false
+}
+
+/// A block as a reader gathers it: a finished block, or a code block (`<pre>`, a Markdown
+/// fence) still to be joined to the text that introduces or explains it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece {
+    /// A heading, paragraph or list.
+    Block(Block),
+    /// A code block's lines, indentation kept.
+    Code(String),
+}
+
+/// A code block and the paragraph it joins stay one block up to this size; a longer pair is
+/// left as two blocks.
+const KNIT_MAX_CHARS: usize = 1500;
+
+/// Finishes a reader's pieces: boilerplate paragraphs and list items are dropped (judged
+/// against the page's dominant script; code is never judged), then each code block joins the
+/// paragraph right before it (its lead-in, "Run:"), else the paragraph right after it (its
+/// explanation), so that no passage is a bare code block where the text allows.
+pub(crate) fn finish_pieces(pieces: Vec<Piece>) -> Vec<Block> {
+    let mut all = String::new();
+    for piece in &pieces {
+        if let Piece::Block(block) = piece {
+            for text in block_texts(block) {
+                all.push_str(text);
+                all.push(' ');
+            }
+        }
+    }
+    let dominant = dominant_script(&all);
+    let keep = |t: &String| !is_boilerplate_in(t, dominant);
+    let kept = pieces.into_iter().filter_map(|piece| match piece {
+        Piece::Block(Block::List(items)) => {
+            let items: Vec<String> = items.into_iter().filter(keep).collect();
+            (!items.is_empty()).then_some(Piece::Block(Block::List(items)))
+        }
+        Piece::Block(Block::Heading { ref text, .. } | Block::Paragraph(ref text)) => {
+            keep(text).then_some(piece)
+        }
+        Piece::Code(code) => (!code.trim().is_empty()).then_some(Piece::Code(code)),
+    });
+    let mut blocks: Vec<Block> = Vec::new();
+    // A code block that found no lead-in waits for the paragraph after it.
+    let mut waiting: Option<String> = None;
+    for piece in kept {
+        match piece {
+            Piece::Code(code) => {
+                if let Some(earlier) = waiting.take() {
+                    blocks.push(Block::Paragraph(earlier));
+                }
+                match blocks.last_mut() {
+                    Some(Block::Paragraph(lead))
+                        if lead.chars().count() + code.chars().count() < KNIT_MAX_CHARS =>
+                    {
+                        lead.push('\n');
+                        lead.push_str(&code);
+                    }
+                    _ => waiting = Some(code),
+                }
+            }
+            Piece::Block(Block::Paragraph(text)) => match waiting.take() {
+                Some(code) if code.chars().count() + text.chars().count() < KNIT_MAX_CHARS => {
+                    blocks.push(Block::Paragraph(format!("{code}\n{text}")));
+                }
+                Some(code) => {
+                    blocks.push(Block::Paragraph(code));
+                    blocks.push(Block::Paragraph(text));
+                }
+                None => blocks.push(Block::Paragraph(text)),
+            },
+            Piece::Block(block) => {
+                if let Some(code) = waiting.take() {
+                    blocks.push(Block::Paragraph(code));
+                }
+                blocks.push(block);
+            }
+        }
+    }
+    if let Some(code) = waiting {
+        blocks.push(Block::Paragraph(code));
+    }
+    blocks
+}
+
+/// The texts a block holds: its heading or paragraph text, or each list item.
+pub(crate) fn block_texts(block: &Block) -> Vec<&str> {
+    match block {
+        Block::Heading { text, .. } | Block::Paragraph(text) => vec![text.as_str()],
+        Block::List(items) => items.iter().map(String::as_str).collect(),
+    }
+}
+
+/// A breadcrumb trail: two or more short crumbs separated by `>`, `›`, `»`, `→` or ` / `,
+/// the first of them "Home" (or alike), optionally after "You are here:".
+fn is_breadcrumb(phrase: &str) -> bool {
+    let phrase = phrase.strip_prefix("you are here:").unwrap_or(phrase).trim();
+    // A bare `/` is a path ("home/user/docs"), not a trail: only a spaced one separates.
+    let spaced = phrase.replace(" / ", " > ");
+    let crumbs: Vec<&str> = spaced.split(['>', '›', '»', '→']).map(str::trim).collect();
+    crumbs.len() >= 2
+        && BREADCRUMB_STARTS.contains(&crumbs[0])
+        && crumbs.iter().all(|c| {
+            c.chars().count() <= 60 && c.split_whitespace().count() <= 8 && !c.ends_with('.')
+        })
+}
+
+/// A row of share, like and follow buttons ("Share on Facebook Share on Twitter", "Tweet Pin
+/// it Email").
+fn is_share_widget(phrase: &str) -> bool {
+    let words: Vec<&str> = phrase
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '·' | '•' | '/'))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    !words.is_empty()
+        && words.len() <= 30
+        && words.iter().any(|w| SOCIAL_NAMES.contains(w))
+        && words.iter().all(|w| {
+            SOCIAL_WORDS.contains(w)
+                || SOCIAL_NAMES.contains(w)
+                || w.chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+/// A site's copyright line: "© 2024 Example Ltd. All rights reserved.", "Copyright © 2019
+/// Example" (short, starting with the mark, or saying "all rights reserved").
+fn is_copyright_notice(phrase: &str) -> bool {
+    let short = phrase.chars().count() <= 200;
+    let marked = phrase.starts_with('©')
+        || phrase.strip_prefix("(c) ").is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        || phrase.starts_with("copyright ©")
+        || phrase.starts_with("copyright (c)");
+    short && (phrase.contains("all rights reserved") || (marked && phrase.chars().count() <= 120))
 }
 
 /// Replaces each run of white space (spaces, tabs, no-break spaces; not newlines) with one
@@ -281,7 +480,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn boilerplate_rules() {
+    fn scraped_breadcrumbs_share_widgets_ads_and_copyright_lines_are_boilerplate() {
         let cases: &[(&str, bool)] = &[
             ("top of page", true),
             ("  Bottom of Page ", true),
@@ -312,6 +511,25 @@ mod tests {
             ("South Korea’s main AI goals are as follows:", false),
             ("Naver", false),
             ("2016: the year of AlphaGo", false),
+            ("Home > Science > Oceans", true),
+            ("You are here: Home › Blog › Post title", true),
+            ("Home / Docs", true),
+            ("home/user/docs", false),
+            ("Settings > Privacy > Location", false),
+            ("Home prices > rents in 2023, the survey found.", false),
+            ("Advertisement", true),
+            ("ADVERTISEMENT", true),
+            ("Share on Facebook Share on Twitter Share on LinkedIn", true),
+            ("Tweet · Pin it · Email", true),
+            ("Like 12", true),
+            ("Follow us on Instagram", true),
+            ("Twitter was founded in 2006.", false),
+            ("Share this with your friends and family before the deadline.", false),
+            ("© 2024 Example Media Ltd. All rights reserved.", true),
+            ("Copyright © 2019 Example Inc.", true),
+            ("(c) 2021 Example", true),
+            ("(c) the third option is cheaper", false),
+            ("Copyright law protects original works of authorship.", false),
         ];
         for (line, expected) in cases {
             assert_eq!(is_boilerplate_line(line), *expected, "line: {line:?}");

@@ -14,7 +14,7 @@ use html5ever::{Attribute, QualName};
 use scraper::{ElementRef, Html, HtmlTreeSink, Node, Selector};
 
 use super::Block;
-use super::clean::{dominant_script, is_boilerplate_in};
+use super::clean::{Piece, finish_pieces};
 use super::isolate::{TIMED_OUT, past_deadline};
 
 /// Elements whose content is never document text.
@@ -26,6 +26,30 @@ const DROPPED: &[&str] = &[
 
 /// Elements that hold running text of their own: each becomes one paragraph.
 const TEXT_BLOCKS: &[&str] = &["p", "dd", "dt", "figcaption", "caption", "address", "summary"];
+
+/// `id` or `class` words that mark page furniture in sites that do not use the HTML5
+/// elements for it: footers, breadcrumb trails, share and social widgets, advertisements,
+/// tables of contents.
+const FURNITURE_NAMES: &[&str] = &[
+    "footer",
+    "site-footer",
+    "page-footer",
+    "breadcrumb",
+    "breadcrumbs",
+    "share",
+    "sharing",
+    "share-buttons",
+    "social-share",
+    "social",
+    "advertisement",
+    "ads",
+    "toc",
+    "table-of-contents",
+    "skip-link",
+];
+
+/// A definition-list entry (terms and description) stays one paragraph up to this size.
+const ENTRY_MAX_CHARS: usize = 1500;
 
 /// Elements that hold other blocks: their inline text is cut off at their edges.
 const CONTAINERS: &[&str] = &[
@@ -104,13 +128,13 @@ pub(crate) fn read_html(text: &str) -> Result<Page, String> {
         roots.push(first("body").unwrap_or_else(|| html.root_element()));
     }
 
-    let mut blocks = Vec::new();
+    let mut pieces = Vec::new();
     for root in roots {
         let mut inline = String::new();
-        walk(root, &mut blocks, &mut inline);
-        flush(&mut inline, &mut blocks);
+        walk(root, &mut pieces, &mut inline);
+        flush(&mut inline, &mut pieces);
     }
-    Ok(Page { title, blocks: drop_boilerplate(blocks) })
+    Ok(Page { title, blocks: finish_pieces(pieces) })
 }
 
 /// Parses a document, giving up as soon as the tree grows deeper than [`MAX_DEPTH`] or the
@@ -309,17 +333,59 @@ fn node_of(child: &NodeOrText<NodeId>) -> NodeOrText<NodeId> {
     }
 }
 
-/// Whether an element and its content are page furniture.
+/// Whether an element and its content are page furniture: a furniture element, a
+/// navigation or footer landmark, hidden content, an element named as furniture by its `id`
+/// or `class` ([`FURNITURE_NAMES`]), or a permalink mark (a link showing only a symbol such
+/// as "¶", "#" or "§").
 fn is_dropped(el: ElementRef<'_>) -> bool {
     let e = el.value();
+    let furniture_name = |value: Option<&str>| {
+        value.is_some_and(|v| {
+            v.split_whitespace().any(|w| FURNITURE_NAMES.iter().any(|f| w.eq_ignore_ascii_case(f)))
+        })
+    };
     DROPPED.contains(&e.name())
-        || e.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("navigation"))
+        || e.attr("role").is_some_and(|r| {
+            r.eq_ignore_ascii_case("navigation") || r.eq_ignore_ascii_case("contentinfo")
+        })
         || e.attr("hidden").is_some()
         || e.attr("aria-hidden").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || (!matches!(e.name(), "body" | "html" | "main" | "article")
+            && (furniture_name(e.attr("id")) || furniture_name(e.attr("class"))))
+        || (e.name() == "a" && is_permalink(el))
 }
 
-/// Walks `el`'s children, collecting blocks; loose inline text gathers in `inline`.
-fn walk(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
+/// Whether a link shows only a symbol ("¶", "#", "§", "🔗"): a permalink or back-link mark,
+/// not text.
+fn is_permalink(el: ElementRef<'_>) -> bool {
+    let mut shown = el.text().flat_map(str::chars).filter(|c| !c.is_whitespace()).peekable();
+    shown.peek().is_some() && shown.all(|c| !c.is_alphanumeric())
+}
+
+/// Whether a list is navigation: three or more items, each of them nothing but a link.
+fn is_link_list(el: ElementRef<'_>) -> bool {
+    let items: Vec<ElementRef<'_>> =
+        el.child_elements().filter(|li| li.value().name() == "li").collect();
+    items.len() >= 3
+        && items.iter().all(|li| {
+            let all = visible_chars(li.text());
+            let linked: usize = li
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .filter(|a| a.value().name() == "a")
+                .map(|a| visible_chars(a.text()))
+                .sum();
+            all > 0 && linked >= all
+        })
+}
+
+/// The characters of text, white space left out.
+fn visible_chars<'a>(text: impl Iterator<Item = &'a str>) -> usize {
+    text.map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum()
+}
+
+/// Walks `el`'s children, collecting pieces; loose inline text gathers in `inline`.
+fn walk(el: ElementRef<'_>, pieces: &mut Vec<Piece>, inline: &mut String) {
     for child in el.children() {
         match child.value() {
             Node::Text(text) => inline.push_str(text),
@@ -328,7 +394,7 @@ fn walk(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
                 if is_dropped(child) {
                     continue;
                 }
-                block_of(child, blocks, inline);
+                block_of(child, pieces, inline);
             }
             _ => {}
         }
@@ -336,20 +402,23 @@ fn walk(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
 }
 
 /// Handles one element child of a walked element.
-fn block_of(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
+fn block_of(el: ElementRef<'_>, pieces: &mut Vec<Piece>, inline: &mut String) {
     let name = el.value().name();
     match name {
         "br" => inline.push(' '),
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-            flush(inline, blocks);
+            flush(inline, pieces);
             let level = name[1..].parse().unwrap_or(2);
-            let text = text_of(el);
+            let text = heading_text(el);
             if !text.is_empty() {
-                blocks.push(Block::Heading { level, text });
+                pieces.push(Piece::Block(Block::Heading { level, text }));
             }
         }
         "ul" | "ol" => {
-            flush(inline, blocks);
+            flush(inline, pieces);
+            if is_link_list(el) {
+                return;
+            }
             let items: Vec<String> = el
                 .child_elements()
                 .filter(|li| li.value().name() == "li" && !is_dropped(*li))
@@ -357,11 +426,15 @@ fn block_of(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
                 .filter(|t| !t.is_empty())
                 .collect();
             if !items.is_empty() {
-                blocks.push(Block::List(items));
+                pieces.push(Piece::Block(Block::List(items)));
             }
         }
+        "dl" => {
+            flush(inline, pieces);
+            definitions(el, pieces);
+        }
         "tr" => {
-            flush(inline, blocks);
+            flush(inline, pieces);
             let cells: Vec<String> = el
                 .child_elements()
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
@@ -369,39 +442,136 @@ fn block_of(el: ElementRef<'_>, blocks: &mut Vec<Block>, inline: &mut String) {
                 .filter(|t| !t.is_empty())
                 .collect();
             if !cells.is_empty() {
-                blocks.push(Block::Paragraph(cells.join(" | ")));
+                pieces.push(Piece::Block(Block::Paragraph(cells.join(" | "))));
             }
         }
         "pre" => {
-            flush(inline, blocks);
-            let raw: String = el.text().collect();
-            let lines: Vec<String> = raw.lines().map(collapse).filter(|l| !l.is_empty()).collect();
-            if !lines.is_empty() {
-                blocks.push(Block::Paragraph(lines.join("\n")));
+            flush(inline, pieces);
+            let code = code_text(el);
+            if !code.is_empty() {
+                pieces.push(Piece::Code(code));
             }
         }
         _ if TEXT_BLOCKS.contains(&name) => {
-            flush(inline, blocks);
+            flush(inline, pieces);
             let text = text_of(el);
             if !text.is_empty() {
-                blocks.push(Block::Paragraph(text));
+                pieces.push(Piece::Block(Block::Paragraph(text)));
             }
         }
         _ if CONTAINERS.contains(&name) => {
-            flush(inline, blocks);
-            walk(el, blocks, inline);
-            flush(inline, blocks);
+            flush(inline, pieces);
+            walk(el, pieces, inline);
+            flush(inline, pieces);
         }
-        _ => walk(el, blocks, inline),
+        _ => walk(el, pieces, inline),
     }
 }
 
+/// Reads a definition list (`dt` terms, `dd` descriptions; option lists, glossaries) as one
+/// entry per group of terms: the terms, joined by ", ", on the first line and their
+/// description under them, in one paragraph when it fits [`ENTRY_MAX_CHARS`]. A longer
+/// description keeps its first paragraph with the terms and the rest as blocks after it.
+fn definitions(dl: ElementRef<'_>, pieces: &mut Vec<Piece>) {
+    let mut terms: Vec<String> = Vec::new();
+    for child in dl.child_elements() {
+        if is_dropped(child) {
+            continue;
+        }
+        match child.value().name() {
+            "dt" => {
+                let term = text_of(child);
+                if !term.is_empty() {
+                    terms.push(term);
+                }
+            }
+            "dd" => {
+                let mut inner = Vec::new();
+                let mut inline = String::new();
+                walk(child, &mut inner, &mut inline);
+                flush(&mut inline, &mut inner);
+                entry(&std::mem::take(&mut terms).join(", "), finish_pieces(inner), pieces);
+            }
+            // A wrapper `div` around groups, as HTML allows.
+            "div" => definitions(child, pieces),
+            _ => {}
+        }
+    }
+    if !terms.is_empty() {
+        pieces.push(Piece::Block(Block::Paragraph(terms.join(", "))));
+    }
+}
+
+/// Pushes one definition entry: `terms` (possibly empty) over its description's blocks.
+fn entry(terms: &str, description: Vec<Block>, pieces: &mut Vec<Piece>) {
+    let lines: Vec<String> = description
+        .iter()
+        .flat_map(|block| match block {
+            Block::Heading { text, .. } | Block::Paragraph(text) => vec![text.clone()],
+            Block::List(items) => items.iter().map(|i| format!("- {i}")).collect(),
+        })
+        .collect();
+    let body = lines.join("\n");
+    let whole = if terms.is_empty() { body.clone() } else { format!("{terms}\n{body}") };
+    if whole.chars().count() <= ENTRY_MAX_CHARS || description.is_empty() {
+        let whole = whole.trim().to_string();
+        if !whole.is_empty() {
+            pieces.push(Piece::Block(Block::Paragraph(whole)));
+        }
+        return;
+    }
+    let mut rest = description.into_iter();
+    match rest.next() {
+        Some(Block::Paragraph(first)) if !terms.is_empty() => {
+            pieces.push(Piece::Block(Block::Paragraph(format!("{terms}\n{first}"))));
+        }
+        Some(first) => {
+            if !terms.is_empty() {
+                pieces.push(Piece::Block(Block::Paragraph(terms.to_string())));
+            }
+            pieces.push(Piece::Block(first));
+        }
+        None => {}
+    }
+    pieces.extend(rest.map(Piece::Block));
+}
+
+/// A `<pre>` block's text: its lines as written, indentation common to all lines removed,
+/// trailing spaces and blank lines at either end dropped, tabs as four spaces.
+fn code_text(el: ElementRef<'_>) -> String {
+    let raw: String = el.text().collect::<String>().replace('\t', "    ");
+    let lines: Vec<&str> = raw.lines().map(str::trim_end).collect();
+    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
+    let last = lines.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
+    let lines = &lines[first..last];
+    let indent = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = lines.iter().map(|l| l.get(indent..).unwrap_or("")).collect();
+    lines.join("\n")
+}
+
+/// A heading's text, without a trailing permalink mark left as plain text ("Usage ¶",
+/// "Usage #"); a `#` that is part of a word ("C#") stays.
+fn heading_text(el: ElementRef<'_>) -> String {
+    let text = text_of(el);
+    let mark = |c: char| matches!(c, '¶' | '§' | '#' | '🔗');
+    let own = match text.rsplit_once(' ') {
+        Some((own, last)) if last.chars().all(mark) => own,
+        _ => text.trim_end_matches(|c: char| matches!(c, '¶' | '🔗')),
+    };
+    if own.trim().is_empty() { text } else { own.trim_end().to_string() }
+}
+
 /// Pushes gathered inline text as a paragraph.
-fn flush(inline: &mut String, blocks: &mut Vec<Block>) {
+fn flush(inline: &mut String, pieces: &mut Vec<Piece>) {
     let text = collapse(inline);
     inline.clear();
     if !text.is_empty() {
-        blocks.push(Block::Paragraph(text));
+        pieces.push(Piece::Block(Block::Paragraph(text)));
     }
 }
 
@@ -443,31 +613,6 @@ fn gather(el: ElementRef<'_>, out: &mut String) {
 /// Collapses white space runs to one space and trims.
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Removes widget and navigation text left in the body, judged against the page's script.
-fn drop_boilerplate(blocks: Vec<Block>) -> Vec<Block> {
-    let mut all = String::new();
-    for block in &blocks {
-        match block {
-            Block::Heading { text, .. } | Block::Paragraph(text) => all.push_str(text),
-            Block::List(items) => items.iter().for_each(|i| all.push_str(i)),
-        }
-    }
-    let dominant = dominant_script(&all);
-    let keep = |t: &String| !is_boilerplate_in(t, dominant);
-    blocks
-        .into_iter()
-        .filter_map(|block| match block {
-            Block::Heading { ref text, .. } | Block::Paragraph(ref text) => {
-                keep(text).then_some(block)
-            }
-            Block::List(items) => {
-                let items: Vec<String> = items.into_iter().filter(keep).collect();
-                (!items.is_empty()).then_some(Block::List(items))
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -543,6 +688,100 @@ mod tests {
         let flat = format!("<body>{}</body>", "<p>x".repeat(MAX_NODES / 2 + 10_000));
         let reason = read_html(&flat).expect_err("refused");
         assert_eq!(reason, format!("HTML has too many elements (more than {MAX_NODES} nodes)"));
+    }
+
+    fn para(text: &str) -> Block {
+        Block::Paragraph(text.into())
+    }
+
+    fn blocks(body: &str) -> Vec<Block> {
+        read_html(&format!("<html><body>{body}</body></html>")).expect("read").blocks
+    }
+
+    #[test]
+    fn html_permalink_marks_are_not_text() {
+        let got = blocks(
+            "<h2 id=u>Usage<a class=headerlink href=\"#u\">¶</a></h2>\
+             <p>Run it.<a href=\"#u\"> # </a><sup><a href=\"#n1\">↩</a></sup></p>\
+             <h3>Options §</h3><h3>C#</h3><p>Text.</p>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                Block::Heading { level: 2, text: "Usage".into() },
+                para("Run it."),
+                Block::Heading { level: 3, text: "Options".into() },
+                Block::Heading { level: 3, text: "C#".into() },
+                para("Text."),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_pre_keeps_line_breaks_and_indentation() {
+        let got =
+            blocks("<h2>Example</h2><pre>\n    [core]\n        bare = false\n\n    [user]\n</pre>");
+        assert_eq!(
+            got,
+            vec![
+                Block::Heading { level: 2, text: "Example".into() },
+                para("[core]\n    bare = false\n\n[user]"),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_option_list_is_one_entry_per_term() {
+        let got = blocks(
+            "<dl><dt>-m</dt><dt>--move</dt><dd><p>Move/rename a branch,\n together with its reflog.</p></dd>\
+             <dt><a id=d></a>-c</dt><dd><p>Copy a branch.</p><ul><li>one</li><li>two</li></ul></dd>\
+             <dt>--orphan</dt></dl>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                para("-m, --move\nMove/rename a branch, together with its reflog."),
+                para("-c\nCopy a branch.\n- one\n- two"),
+                para("--orphan"),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_code_block_stays_with_the_sentence_that_introduces_it() {
+        let got = blocks(
+            "<p>To list all branches, run:</p><pre>git branch -a</pre>\
+             <h2>Build</h2><pre>make all</pre><p>This builds everything.</p><h2>Bare</h2><pre>x = 1</pre>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                para("To list all branches, run:\ngit branch -a"),
+                Block::Heading { level: 2, text: "Build".into() },
+                para("make all\nThis builds everything."),
+                Block::Heading { level: 2, text: "Bare".into() },
+                para("x = 1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn html_footer_div_breadcrumbs_share_widgets_and_tables_of_contents_are_dropped() {
+        let got = blocks(
+            "<div class=\"breadcrumbs\"><a href=/>Home</a> &gt; <a href=/s>Science</a></div>\
+             <div class=toc><p>Table of Contents</p><dl><dt><a href=#a>1. Intro</a></dt></dl></div>\
+             <ul><li><a href=a>Alpha</a></li><li><a href=b>Beta</a></li><li><a href=c>Gamma</a></li></ul>\
+             <p>Body text.</p><ul><li><a href=a>git-log(1)</a> shows commits</li><li>b</li><li>c</li></ul>\
+             <div class=\"share social\">Share on Facebook</div><p>Advertisement</p>\
+             <div id=footer><div id=footer-text>Last updated 2024-05-31 UTC</div></div>",
+        );
+        assert_eq!(
+            got,
+            vec![
+                para("Body text."),
+                Block::List(vec!["git-log(1) shows commits".into(), "b".into(), "c".into()])
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,10 @@
 //!   never a crash.
 //! - `pdf`, `docx`, `pptx`, `odt`, `epub` read those formats into a `Book` of cited parts
 //!   (pages, slides, chapters); `archive` and `xml` bound what a hostile file can cost.
-//! - `clean` drops boilerplate lines by general rules and normalises text for matching.
+//! - `html` and `markdown` read web pages and Markdown into blocks (code kept as written and
+//!   joined to the sentence that introduces it, definition lists as one entry per term).
+//! - `clean` drops boilerplate lines by general rules and normalises text for matching;
+//!   `repeated` drops what many pages of one site (or chapters of one e-book) share.
 //! - `segment` cuts a document's blocks into passages that follow paragraphs, keep lists with
 //!   their lead-in sentence, split long paragraphs at sentence boundaries and merge fragments.
 
@@ -19,11 +22,13 @@ mod docx;
 mod epub;
 mod html;
 mod isolate;
+mod markdown;
 mod odt;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod pptx;
 mod read;
+mod repeated;
 mod segment;
 mod sentences;
 mod walk;
@@ -91,7 +96,8 @@ pub struct Passage {
 }
 
 /// The extensions the corpus reads, for messages.
-pub(crate) const EXTENSIONS: &str = ".txt, .md, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub";
+pub(crate) const EXTENSIONS: &str =
+    ".txt, .md, .markdown, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub";
 
 /// A reader of a binary format: the file's bytes in, its [`Book`] or the skip reason out.
 /// Readers never panic by design, but they parse hostile input (the PDF one with third-party

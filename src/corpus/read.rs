@@ -19,6 +19,8 @@ use tracing::warn;
 use super::clean::clean_lines;
 use super::html::read_html;
 use super::isolate::{Isolated, TIMED_OUT, past_deadline};
+use super::markdown::read_markdown;
+use super::repeated::Deboilerplate;
 use super::walk::{self, ENTRY_HINT, FileId, Found, LoadOptions, io_reason};
 use super::{Block, Document, EXTENSIONS, packaged_reader};
 use crate::error::Result;
@@ -116,6 +118,7 @@ fn load_using(
     let (files, mut skipped) = walk::collect(path, opts)?;
     let mut runner = Isolated::new(opts.time_limit);
     let mut ids = UniqueIds::default();
+    let mut deboilerplate = Deboilerplate::default();
     for found in files {
         let shown = found.shown.clone();
         match runner.run(move || reader(&found)) {
@@ -137,17 +140,33 @@ fn load_using(
                     skipped.push(SkippedFile { path: PathBuf::from(part), reason });
                 }
                 for doc in read.docs {
-                    sink(doc)?;
+                    deboilerplate.push(boilerplate_group(&doc), doc, sink)?;
                 }
             }
             Err(reason) => skipped.push(SkippedFile { path: shown, reason }),
         }
     }
+    deboilerplate.finish(sink)?;
     ids.finish();
     for file in &skipped {
         warn!(path = %file.path.display(), reason = %file.reason, "skipping");
     }
     Ok(skipped)
+}
+
+/// Which documents are compared for text repeated across pages (see `repeated`): all web
+/// pages (HTML, Markdown) of the corpus together, and the chapters of each e-book; nothing
+/// else.
+fn boilerplate_group(doc: &Document) -> Option<String> {
+    if let Some((book, _)) = doc.id.rsplit_once(':')
+        && extension_of(Path::new(book)) == "epub"
+    {
+        return Some(format!("epub:{book}"));
+    }
+    match extension_of(Path::new(&doc.id)).as_str() {
+        "html" | "htm" | "xhtml" | "md" | "markdown" => Some("web pages".to_string()),
+        _ => None,
+    }
 }
 
 /// Whether any text of `doc` contains `secret`.
@@ -339,6 +358,10 @@ fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
             };
             FileRead { docs: vec![doc], skipped_parts: Vec::new() }
         }
+        "md" | "markdown" => FileRead {
+            docs: vec![read_markdown_file(&text, rel, path, sidecar)?],
+            skipped_parts: Vec::new(),
+        },
         _ => FileRead {
             docs: vec![read_plain(&text, rel, path, ext != "txt", sidecar)],
             skipped_parts: Vec::new(),
@@ -479,7 +502,34 @@ fn front_matter(text: &str) -> (Sidecar, &str) {
     (Sidecar::default(), text)
 }
 
-/// Reads a `.txt` or Markdown file.
+/// Reads a Markdown file: front matter, then the body through the CommonMark reader. A
+/// first `# Title` is the title when neither front matter nor sidecar gives one.
+fn read_markdown_file(
+    text: &str,
+    rel: &str,
+    path: &Path,
+    sidecar: Sidecar,
+) -> std::result::Result<Document, String> {
+    let (front, body) = front_matter(text);
+    let mut blocks = read_markdown(body)?;
+    let mut title = front.title.or(sidecar.title);
+    if title.is_none()
+        && blocks.len() > 1
+        && let Some(Block::Heading { level: 1, text }) = blocks.first()
+    {
+        title = Some(text.clone());
+        blocks.remove(0);
+    }
+    Ok(Document {
+        id: rel.to_string(),
+        title: title.unwrap_or_else(|| title_from_name(path)),
+        source: rel.to_string(),
+        url: front.url.or(sidecar.url),
+        blocks,
+    })
+}
+
+/// Reads a `.txt` file (or, with `markdown`, text with Markdown headings and bullets).
 fn read_plain(text: &str, rel: &str, path: &Path, markdown: bool, sidecar: Sidecar) -> Document {
     let (front, body) = front_matter(text);
     let cleaned = clean_lines(body);
