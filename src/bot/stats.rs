@@ -293,7 +293,8 @@ fn normalize(question: &str) -> String {
     words.join(" ").to_lowercase().chars().take(200).collect()
 }
 
-fn now_unix() -> i64 {
+/// Seconds since the Unix epoch.
+pub(super) fn now_unix() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
