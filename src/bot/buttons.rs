@@ -82,7 +82,12 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
         }
         Action::Vote { number, up, .. } => {
             if let Some(passage) = engine.passage_by_number(number) {
-                app.recorder.record(Record::vote(q.from.id.0, &passage.id, up));
+                // The question behind the answer, while the reply is still cached.
+                let asked = q.regular_message().and_then(|m| {
+                    app.replies.get((m.chat.id.0, m.id.0), &generation).map(|r| r.question.clone())
+                });
+                let vote = Record::vote_after(q.from.id.0, &passage.id, up, asked.as_deref());
+                app.recorder.record(vote);
             }
             bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
         }

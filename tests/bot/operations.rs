@@ -79,3 +79,28 @@ fn healthz_and_metrics_in_polling_mode_and_json_logs() {
     }
     assert!(!stderr.contains(TOKEN.split_once(':').unwrap().1), "the token in a JSON log line");
 }
+
+#[test]
+fn stats_list_the_passages_with_most_thumbs_down_and_the_questions_behind_them() {
+    let bot = Bot::start(Options::default());
+    bot.say(STUDENT, STUDENT, "how long should the tea steep?");
+    let answer = bot.reply_containing(STUDENT, "steep");
+    bot.press(STUDENT, &answer.result, &button(&answer, "👎"));
+    bot.api.wait_for(|c| c.method == "answerCallbackQuery");
+    // The vote is written by the stats thread; ask until it shows (a few tries at most).
+    for attempt in 1..=10 {
+        let before = bot.api.calls_of("sendMessage").len();
+        bot.say(ADMIN, ADMIN, "/stats");
+        bot.api.wait_for_n(before + 1, Duration::from_secs(10), |c| c.method == "sendMessage");
+        let stats = text(bot.api.calls_of("sendMessage").last().unwrap());
+        if stats.contains("Most 👎") {
+            assert!(
+                stats.contains("kettle") && stats.contains("how long should the tea steep?"),
+                "{stats}"
+            );
+            return;
+        }
+        assert!(attempt < 10, "no 👎 in /stats: {stats}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
