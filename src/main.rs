@@ -2,6 +2,7 @@
 
 mod bot;
 mod cli;
+mod redact;
 
 use std::process::ExitCode;
 
@@ -9,11 +10,11 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    cli::init_tracing(args.verbose);
+    cli::init_tracing(args.verbose, args.json_logs());
     match cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", bot::redact::redact(&format!("{err:#}")));
+            eprintln!("error: {}", redact::redact(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }

@@ -31,3 +31,7 @@ mod shared_eval;
 
 /// The Telegram bot through a Bot API stand-in on 127.0.0.1.
 mod bot;
+
+/// Packaging: Dockerfile, compose.yaml and the systemd unit (image build and
+/// `systemd-analyze verify` where available, `SKIPPED` otherwise).
+mod deploy;

@@ -1,4 +1,6 @@
-//! Admin commands: `/reindex` (background rebuild, sanity check, atomic switch) and `/stats`.
+//! Admin commands ([`AdminCommand`], their own branch of the handler tree, reached only by
+//! admins): `/reindex` (background rebuild, sanity check, atomic switch), `/stats`, and the
+//! allow-list's `/allow`, `/deny` and `/users`.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -10,15 +12,84 @@ use passagebot::search::Engine;
 use teloxide::prelude::*;
 use tracing::{info, warn};
 
-use super::handlers::{now_unix, send_plain, send_plain_turn};
+use super::commands::AdminCommand;
+use super::outbox::{plain as send_plain, plain_turn as send_plain_turn};
 use super::pace::Turn;
-use super::{App, HandlerResult, Tg};
+use super::stats::now_unix;
+use super::{App, HandlerResult, Tg, metrics};
 
 /// Skipped files listed in a reindex report at most.
 const MAX_SKIPPED_LISTED: usize = 20;
 
+/// Runs an admin command (the caller has checked that the sender is an admin).
+#[tracing::instrument(skip_all, fields(chat = msg.chat.id.0))]
+pub async fn on_admin_command(
+    bot: Tg,
+    msg: Message,
+    cmd: AdminCommand,
+    app: Arc<App>,
+) -> HandlerResult {
+    match cmd {
+        AdminCommand::Reindex => reindex(bot, msg, app).await,
+        AdminCommand::Stats(days) => stats(&bot, &app, &msg, &days).await,
+        AdminCommand::Allow(who) => set_access(&bot, &app, &msg, &who, true).await,
+        AdminCommand::Deny(who) => set_access(&bot, &app, &msg, &who, false).await,
+        AdminCommand::Users => {
+            let text = app.access.listing().text();
+            send_plain(&bot, &app, &msg, &text).await
+        }
+    }
+}
+
+/// An admin command from anyone else.
+pub async fn not_an_admin(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
+    send_plain(&bot, &app, &msg, "Sorry, only this bot's admins can do that.").await
+}
+
+/// `/allow <id>` and `/deny <id>`: a user id, a group's (negative) id, or, without one, the
+/// sender of the message the command replies to.
+async fn set_access(bot: &Tg, app: &App, msg: &Message, who: &str, allowed: bool) -> HandlerResult {
+    let replied = msg
+        .reply_to_message()
+        .and_then(|m| m.from.as_ref())
+        .filter(|u| !u.is_bot)
+        .and_then(|u| i64::try_from(u.id.0).ok());
+    let id = match who.trim() {
+        "" => replied,
+        text => text.parse::<i64>().ok().filter(|id| *id != 0),
+    };
+    let verb = if allowed { "allow" } else { "deny" };
+    let Some(id) = id else {
+        let usage = format!(
+            "Usage: /{verb} <user id> (the number a refused user was told), /{verb} <-group id>, or reply to someone's message with /{verb}."
+        );
+        return send_plain(bot, app, msg, &usage).await;
+    };
+    let by = msg.from.as_ref().map_or(0, |u| u.id.0);
+    if let Err(err) = app.access.set(id, allowed, by) {
+        warn!(cause = %format!("{err:#}"), "saving the allow-list failed");
+        return send_plain(
+            bot,
+            app,
+            msg,
+            "Saving the allow-list failed; nothing changed. The log says why.",
+        )
+        .await;
+    }
+    info!(id, allowed, by, "allow-list changed");
+    let what = if id < 0 { format!("The members of chat {id}") } else { format!("User {id}") };
+    let text = match (allowed, app.config.access) {
+        (true, super::config::Access::Open) => format!(
+            "{what} may use the bot (it is open to everyone until access = \"allow-list\")."
+        ),
+        (true, _) => format!("{what} may use the bot now."),
+        (false, _) => format!("{what} may no longer use the bot (admins always can)."),
+    };
+    send_plain(bot, app, msg, &text).await
+}
+
 /// `/reindex`: starts a rebuild in the background unless one is running.
-pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
+async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     if app.reindexing.swap(true, Ordering::SeqCst) {
         return send_plain(
             &bot,
@@ -39,14 +110,19 @@ pub async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
         drop(running);
         let text = match outcome {
             Ok(Ok(report)) => {
+                metrics::global().reindexed(true);
                 info!(documents = report.documents, passages = report.passages, "reindexed");
                 report_text(&report, started.elapsed().as_secs_f64())
             }
             Ok(Err(err)) => {
+                metrics::global().reindexed(false);
                 warn!(cause = %format!("{err:#}"), "reindex failed");
                 format!("Reindex failed; the old index stays live.\nWhy: {err:#}")
             }
-            Err(err) => format!("Reindex crashed ({err}); the old index stays live."),
+            Err(err) => {
+                metrics::global().reindexed(false);
+                format!("Reindex crashed ({err}); the old index stays live.")
+            }
         };
         // Queued, not bounded: the admin waits for this report.
         if let Err(err) = send_plain_turn(&bot, &app, &msg, &text, Turn::Queued).await {
@@ -124,7 +200,7 @@ fn report_text(report: &BuildReport, seconds: f64) -> String {
 }
 
 /// `/stats [days]`: the summary of the last `days` days (default 7).
-pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> HandlerResult {
+async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> HandlerResult {
     let days = match days.trim() {
         "" => 7,
         text => match text.parse::<u32>() {
@@ -135,7 +211,7 @@ pub async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> Handl
             }
         },
     };
-    let since = now_unix().saturating_sub(u64::from(days) * 86_400) as i64;
+    let since = now_unix().saturating_sub(i64::from(days) * 86_400);
     let app2 = app.clone();
     let summary = tokio::task::spawn_blocking(move || app2.stats.summary(since)).await??;
     let mut text = summary.text(days);

@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode, ReplyParameters};
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use tracing::instrument;
 
 use super::callback::{Action, generation_tag};
-use super::handlers::{no_preview, topic};
 use super::stats::Record;
-use super::{App, HandlerResult, Tg, delivery};
+use super::{App, HandlerResult, Tg, outbox};
 use passagebot::render::telegram;
 
 /// Answers a press of one of the answer buttons.
@@ -53,21 +52,8 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                     .await?;
                 return Ok(());
             };
-            let mut parts = parts.into_iter();
-            let first = parts.next().unwrap_or_default();
-            bot.edit_message_text(message.chat.id, message.id, first)
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview())
-                .reply_markup(keyboard(&generation, position, &numbers))
-                .await?;
-            for part in parts {
-                let mut request =
-                    bot.send_message(message.chat.id, part).parse_mode(ParseMode::Html);
-                if let Some(thread) = topic(message) {
-                    request = request.message_thread_id(thread);
-                }
-                delivery::send(&app.pacer, message.chat.id, &request).await?;
-            }
+            let keyboard = keyboard(&generation, position, &numbers);
+            outbox::edit_with_rest(&bot, &app, message, parts, keyboard).await?;
             let label = format!("Answer {} of {}", position + 1, numbers.len());
             bot.answer_callback_query(q.id.clone()).text(label).await?;
         }
@@ -78,8 +64,8 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 bot.answer_callback_query(q.id.clone()).await?;
                 return Ok(());
             };
-            let mut slot = match app.pacer.reserve_turn(message.chat.id.0, app.reply_turn()) {
-                Ok(at) => Some(at),
+            let slot = match app.pacer.reserve_turn(message.chat.id.0, app.reply_turn()) {
+                Ok(at) => at,
                 Err(busy) => {
                     let text = format!(
                         "Busy sending other answers here; try again in about {} s.",
@@ -91,26 +77,17 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
             };
             bot.answer_callback_query(q.id.clone()).await?;
             let neighbours = engine.context(&passage.id, app.config.context_radius);
-            for part in telegram::context(&neighbours, &passage.id) {
-                let mut request = bot
-                    .send_message(message.chat.id, part)
-                    .parse_mode(ParseMode::Html)
-                    .link_preview_options(no_preview())
-                    .reply_parameters(ReplyParameters::new(message.id));
-                if let Some(thread) = topic(message) {
-                    request = request.message_thread_id(thread);
-                }
-                match slot.take() {
-                    Some(at) => {
-                        delivery::send_at(&app.pacer, message.chat.id, &request, at).await?
-                    }
-                    None => delivery::send(&app.pacer, message.chat.id, &request).await?,
-                };
-            }
+            let parts = telegram::context(&neighbours, &passage.id);
+            outbox::follow_up(&bot, &app, message, parts, slot).await?;
         }
         Action::Vote { number, up, .. } => {
             if let Some(passage) = engine.passage_by_number(number) {
-                app.recorder.record(Record::vote(q.from.id.0, &passage.id, up));
+                // The question behind the answer, while the reply is still cached.
+                let asked = q.regular_message().and_then(|m| {
+                    app.replies.get((m.chat.id.0, m.id.0), &generation).map(|r| r.question.clone())
+                });
+                let vote = Record::vote_after(q.from.id.0, &passage.id, up, asked.as_deref());
+                app.recorder.record(vote);
             }
             bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
         }

@@ -1,10 +1,11 @@
-//! The bot's commands. The doc line of each variant is its description in Telegram's command
-//! menu and in `/help`.
+//! The bot's commands: [`Command`] for everyone, [`AdminCommand`] for admins, each its own
+//! branch of [`super::schema::schema`]. The doc line of each variant is its description in
+//! Telegram's command menu and in `/help`.
 
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
-/// Commands the bot understands (in groups also as `/command@botname`).
+/// Commands for everyone (in groups also as `/command@botname`).
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -16,31 +17,39 @@ pub enum Command {
     Ask(String),
     /// What I know: documents, passages, last indexed.
     About,
+}
+
+/// Commands only admins may run; anyone else gets a polite refusal.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum AdminCommand {
     /// (admins) Rebuild the index from the corpus.
     Reindex,
     /// (admins) Usage statistics; /stats 30 for the last 30 days.
     Stats(String),
+    /// (admins) Let a user (id, or reply to their message) or a group (-id) use the bot.
+    Allow(String),
+    /// (admins) Take a user's or group's access away.
+    Deny(String),
+    /// (admins) Who may use the bot.
+    Users,
 }
 
-impl Command {
-    /// Whether only admins may run it.
-    pub fn is_admin_only(&self) -> bool {
-        matches!(self, Command::Reindex | Command::Stats(_))
-    }
-}
-
-/// Names of the admin-only commands, as in the menu.
-const ADMIN_COMMANDS: [&str; 2] = ["reindex", "stats"];
-
-/// The command menu for everyone: the commands without the admin ones.
+/// The command menu for everyone.
 pub fn public_menu() -> Vec<BotCommand> {
-    admin_menu().into_iter().filter(|c| !is_admin_name(&c.command)).collect()
+    menu(Command::bot_commands())
 }
 
 /// The command menu for admins: every command.
 pub fn admin_menu() -> Vec<BotCommand> {
-    // `bot_commands` spells names with the "/" prefix; the Bot API wants them bare.
-    Command::bot_commands()
+    let mut all = public_menu();
+    all.extend(menu(AdminCommand::bot_commands()));
+    all
+}
+
+/// `bot_commands` spells names with the "/" prefix; the Bot API wants them bare.
+fn menu(commands: Vec<BotCommand>) -> Vec<BotCommand> {
+    commands
         .into_iter()
         .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
         .collect()
@@ -56,11 +65,6 @@ pub fn help_text(admin: bool) -> String {
         text.push_str(&format!("\n/{} — {}", command.command, command.description));
     }
     text
-}
-
-fn is_admin_name(name: &str) -> bool {
-    let name = name.trim_start_matches('/');
-    ADMIN_COMMANDS.contains(&name)
 }
 
 #[cfg(test)]
@@ -80,7 +84,15 @@ mod tests {
         assert!(Command::parse("/ask@otherbot how", "qbot").is_err());
         assert_eq!(Command::parse("/start 42", "qbot").ok(), Some(Command::Start("42".into())));
         assert_eq!(Command::parse("/start", "qbot").ok(), Some(Command::Start(String::new())));
-        assert_eq!(Command::parse("/stats", "qbot").ok(), Some(Command::Stats(String::new())));
+        assert_eq!(
+            AdminCommand::parse("/stats", "qbot").ok(),
+            Some(AdminCommand::Stats(String::new()))
+        );
+        assert_eq!(
+            AdminCommand::parse("/allow 42", "qbot").ok(),
+            Some(AdminCommand::Allow("42".into()))
+        );
+        assert!(Command::parse("/reindex", "qbot").is_err(), "declared once, as an admin command");
     }
 
     #[test]
@@ -88,9 +100,13 @@ mod tests {
         let public: Vec<String> = public_menu().into_iter().map(|c| c.command).collect();
         assert!(public.iter().any(|c| c == "ask"), "{public:?}");
         assert!(!help_text(false).contains("//"));
-        assert!(!public.iter().any(|c| c.ends_with("reindex") || c.ends_with("stats")));
-        assert_eq!(admin_menu().len(), public.len() + 2);
+        assert!(
+            !public
+                .iter()
+                .any(|c| ["reindex", "stats", "allow", "deny", "users"].contains(&c.as_str()))
+        );
+        assert_eq!(admin_menu().len(), public.len() + 5);
         assert!(!help_text(false).contains("/reindex"));
-        assert!(help_text(true).contains("/reindex"));
+        assert!(help_text(true).contains("/reindex") && help_text(true).contains("/allow"));
     }
 }

@@ -60,6 +60,28 @@ impl Default for SendLimits {
     }
 }
 
+/// Who may use the bot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Access {
+    /// Anyone who finds the bot.
+    #[default]
+    Open,
+    /// Only the users and chats on the allow-list (and the admins).
+    AllowList,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object a line, for log collectors.
+    Json,
+}
+
 /// The `serve` configuration file, every field optional.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -129,6 +151,30 @@ pub struct BotConfig {
     /// Memory an index build (at start or by `/reindex`) may use at its peak, in MiB,
     /// whatever the corpus size (at least 64).
     pub build_memory_mib: u64,
+    // --- Who may use the bot (see `super::access`). ---
+    /// `"open"` (anyone who finds the bot) or `"allow-list"` (admins, [`Self::allowed_users`],
+    /// members of [`Self::allowed_chats`], users an admin `/allow`ed, and users who sent
+    /// `/start <join_code>`).
+    pub access: Access,
+    /// User ids allowed in `allow-list` mode, besides the admins and those added from chat.
+    pub allowed_users: Vec<u64>,
+    /// Groups, supergroups and channels (negative ids) whose members may use the bot in
+    /// `allow-list` mode: in the chat itself, and privately or inline once Telegram's
+    /// `getChatMember` confirms the membership (the bot must be in the chat).
+    pub allowed_chats: Vec<i64>,
+    /// A shared code: `/start <code>` in a private chat adds the sender to the allow-list
+    /// (1–64 of `A-Z a-z 0-9 _ -`, not only digits, so it is never taken for a passage
+    /// link). Never logged.
+    pub join_code: Option<Secret>,
+    /// SQLite file keeping the allow-list changes made from chat (`/allow`, `/deny`, join
+    /// code); default: `<index>.access.sqlite3` next to the index folder.
+    pub access_db: Option<PathBuf>,
+    // --- Operations. ---
+    /// A local address serving `GET /healthz` and `GET /metrics` (Prometheus text) in both
+    /// polling and webhook mode, e.g. `127.0.0.1:9090`; off when unset.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `"text"` (the default) or `"json"` (one JSON object a line) log lines on stderr.
+    pub log_format: LogFormat,
     /// The file this configuration was read from (set by [`BotConfig::load`], never by the
     /// file itself): it is never indexed, since it may hold the token.
     #[serde(skip)]
@@ -161,6 +207,13 @@ impl Default for BotConfig {
             follow_links: false,
             min_confidence: None,
             build_memory_mib: 1024,
+            access: Access::Open,
+            allowed_users: Vec::new(),
+            allowed_chats: Vec::new(),
+            join_code: None,
+            access_db: None,
+            metrics_listen: None,
+            log_format: LogFormat::Text,
             config_file: None,
         }
     }
@@ -212,20 +265,28 @@ impl BotConfig {
     }
 
     /// Applies the environment overrides, read through `var` (so tests need no real env):
-    /// `PASSAGEBOT_ADMINS` (comma-separated user ids), `PASSAGEBOT_CORPUS`,
-    /// `PASSAGEBOT_INDEX`, `PASSAGEBOT_WEBHOOK_SECRET`, `TELOXIDE_TOKEN`.
+    /// `PASSAGEBOT_<KEY>` for every key of the file ([`ENV_KEYS`]; `PASSAGEBOT_LIMITS_<KEY>`
+    /// for the `[limits]` table), and `TELOXIDE_TOKEN` for the token. A value is read as the
+    /// key's TOML value would be written (`true`, `30`), except that strings need no quotes
+    /// and id lists may be comma-separated (`7, 8`); other lists are TOML arrays
+    /// (`["how do I start?", "what is x?"]`). Empty values are ignored. Errors name the
+    /// variable and never quote a secret.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
-        if let Some(admins) = var("PASSAGEBOT_ADMINS") {
-            self.admins = parse_admins(&admins).context("PASSAGEBOT_ADMINS")?;
-        }
-        if let Some(corpus) = var("PASSAGEBOT_CORPUS").filter(|v| !v.is_empty()) {
-            self.corpus = Some(corpus.into());
-        }
-        if let Some(index) = var("PASSAGEBOT_INDEX").filter(|v| !v.is_empty()) {
-            self.index = index.into();
-        }
-        if let Some(secret) = var("PASSAGEBOT_WEBHOOK_SECRET").filter(|v| !v.trim().is_empty()) {
-            self.webhook_secret = Some(Secret::new(secret.trim()));
+        for &(key, kind) in ENV_KEYS {
+            let name = format!("PASSAGEBOT_{}", key.to_uppercase());
+            let Some(value) = var(&name).filter(|v| !v.trim().is_empty()) else { continue };
+            let document = match key.strip_prefix("limits_") {
+                Some(field) => format!("[limits]\n{field} = {}", kind.toml(value.trim())),
+                None => format!("{key} = {}", kind.toml(value.trim())),
+            };
+            let from: BotConfig = toml::from_str(&document).map_err(|err| {
+                if kind == Kind::Secret {
+                    anyhow::anyhow!("{name} is not valid")
+                } else {
+                    anyhow::anyhow!("{name}: {}", err.message())
+                }
+            })?;
+            set_field(self, from, key);
         }
         if let Some(token) = var("TELOXIDE_TOKEN").filter(|v| !v.trim().is_empty()) {
             self.token = Some(Secret::new(token.trim()));
@@ -241,6 +302,16 @@ impl BotConfig {
         let name = self.index.file_name().map(|n| n.to_string_lossy().into_owned());
         let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| "index".into());
         self.index.with_file_name(format!("{name}.stats.sqlite3"))
+    }
+
+    /// The allow-list database path, explicit or next to the index folder.
+    pub fn access_path(&self) -> PathBuf {
+        if let Some(path) = &self.access_db {
+            return path.clone();
+        }
+        let name = self.index.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = name.filter(|n| !n.is_empty()).unwrap_or_else(|| "index".into());
+        self.index.with_file_name(format!("{name}.access.sqlite3"))
     }
 
     /// Whether `user` may run admin commands.
@@ -275,8 +346,112 @@ impl BotConfig {
         {
             bail!("every [limits] value must be at least 1");
         }
+        if self.allowed_chats.iter().any(|&chat| chat >= 0) {
+            bail!(
+                "allowed_chats holds group and channel ids, which are negative; put user ids in allowed_users"
+            );
+        }
+        check_join_code(self.join_code.as_ref())?;
         check_webhook_secret(self.webhook_secret.as_ref())
     }
+}
+
+/// A deep-link payload Telegram passes on (`A-Z a-z 0-9 _ -`, at most 64), never all digits
+/// (those open passages); the message never quotes the code.
+fn check_join_code(code: Option<&Secret>) -> anyhow::Result<()> {
+    let Some(code) = code else { return Ok(()) };
+    let bytes = code.expose().as_bytes();
+    if !(1..=64).contains(&bytes.len())
+        || !bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        || bytes.iter().all(u8::is_ascii_digit)
+    {
+        bail!("join_code must be 1-64 characters of A-Z, a-z, 0-9, _ and -, and not only digits");
+    }
+    Ok(())
+}
+
+/// How an environment value is turned into the TOML value of its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A string, path, address or named choice: written as given.
+    Text,
+    /// A secret string: as [`Kind::Text`], and never quoted in an error.
+    Secret,
+    /// A number or `true`/`false`: TOML as given.
+    Value,
+    /// A list of ids: comma-separated, or a TOML array.
+    Ids,
+    /// A list of strings: a TOML array, or one string.
+    Texts,
+}
+
+impl Kind {
+    /// `value` as a TOML value of this kind.
+    fn toml(self, value: &str) -> String {
+        let string = || toml::Value::String(value.to_string()).to_string();
+        match self {
+            Kind::Text | Kind::Secret => string(),
+            Kind::Value => value.to_string(),
+            Kind::Ids | Kind::Texts if value.starts_with('[') => value.to_string(),
+            Kind::Ids => format!("[{}]", value.trim_end_matches(',')),
+            Kind::Texts => format!("[{}]", string()),
+        }
+    }
+}
+
+/// Declares the keys the environment may set, with their kinds, and the code that copies
+/// one over, so a key and its field can never be spelled differently.
+macro_rules! env_keys {
+    ($($field:ident: $kind:ident),* ; limits: $($limit:ident),* $(,)?) => {
+        /// Every key of the configuration file and its [`Kind`]; `[limits]` keys as
+        /// `limits_<key>`. Each is settable as `PASSAGEBOT_<KEY>` (upper case).
+        pub const ENV_KEYS: &[(&str, Kind)] = &[
+            $((stringify!($field), Kind::$kind),)*
+            $((concat!("limits_", stringify!($limit)), Kind::Value),)*
+        ];
+
+        /// Copies `key` from `from` into `config`.
+        fn set_field(config: &mut BotConfig, from: BotConfig, key: &str) {
+            match key {
+                $(stringify!($field) => config.$field = from.$field,)*
+                $(concat!("limits_", stringify!($limit)) => config.limits.$limit = from.limits.$limit,)*
+                _ => {}
+            }
+        }
+    };
+}
+
+env_keys! {
+    token: Secret,
+    admins: Ids,
+    corpus: Text,
+    index: Text,
+    stats_db: Text,
+    answers_per_question: Value,
+    inline_results: Value,
+    context_radius: Value,
+    questions_per_minute: Value,
+    welcome_text: Text,
+    no_match_text: Text,
+    example_questions: Texts,
+    sanity_questions: Texts,
+    webhook_secret: Secret,
+    max_reply_wait_secs: Value,
+    shutdown_timeout_secs: Value,
+    stats_retention_days: Value,
+    webhook_max_connections: Value,
+    webhook_timeout_secs: Value,
+    follow_links: Value,
+    min_confidence: Value,
+    build_memory_mib: Value,
+    access: Text,
+    allowed_users: Ids,
+    allowed_chats: Ids,
+    join_code: Secret,
+    access_db: Text,
+    metrics_listen: Text,
+    log_format: Text;
+    limits: per_chat_per_second, per_chat_per_minute, per_group_per_minute, overall_per_second,
 }
 
 /// How updates arrive.
@@ -333,8 +508,8 @@ impl Settings {
         {
             bail!("--webhook must be the public https:// URL Telegram posts updates to");
         }
-        // Checked again here because `PASSAGEBOT_WEBHOOK_SECRET` is applied after parsing.
-        check_webhook_secret(config.webhook_secret.as_ref())?;
+        // Checked again here because the environment is applied after parsing.
+        config.check()?;
         Ok(Settings { config, token, api_url, mode })
     }
 }
@@ -360,16 +535,6 @@ fn check_webhook_secret(secret: Option<&Secret>) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-fn parse_admins(text: &str) -> anyhow::Result<Vec<u64>> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<u64>().with_context(|| format!("{s:?} is not a numeric Telegram user id"))
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -463,7 +628,89 @@ mod tests {
         assert_eq!(config.token.as_ref().unwrap().expose(), "2:env");
         assert_eq!(config.stats_path(), PathBuf::from("/tmp/ix.stats.sqlite3"));
         let err = config.apply_env(|k| (k == "PASSAGEBOT_ADMINS").then(|| "me".to_string()));
-        assert!(format!("{:#}", err.unwrap_err()).contains("not a numeric"));
+        assert!(format!("{:#}", err.unwrap_err()).contains("PASSAGEBOT_ADMINS"));
+    }
+
+    #[test]
+    fn every_key_is_settable_from_the_env_and_named_in_the_example_file() {
+        // The parser's own list of fields (its unknown-field error names them all).
+        let err = BotConfig::parse("no_such_key = 1").unwrap_err().to_string();
+        let expected = err.split("expected one of").nth(1).unwrap_or_default();
+        let fields: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        assert!(fields.len() > 20, "{err}");
+        let keys: Vec<&str> = ENV_KEYS.iter().map(|(k, _)| *k).collect();
+        for field in fields.iter().filter(|f| **f != "limits") {
+            assert!(keys.contains(field), "{field} is missing from ENV_KEYS");
+        }
+        let example = include_str!("../../passagebot.toml.example");
+        for key in &keys {
+            let env = format!("PASSAGEBOT_{}", key.to_uppercase());
+            assert!(example.contains(&env), "{env} is not in passagebot.toml.example");
+        }
+    }
+
+    #[test]
+    fn env_values_of_every_kind() {
+        let env = |k: &str| {
+            Some(
+                match k {
+                    "PASSAGEBOT_FOLLOW_LINKS" => "true",
+                    "PASSAGEBOT_INLINE_RESULTS" => "7",
+                    "PASSAGEBOT_LIMITS_OVERALL_PER_SECOND" => "12",
+                    "PASSAGEBOT_ALLOWED_CHATS" => "-100, -200",
+                    "PASSAGEBOT_ACCESS" => "allow-list",
+                    "PASSAGEBOT_SANITY_QUESTIONS" => r#"["what, then?", "why"]"#,
+                    "PASSAGEBOT_EXAMPLE_QUESTIONS" => "how do I start, then?",
+                    "PASSAGEBOT_WELCOME_TEXT" => "Hi \"there\"",
+                    "PASSAGEBOT_METRICS_LISTEN" => "127.0.0.1:9090",
+                    "PASSAGEBOT_LOG_FORMAT" => "json",
+                    "PASSAGEBOT_JOIN_CODE" => "course-2026",
+                    _ => return None,
+                }
+                .to_string(),
+            )
+        };
+        let mut config = BotConfig::default();
+        config.apply_env(env).unwrap();
+        assert!(config.follow_links);
+        assert_eq!(config.inline_results, 7);
+        assert_eq!(config.limits.overall_per_second, 12);
+        assert_eq!(config.limits.per_chat_per_second, 1);
+        assert_eq!(config.allowed_chats, [-100, -200]);
+        assert_eq!(config.access, Access::AllowList);
+        assert_eq!(config.sanity_questions, ["what, then?", "why"]);
+        assert_eq!(config.example_questions, ["how do I start, then?"]);
+        assert_eq!(config.welcome_text.as_deref(), Some("Hi \"there\""));
+        assert_eq!(config.metrics_listen, Some(([127, 0, 0, 1], 9090).into()));
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.join_code.as_ref().map(Secret::expose), Some("course-2026"));
+        let bad = BotConfig::default()
+            .apply_env(|k| (k == "PASSAGEBOT_INLINE_RESULTS").then(|| "many".to_string()));
+        assert!(format!("{:#}", bad.unwrap_err()).contains("PASSAGEBOT_INLINE_RESULTS"));
+        let mut config = BotConfig::default();
+        config.apply_env(|k| (k == "PASSAGEBOT_JOIN_CODE").then(|| "12345".to_string())).unwrap();
+        let err = config.check().unwrap_err();
+        assert!(!format!("{err:#}").contains("12345"), "{err:#}");
+    }
+
+    #[test]
+    fn access_keys_parse_and_are_checked() {
+        let config = BotConfig::parse(
+            "access = \"allow-list\"\nallowed_users = [5]\nallowed_chats = [-100]\njoin_code = \"abc_1\"",
+        )
+        .unwrap();
+        assert_eq!(config.access, Access::AllowList);
+        assert_eq!(config.allowed_users, [5]);
+        assert!(BotConfig::parse("access = \"closed\"").is_err());
+        assert!(BotConfig::parse("allowed_chats = [5]").is_err(), "a user id as a chat");
+        for bad in ["", "42", "a b", "x/y"] {
+            let err = BotConfig::parse(&format!("join_code = {bad:?}")).unwrap_err();
+            assert!(!bad.is_empty() && !format!("{err:#}").contains(bad) || bad.is_empty());
+        }
+        assert_eq!(
+            BotConfig { index: "/srv/ix".into(), ..BotConfig::default() }.access_path(),
+            PathBuf::from("/srv/ix.access.sqlite3")
+        );
     }
 
     #[test]

@@ -23,8 +23,9 @@ use teloxide::{ApiError, RequestError, payloads};
 use tokio::time::Instant;
 use tracing::warn;
 
+use super::metrics;
 use super::pace::{Pacer, Turn};
-use super::redact;
+use crate::redact;
 
 /// Attempts at one message when sends fail "not posted" or "unknown", the first included.
 pub const ATTEMPTS: u32 = 3;
@@ -95,10 +96,12 @@ pub async fn send_at(
             Some(at) => tokio::time::sleep_until(at).await,
             None => pacer.wait_turn(chat.0).await,
         }
+        metrics::global().sent();
         let err = match request.send_ref().await {
             Ok(message) => return Ok(Some(message.id)),
             Err(err) => err,
         };
+        metrics::global().failed(outcome(&err));
         let cause = redact::redact(&err.to_string());
         match outcome(&err) {
             Outcome::RateLimited(wait) if rate_limited < RATE_LIMITED_ATTEMPTS => {

@@ -1,25 +1,24 @@
-//! Endpoints for messages: questions (private and group), `/start`, `/help`, `/about`, and
-//! the sending helpers they share. The answer buttons are in [`super::buttons`].
+//! Endpoints for messages: questions (private and group), `/start` (with a passage link or
+//! the join code), `/help`, `/about`. Replies go out through [`super::outbox`]; the answer
+//! buttons are in [`super::buttons`], the admin commands in [`super::admin`].
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use passagebot::answer::Reply;
 use passagebot::search::Engine;
 use teloxide::prelude::*;
-use teloxide::types::{
-    ChatAction, InlineKeyboardMarkup, LinkPreviewOptions, Me, MessageId, ParseMode,
-    ReplyParameters, ThreadId,
-};
-use tracing::{debug, instrument};
+use teloxide::types::{ChatAction, Me};
+use tracing::{debug, info, instrument, warn};
 
 use super::buttons::keyboard;
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
-use super::pace::{Busy, Turn};
+use super::outbox::{self, plain as send_plain, plain_turn as send_plain_turn};
+use super::pace::Turn;
 use super::stats::Record;
-use super::{App, HandlerResult, Tg, admin, delivery};
+use super::{App, HandlerResult, Tg, metrics};
 use passagebot::render::telegram;
 
 /// A question found in a message, with the bot's mention removed.
@@ -75,14 +74,11 @@ pub async fn on_private_other(bot: Tg, msg: Message, app: Arc<App>) -> HandlerRe
     send_plain(&bot, &app, &msg, text).await
 }
 
-/// Commands (`/start`, `/help`, `/ask`, `/about`, and the admin ones).
+/// Commands for everyone (`/start`, `/help`, `/ask`, `/about`).
 #[instrument(skip_all, fields(chat = msg.chat.id.0))]
 pub async fn on_command(bot: Tg, msg: Message, cmd: Command, app: Arc<App>) -> HandlerResult {
     let user = msg.from.as_ref().map(|u| u.id.0);
     let admin = user.is_some_and(|u| app.config.is_admin(u));
-    if cmd.is_admin_only() && !admin {
-        return send_plain(&bot, &app, &msg, "Sorry, only this bot's admins can do that.").await;
-    }
     match cmd {
         Command::Start(payload) if !payload.trim().is_empty() => {
             deep_link(&bot, &app, &msg, payload.trim()).await
@@ -100,9 +96,43 @@ pub async fn on_command(bot: Tg, msg: Message, cmd: Command, app: Arc<App>) -> H
         }
         Command::Ask(question) => answer_question(&bot, &app, &msg, &question).await,
         Command::About => about(&bot, &app, &msg).await,
-        Command::Reindex => admin::reindex(bot, msg, app).await,
-        Command::Stats(days) => admin::stats(&bot, &app, &msg, &days).await,
     }
+}
+
+/// Whether `msg` is `/start <join code>` in a private chat from someone not denied: the one
+/// update that passes the access gate without being on the list. In a group the code would
+/// be shown to everyone, so it is not taken there.
+pub fn is_join(msg: Message, cmd: Command, app: Arc<App>) -> bool {
+    let (Command::Start(payload), Some(code)) = (&cmd, &app.config.join_code) else {
+        return false;
+    };
+    let sender = msg.from.as_ref().map(|u| u.id.0);
+    // Both sides hashed, so the comparison takes the same time whatever was sent.
+    msg.chat.is_private()
+        && sender.is_some_and(|u| !app.access.is_denied(u))
+        && blake3::hash(payload.trim().as_bytes()) == blake3::hash(code.expose().as_bytes())
+}
+
+/// `/start <join code>`: puts the sender on the allow-list, then greets them.
+#[instrument(skip_all, fields(chat = msg.chat.id.0))]
+pub async fn join(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
+    let Some(user) = msg.from.as_ref().map(|u| u.id.0) else { return Ok(()) };
+    let saved = i64::try_from(user)
+        .map_err(anyhow::Error::from)
+        .and_then(|id| app.access.set(id, true, user));
+    if let Err(err) = saved {
+        warn!(cause = %format!("{err:#}"), "saving a join failed");
+        return send_plain(
+            &bot,
+            &app,
+            &msg,
+            "Sorry, I could not save that; please try again later.",
+        )
+        .await;
+    }
+    info!(user, "joined with the join code");
+    send_plain(&bot, &app, &msg, "Welcome, you're in!").await?;
+    start(&bot, &app, &msg).await
 }
 
 /// The answer flow: flood check, typing indicator, search, reply with buttons, stats.
@@ -124,7 +154,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     // The first part's slot before the search: a chat over its budget costs no search.
     let slot = match app.pacer.reserve_turn(msg.chat.id.0, app.reply_turn()) {
         Ok(at) => at,
-        Err(busy) => return tell_busy(bot, app, msg, busy).await,
+        Err(busy) => return outbox::tell_busy(bot, app, msg, busy).await,
     };
 
     let engine = app.engine.current();
@@ -150,7 +180,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
             // An internal failure is said as one, never dressed up as "no good match".
             tracing::error!(cause = %err, "search failed");
             let text = telegram::escape(SEARCH_FAILED);
-            send_parts_at(bot, app, msg, vec![text], None, slot).await?;
+            outbox::reply_at(bot, app, msg, vec![text], None, slot).await?;
             return Ok(());
         }
     };
@@ -162,7 +192,8 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     } else {
         (vec![no_match_html(app, &reply)], None)
     };
-    let sent = send_parts_at(bot, app, msg, parts, keyboard, slot).await?;
+    let sent = outbox::reply_at(bot, app, msg, parts, keyboard, slot).await?;
+    metrics::global().question(answered, started.elapsed());
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if answered && let Some(sent) = sent {
         app.replies.insert((msg.chat.id.0, sent.0), &generation, Arc::new(reply));
@@ -210,7 +241,7 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
     };
     let generation = generation_tag(&engine.info().generation);
     let keyboard = keyboard(&generation, 0, &[number]);
-    send_parts(bot, app, msg, telegram::passage(&passage), Some(keyboard), app.reply_turn())
+    outbox::reply(bot, app, msg, telegram::passage(&passage), Some(keyboard), app.reply_turn())
         .await?;
     Ok(())
 }
@@ -253,121 +284,6 @@ fn no_match_html(app: &App, reply: &Reply) -> String {
     telegram::escape(&text)
 }
 
-/// Sends HTML parts (buttons under the last), replying to the asker outside private chats,
-/// the first part taking `turn`; the last part's message id when Telegram reported it. A
-/// refused turn ([`Turn::Within`] in a chat over its budget) sends nothing but, once, the
-/// busy notice.
-pub async fn send_parts(
-    bot: &Tg,
-    app: &App,
-    msg: &Message,
-    parts: Vec<String>,
-    keyboard: Option<InlineKeyboardMarkup>,
-    turn: Turn,
-) -> anyhow::Result<Option<MessageId>> {
-    match app.pacer.reserve_turn(msg.chat.id.0, turn) {
-        Ok(first) => send_parts_at(bot, app, msg, parts, keyboard, first).await,
-        Err(busy) => tell_busy(bot, app, msg, busy).await.map(|()| None),
-    }
-}
-
-/// [`send_parts`] with the first part's moment already reserved.
-async fn send_parts_at(
-    bot: &Tg,
-    app: &App,
-    msg: &Message,
-    parts: Vec<String>,
-    keyboard: Option<InlineKeyboardMarkup>,
-    first: tokio::time::Instant,
-) -> anyhow::Result<Option<MessageId>> {
-    let count = parts.len();
-    let mut last = None;
-    for (i, part) in parts.into_iter().enumerate() {
-        let mut request = bot
-            .send_message(msg.chat.id, part)
-            .parse_mode(ParseMode::Html)
-            .link_preview_options(no_preview());
-        if let Some(thread) = topic(msg) {
-            request = request.message_thread_id(thread);
-        }
-        if !msg.chat.is_private() && i == 0 {
-            request = request
-                .reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
-        }
-        if i + 1 == count
-            && let Some(keyboard) = &keyboard
-        {
-            request = request.reply_markup(keyboard.clone());
-        }
-        last = if i == 0 {
-            delivery::send_at(&app.pacer, msg.chat.id, &request, first).await?
-        } else {
-            delivery::send(&app.pacer, msg.chat.id, &request).await?
-        };
-    }
-    Ok(last)
-}
-
-/// The forum topic `msg` belongs to, which every part of a reply to it must name (a reply
-/// lands in its topic, but a plain message goes to General).
-pub fn topic(msg: &Message) -> Option<ThreadId> {
-    msg.is_topic_message.then_some(msg.thread_id).flatten()
-}
-
-/// A chat over its send budget: tells it once (at once, ahead of its queue) and drops the
-/// rest until its backlog is shorter.
-async fn tell_busy(bot: &Tg, app: &App, msg: &Message, busy: Busy) -> HandlerResult {
-    if !app.pacer.first_busy_notice(msg.chat.id.0, busy) {
-        debug!(chat = msg.chat.id.0, "chat over its send budget; update dropped");
-        return Ok(());
-    }
-    let secs = busy.retry_in.as_secs().max(1);
-    let text = if msg.chat.is_private() {
-        format!("I still have answers on their way to you. Please ask again in about {secs} s.")
-    } else {
-        format!(
-            "Lots of questions here right now, more than Telegram lets me answer in a group. \
-             I'll take new ones again in about {secs} s, or ask me in a private chat."
-        )
-    };
-    // An urgent turn is never refused; sent directly, as `send_parts` may come back here.
-    let at = app
-        .pacer
-        .reserve_turn(msg.chat.id.0, Turn::Urgent)
-        .unwrap_or_else(|_| tokio::time::Instant::now());
-    send_parts_at(bot, app, msg, vec![telegram::escape(&text)], None, at).await?;
-    Ok(())
-}
-
-/// Sends plain text (escaped), replying to the asker outside private chats, within the
-/// chat's budget ([`App::reply_turn`]).
-pub async fn send_plain(bot: &Tg, app: &App, msg: &Message, text: &str) -> HandlerResult {
-    send_plain_turn(bot, app, msg, text, app.reply_turn()).await
-}
-
-/// [`send_plain`] taking `turn`.
-pub async fn send_plain_turn(
-    bot: &Tg,
-    app: &App,
-    msg: &Message,
-    text: &str,
-    turn: Turn,
-) -> HandlerResult {
-    send_parts(bot, app, msg, vec![telegram::escape(text)], None, turn).await?;
-    Ok(())
-}
-
-/// Link previews off: the source link would otherwise unfurl under every answer.
-pub fn no_preview() -> LinkPreviewOptions {
-    LinkPreviewOptions {
-        is_disabled: true,
-        url: None,
-        prefer_small_media: false,
-        prefer_large_media: false,
-        show_above_text: false,
-    }
-}
-
 fn record_question(app: &App, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
     // Queued for the stats thread; a failure is logged there (once) and never fails the answer.
     app.recorder.record(Record::question(user, question, answered, elapsed_ms));
@@ -391,11 +307,6 @@ pub fn format_utc(unix: u64) -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
-}
-
-/// Seconds since the Unix epoch.
-pub fn now_unix() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }
 
 #[cfg(test)]

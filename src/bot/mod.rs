@@ -5,6 +5,7 @@
 //! `--webhook`, from [`webhook`]) through [`schema::schema`] until Ctrl-C or SIGTERM. The library is reached only through
 //! `passagebot::…`; its synchronous calls run on `spawn_blocking`.
 
+mod access;
 mod admin;
 mod buttons;
 mod callback;
@@ -13,11 +14,14 @@ pub mod config;
 mod dedup;
 mod delivery;
 mod flood;
+mod gate;
 mod handlers;
+mod health;
 mod inline;
+mod metrics;
+mod outbox;
 mod pace;
 mod recorder;
-pub mod redact;
 mod replies;
 mod schema;
 mod shutdown;
@@ -40,10 +44,12 @@ use teloxide::update_listeners::Polling;
 use teloxide::{ApiError, RequestError};
 use tracing::{error, info, warn};
 
-pub use config::{BotConfig, Mode, Settings};
+use crate::redact;
 
-/// The Bot API client every handler gets. Messages go through [`delivery::send`], which
-/// keeps to Telegram's rate limits.
+pub use config::{BotConfig, LogFormat, Mode, Settings};
+
+/// The Bot API client every handler gets. Messages go through [`outbox`], which keeps to
+/// Telegram's rate limits through [`delivery`].
 pub(crate) type Tg = Bot;
 
 /// What every handler returns; errors are logged (redacted) by the dispatcher.
@@ -69,6 +75,10 @@ pub(crate) struct App {
     pub seen: dedup::SeenUpdates,
     /// Send times within Telegram's limits.
     pub pacer: pace::Pacer,
+    /// Who may use the bot.
+    pub access: access::AccessList,
+    /// Membership of the allowed chats, as Telegram last said.
+    pub memberships: gate::Memberships,
     /// Searches running at once (updates are handled concurrently; the blocking pool would
     /// otherwise start a thread per waiting search).
     pub searches: tokio::sync::Semaphore,
@@ -97,6 +107,10 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let stats = Arc::new(stats::Stats::open_or_memory(&config.stats_path())?);
     let recorder = recorder::Recorder::spawn(stats.clone()).context("starting the stats thread")?;
+    if let Some(code) = &config.join_code {
+        redact::register(code.expose());
+    }
+    let access = access::AccessList::open(&config)?;
 
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &api_url {
@@ -120,6 +134,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         max_connections: config.webhook_max_connections,
         timeout: Duration::from_secs(config.webhook_timeout_secs),
     };
+    if let Some(listen) = config.metrics_listen {
+        health::serve(listen, webhook_limits).await?;
+    }
     let pacer = pace::Pacer::new(config.limits.clone());
     let app = Arc::new(App {
         pacer,
@@ -132,6 +149,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         replies: replies::ReplyCache::new(2048),
         seen: dedup::SeenUpdates::new(10_000),
         searches: tokio::sync::Semaphore::new(search_slots()),
+        access,
+        memberships: gate::Memberships::default(),
     });
     let grace = Duration::from_secs(app.config.shutdown_timeout_secs);
     spawn_stats_retention(app.clone());

@@ -1,7 +1,9 @@
 //! Usage statistics in SQLite (one file next to the index), for `/stats`.
 //!
 //! Kept: time, user id, whether a question was answered, the answer time, 👍/👎 per passage,
-//! and the text of *unanswered* questions only (for "top unanswered"). Nothing else personal.
+//! and the text of *unanswered* questions only (for "top unanswered") and of questions whose
+//! answer got a 👎 (for "most 👎", so admins see what the passage failed to answer). Nothing
+//! else personal.
 //! Calls are synchronous and short; async callers run them through `spawn_blocking`.
 //!
 //! Stats are secondary: they never stop the bot. A database that cannot be opened (not
@@ -55,6 +57,8 @@ pub enum Record {
         passage_id: String,
         /// 👍 or 👎.
         up: bool,
+        /// For a 👎, the question the answer was for (normalized), when still known.
+        question: Option<String>,
     },
 }
 
@@ -65,9 +69,17 @@ impl Record {
         Record::Question { at: now_unix(), user, unanswered_text, answered, elapsed_ms }
     }
 
-    /// A vote cast now.
+    /// A vote cast now (the bot always passes the question: [`Record::vote_after`]).
+    #[cfg(test)]
     pub fn vote(user: u64, passage_id: &str, up: bool) -> Record {
-        Record::Vote { at: now_unix(), user, passage_id: passage_id.to_string(), up }
+        Record::vote_after(user, passage_id, up, None)
+    }
+
+    /// A vote cast now on the answer to `question`; the question is kept only with a 👎,
+    /// for `/stats` to show what the passages that earn them were asked for.
+    pub fn vote_after(user: u64, passage_id: &str, up: bool, question: Option<&str>) -> Record {
+        let question = question.filter(|_| !up).map(normalize);
+        Record::Vote { at: now_unix(), user, passage_id: passage_id.to_string(), up, question }
     }
 }
 
@@ -80,6 +92,8 @@ pub struct Summary {
     pub answered: u64,
     /// Most frequent unanswered questions with their counts.
     pub top_unanswered: Vec<(String, u64)>,
+    /// Passages with the most 👎: id, count, and the questions that led to them.
+    pub most_down: Vec<(String, u64, Vec<String>)>,
     /// 👍 count.
     pub up: u64,
     /// 👎 count.
@@ -145,6 +159,14 @@ impl Stats {
                  up INTEGER NOT NULL, PRIMARY KEY (user_id, passage_id));",
         )
         .context("creating the stats tables")?;
+        // Added later: the question behind a 👎. An older file gets the column here.
+        let has_question = conn
+            .prepare("SELECT 1 FROM pragma_table_info('votes') WHERE name = 'question'")?
+            .exists([])?;
+        if !has_question {
+            conn.execute_batch("ALTER TABLE votes ADD COLUMN question TEXT")
+                .context("adding the question column to the stats")?;
+        }
         Ok(Stats::wrap(conn))
     }
 
@@ -201,9 +223,9 @@ impl Stats {
                             "INSERT INTO questions (at, user_id, answered, unanswered_text, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
                             params![at, *user as i64, answered, unanswered_text, elapsed_ms],
                         )?,
-                    Record::Vote { at, user, passage_id, up } => tx.execute(
-                        "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up) VALUES (?1, ?2, ?3, ?4)",
-                        params![at, *user as i64, passage_id, up],
+                    Record::Vote { at, user, passage_id, up, question } => tx.execute(
+                        "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up, question) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![at, *user as i64, passage_id, up, question],
                     )?,
                 };
             }
@@ -237,6 +259,25 @@ impl Stats {
             [since_unix],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
+        let mut most = conn.prepare(
+            "SELECT passage_id, COUNT(*) AS n, GROUP_CONCAT(question, char(31)) FROM votes
+             WHERE at >= ?1 AND up = 0 GROUP BY passage_id ORDER BY n DESC, passage_id LIMIT 5",
+        )?;
+        let most_down = most
+            .query_map([since_unix], |row| {
+                let questions: Option<String> = row.get(2)?;
+                let mut asked: Vec<String> = Vec::new();
+                for question in questions.as_deref().unwrap_or("").split('\u{1f}') {
+                    if !question.is_empty()
+                        && !asked.iter().any(|q| q == question)
+                        && asked.len() < 3
+                    {
+                        asked.push(question.to_string());
+                    }
+                }
+                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64, asked))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
         let mut times =
             conn.prepare("SELECT elapsed_ms FROM questions WHERE at >= ?1 ORDER BY elapsed_ms")?;
         let times = times
@@ -246,6 +287,7 @@ impl Stats {
             questions: questions as u64,
             answered: answered as u64,
             top_unanswered,
+            most_down,
             up: up as u64,
             down: down as u64,
             p50_ms: percentile(&times, 0.50),
@@ -274,6 +316,15 @@ impl Summary {
                 text.push_str(&format!("\n  {count}× {question}"));
             }
         }
+        if !self.most_down.is_empty() {
+            text.push_str("\nMost 👎:");
+            for (passage, count, questions) in &self.most_down {
+                text.push_str(&format!("\n  {count}× {passage}"));
+                if !questions.is_empty() {
+                    text.push_str(&format!(" — asked: {}", questions.join(" | ")));
+                }
+            }
+        }
         text
     }
 }
@@ -293,7 +344,8 @@ fn normalize(question: &str) -> String {
     words.join(" ").to_lowercase().chars().take(200).collect()
 }
 
-fn now_unix() -> i64 {
+/// Seconds since the Unix epoch.
+pub(super) fn now_unix() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
@@ -320,6 +372,8 @@ mod tests {
         assert_eq!(s.p95_ms, 19.0);
         let text = s.text(7);
         assert!(text.contains("No match: 3 (13%)"), "{text}");
+        assert_eq!(s.most_down, [("a#0".to_string(), 1, vec![])]);
+        assert!(text.contains("Most 👎:\n  1× a#0"), "{text}");
         assert_eq!(stats.summary(now_unix() + 10).unwrap().questions, 0);
     }
 
@@ -381,5 +435,43 @@ mod tests {
     fn percentile_edges() {
         assert_eq!(percentile(&[], 0.5), 0.0);
         assert_eq!(percentile(&[3.0], 0.95), 3.0);
+    }
+
+    #[test]
+    fn stats_list_the_most_voted_down_passages_with_their_questions() {
+        let stats = Stats::in_memory().unwrap();
+        let write = |records: &[Record]| stats.write(records);
+        write(&[
+            Record::vote_after(1, "tea#0", false, Some("How long  to STEEP")),
+            Record::vote_after(2, "tea#0", false, Some("why bitter")),
+            Record::vote_after(3, "tea#0", true, Some("kept only for a down vote")),
+            Record::vote_after(4, "bike#1", false, None),
+        ]);
+        let s = stats.summary(0).unwrap();
+        assert_eq!(s.most_down[0].0, "tea#0");
+        assert_eq!(s.most_down[0].1, 2);
+        let mut asked = s.most_down[0].2.clone();
+        asked.sort();
+        assert_eq!(asked, ["how long to steep", "why bitter"]);
+        assert_eq!(s.most_down[1], ("bike#1".to_string(), 1, vec![]));
+        assert!(s.text(7).contains("2× tea#0 — asked: "), "{}", s.text(7));
+    }
+
+    #[test]
+    fn an_older_stats_file_gets_the_question_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE votes (at INTEGER NOT NULL, user_id INTEGER NOT NULL, passage_id TEXT NOT NULL,
+                 up INTEGER NOT NULL, PRIMARY KEY (user_id, passage_id));
+             INSERT INTO votes VALUES (1, 1, 'x#0', 0);",
+        )
+        .unwrap();
+        drop(conn);
+        let stats = Stats::open(&path).unwrap();
+        stats.write(&[Record::vote_after(2, "x#0", false, Some("q"))]);
+        assert_eq!(stats.summary(0).unwrap().most_down[0].1, 2);
+        assert!(Stats::open(&path).is_ok(), "opened twice");
     }
 }

@@ -41,7 +41,8 @@ use tokio::sync::Semaphore;
 use tracing::{debug, info, warn};
 
 use super::config::Secret;
-use super::{describe_start_error, redact};
+use super::describe_start_error;
+use crate::redact;
 
 /// The header Telegram sends the registered secret in.
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -95,8 +96,9 @@ pub async fn listen(
 }
 
 /// Accepts connections on `socket` within `limits` and serves `router` on each, until `stop`.
-/// Connections still open then finish on their own (within their time limit).
-async fn serve(
+/// Connections still open then finish on their own (within their time limit). Also serves
+/// [`super::health`].
+pub(super) async fn serve(
     socket: TcpListener,
     router: axum::Router,
     limits: Limits,

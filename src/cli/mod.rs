@@ -88,6 +88,17 @@ impl Paths {
     }
 }
 
+impl Cli {
+    /// Whether logs are to be JSON lines: `log_format = "json"` for `serve` (its config file
+    /// or `PASSAGEBOT_LOG_FORMAT`), read before logging starts.
+    pub fn json_logs(&self) -> bool {
+        match &self.command {
+            Command::Serve(args) => serve::json_logs(args),
+            _ => false,
+        }
+    }
+}
+
 /// Runs the parsed command. Output cut short by its reader (`passagebot ask … | head -1`)
 /// is a normal end, not an error.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -114,14 +125,24 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Sets up logging to stderr: warnings by default, info with `--verbose`, or `RUST_LOG`.
-/// Every line passes through the bot's redaction, so a token in a URL never reaches a log.
-pub fn init_tracing(verbose: bool) {
+/// Every line passes through [`crate::redact`], so a token in a URL never reaches a log.
+/// `json`: one JSON object a line (tracing-subscriber's JSON format).
+pub fn init_tracing(verbose: bool, json: bool) {
     let default = if verbose { "info" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    if json {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(crate::redact::RedactingStderr)
+            .with_target(false)
+            .init();
+        return;
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(crate::bot::redact::RedactingStderr)
+        .with_writer(crate::redact::RedactingStderr)
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();

@@ -1,5 +1,5 @@
 //! `serve`: run the Telegram bot. Raw flags here, resolved into `bot::Settings`, then a tokio
-//! runtime for `bot::run`. (In the real crate: `src/cli/serve.rs`.)
+//! runtime for `bot::run`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::bot::{self, BotConfig, Mode, Settings};
+use crate::bot::{self, BotConfig, LogFormat, Mode, Settings};
 
 /// Flags of `serve`.
 #[derive(Debug, Args)]
@@ -28,13 +28,25 @@ pub struct ServeArgs {
     pub follow_links: bool,
 }
 
-/// Loads the configuration, applies the environment, and runs the bot until stopped.
-pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// The configuration file (when given) with the environment applied.
+fn config(args: &ServeArgs) -> anyhow::Result<BotConfig> {
     let mut config = match &args.config {
         Some(path) => BotConfig::load(path)?,
         None => BotConfig::default(),
     };
     config.apply_env(|name| std::env::var(name).ok())?;
+    Ok(config)
+}
+
+/// Whether the configuration asks for JSON logs. Read before logging is set up; a broken
+/// configuration says so from [`run`], in the default format.
+pub fn json_logs(args: &ServeArgs) -> bool {
+    config(args).is_ok_and(|c| c.log_format == LogFormat::Json)
+}
+
+/// Loads the configuration, applies the environment, and runs the bot until stopped.
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let mut config = config(&args)?;
     config.follow_links |= args.follow_links;
     let mode = match (args.webhook, args.listen) {
         (Some(url), Some(listen)) => Mode::Webhook { url, listen },

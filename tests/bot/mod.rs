@@ -16,6 +16,13 @@ mod restart;
 /// Admin commands from non-admins in every context; the token never in the logs.
 mod access;
 
+/// `access = "allow-list"`: listed users, members, the join code, `/allow` and `/deny`,
+/// refusals once, forged chat ids.
+mod allowlist;
+
+/// `/healthz` and `/metrics` in polling mode, JSON logs, every key from the environment.
+mod operations;
+
 /// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
 mod faults;
 

@@ -240,3 +240,31 @@ fn every_part_of_an_answer_in_a_forum_topic_goes_to_that_topic() {
         assert_eq!(part.body["message_thread_id"], json!(TOPIC), "{}", part.body);
     }
 }
+
+/// Regression: "Next answer" continuation parts were built apart from the rest and went out
+/// without `link_preview_options` (so a source link unfurled); every send now goes through
+/// one outbox.
+#[test]
+fn next_answer_continuations_have_no_preview_and_the_topic() {
+    const TOPIC: i64 = 78;
+    let bot = Bot::start(Options { prepare: Some(long_lantern_corpus), ..Options::default() });
+    let mut update = bot.message(STUDENT, GROUP, "/ask how do I clean the tin lantern wick?");
+    update["message"]["message_thread_id"] = json!(TOPIC);
+    update["message"]["is_topic_message"] = json!(true);
+    update["message"]["chat"]["is_forum"] = json!(true);
+    bot.api.push(update);
+    let with_buttons = bot.api.wait_for(|c| to_chat(c, GROUP) && !buttons(c).is_empty());
+    let before = bot.api.calls().len();
+    bot.press(STUDENT, &with_buttons.result, &button(&with_buttons, "Next"));
+    bot.api.wait_for(|c| c.method == "answerCallbackQuery");
+    let after: Vec<Call> = bot.api.calls_since(before);
+    let edit = after.iter().find(|c| c.method == "editMessageText").expect("the edit");
+    assert_eq!(edit.body["link_preview_options"]["is_disabled"], json!(true));
+    let more: Vec<&Call> =
+        after.iter().filter(|c| c.method == "sendMessage" && to_chat(c, GROUP)).collect();
+    assert!(!more.is_empty(), "the next answer has parts after the edited one");
+    for part in more {
+        assert_eq!(part.body["message_thread_id"], json!(TOPIC), "{}", part.body);
+        assert_eq!(part.body["link_preview_options"]["is_disabled"], json!(true), "{}", part.body);
+    }
+}

@@ -2,7 +2,8 @@
 //! feeds scripted updates through `getUpdates` (forgetting those below each call's `offset`,
 //! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
 //! object, `message_thread_id` included) with the time it was answered. A message sent with
-//! `message_thread_id` comes back as a forum-topic message.
+//! `message_thread_id` comes back as a forum-topic message. `getChatMember` says "member" for
+//! the pairs given to [`StandIn::add_member`], "left" for everyone else.
 //!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx unasked: teloxide waits 10 s after
 //! one).
@@ -57,6 +58,8 @@ struct Inner {
     faulted: Vec<(String, Instant)>,
     /// Updates to hand out again regardless of the offset (once each).
     replays: Vec<Value>,
+    /// (chat, user) pairs `getChatMember` reports as members; everyone else has left.
+    members: Vec<(i64, i64)>,
 }
 
 /// A fault the stand-in serves instead of (or before) a normal answer.
@@ -143,6 +146,11 @@ impl StandIn {
     pub fn fault(&self, method: &str, count: usize, fault: Fault) {
         let mut inner = self.inner.lock().unwrap();
         inner.faults.entry(method.to_string()).or_default().extend((0..count).map(|_| fault));
+    }
+
+    /// Makes `getChatMember` report `user` as a member of `chat`.
+    pub fn add_member(&self, chat: i64, user: i64) {
+        self.inner.lock().unwrap().members.push((chat, user));
     }
 
     /// Faults served so far for `method`.
@@ -358,6 +366,13 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
                    "chat": chat(chat_id), "from": bot_user(), "text": body["text"].clone()})
         }
         "getMyCommands" => json!([]),
+        "getChatMember" => {
+            let (chat, user) =
+                (body["chat_id"].as_i64().unwrap_or(0), body["user_id"].as_i64().unwrap_or(0));
+            let member = standin.inner.lock().unwrap().members.contains(&(chat, user));
+            let status = if member { "member" } else { "left" };
+            json!({"status": status, "user": {"id": user, "is_bot": false, "first_name": "Member"}})
+        }
         "answerCallbackQuery"
         | "answerInlineQuery"
         | "sendChatAction"

@@ -1,4 +1,6 @@
-//! Keeps the bot token out of every log line and error message.
+//! Keeps the bot token (and other registered secrets) out of every log line and error
+//! message. Shared by the CLI and the bot, so it lives outside `bot/`: the CLI's logging
+//! does not depend on the Telegram front end.
 //!
 //! The token is part of every Bot API URL, and HTTP errors quote their URL, so a network
 //! error could carry it into a log. [`register`] records the token once; [`redact`] replaces
