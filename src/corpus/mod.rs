@@ -26,6 +26,7 @@ mod pptx;
 mod read;
 mod segment;
 mod sentences;
+mod text;
 mod walk;
 mod xml;
 

@@ -19,7 +19,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 7;
+pub const STORE_FORMAT: u32 = 8;
 
 /// What re-ranking needs of a passage, laid out for set intersection rather than scanning:
 /// its distinct terms (sorted) with the sentences each occurs in, and its adjacent word pairs.
