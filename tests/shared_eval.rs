@@ -1,7 +1,10 @@
 //! Quality guards on the data in `../shared/eval` (present in CI, absent in a fresh clone:
 //! then each test says SKIPPED on stderr). They fail when a change loses the levels reached:
 //! the seed set must pass in full; SQuAD and KorQuAD Recall@1 / MRR@10 must stay within
-//! 0.005, SciFact nDCG@10 within 0.01 (300 claims only), of the figures in the README.
+//! 0.005, SciFact nDCG@10 within 0.01 (300 claims only), of the figures in the README; each
+//! real-docs set, run through the release binary as `real-docs/score.py` runs it, must keep
+//! top-1, top-5 and out-of-domain rejections at or above floors a little under the figures
+//! measured (README).
 
 use std::path::Path;
 
@@ -148,4 +151,148 @@ fn scifact_as_asked_meets_its_floors_and_rejects_squad_questions() {
     assert!(report.asked.recall_at_100 >= 0.86, "R@100 {:.4}", report.asked.recall_at_100);
     let ood = score_as_asked(&eval, "scifact", "squad-v1.1-dev", true);
     assert!(ood.ood_rejection_rate() >= 0.65, "{:.4}", ood.ood_rejection_rate());
+}
+
+/// What one real-docs set scored through the binary, counted as `score.py` counts.
+#[derive(Debug, Default)]
+struct RealDocs {
+    /// In-domain questions whose first passage holds an expected string.
+    top1: usize,
+    /// In-domain questions with such a passage among the first five.
+    top5: usize,
+    /// Out-of-domain questions answered "no good match".
+    rejected: usize,
+}
+
+/// Folds text as `score.py` does: curly quotes to straight ones, no-break spaces to spaces,
+/// soft hyphens dropped, white space runs to one space, lower case.
+fn fold(text: &str) -> String {
+    let mapped: String = text
+        .chars()
+        .filter(|c| *c != '\u{ad}')
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '\u{a0}' => ' ',
+            other => other,
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// Whether a passage text answers a question: it holds one of `expect_any`, or all of
+/// `expect_all`.
+fn hits(question: &serde_json::Value, text: &str) -> bool {
+    let text = fold(text);
+    let strings = |key: &str| -> Vec<String> {
+        question[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str()).map(fold).collect())
+            .unwrap_or_default()
+    };
+    let (all, any) = (strings("expect_all"), strings("expect_any"));
+    if !all.iter().all(|s| text.contains(s.as_str())) {
+        return false;
+    }
+    if any.is_empty() { !all.is_empty() } else { any.iter().any(|s| text.contains(s.as_str())) }
+}
+
+/// Runs the release binary's `index` and `ask --json --top 5` over a real-docs set, as
+/// `score.py` does, and counts the results.
+fn real_docs(eval: &Path, set: &str) -> RealDocs {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let folder = eval.join("real-docs").join(set);
+    let corpus = folder.join("corpus");
+    let index = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_passagebot");
+    let built = Command::new(bin)
+        .args(["index", "--corpus"])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{set}: {}", String::from_utf8_lossy(&built.stderr));
+    let questions: Vec<serde_json::Value> = std::fs::read_to_string(folder.join("questions.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut child = Command::new(bin)
+        .args(["ask", "--json", "--top", "5", "--corpus"])
+        .arg(&corpus)
+        .arg("--index")
+        .arg(index.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    for question in &questions {
+        writeln!(stdin, "{}", question["question"].as_str().unwrap()).unwrap();
+    }
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let lines: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), questions.len(), "{set}: one answer line per question");
+    let mut score = RealDocs::default();
+    for (question, line) in questions.iter().zip(&lines) {
+        let answer: serde_json::Value = serde_json::from_str(line).unwrap();
+        let texts: Vec<&str> = answer["answers"]
+            .as_array()
+            .map(|a| a.iter().take(5).filter_map(|x| x["text"].as_str()).collect())
+            .unwrap_or_default();
+        if question["expect_none"].as_bool() == Some(true) {
+            score.rejected += usize::from(texts.is_empty());
+            continue;
+        }
+        score.top1 += usize::from(texts.first().is_some_and(|t| hits(question, t)));
+        score.top5 += usize::from(texts.iter().any(|t| hits(question, t)));
+    }
+    eprintln!("real-docs {set}: {score:?}");
+    score
+}
+
+/// Guards one real-docs set: top-1, top-5 and rejected at least the floors given.
+fn guard_real_docs(test: &str, set: &str, floors: (usize, usize, usize)) {
+    let Some(eval) = shared_eval().filter(|e| e.join("real-docs").join(set).is_dir()) else {
+        return skip(test, "../shared/eval/real-docs not found");
+    };
+    let got = real_docs(&eval, set);
+    let (top1, top5, rejected) = floors;
+    assert!(got.top1 >= top1, "{set}: top-1 {} < {top1}", got.top1);
+    assert!(got.top5 >= top5, "{set}: top-5 {} < {top5}", got.top5);
+    assert!(got.rejected >= rejected, "{set}: rejected {} < {rejected}", got.rejected);
+}
+
+#[test]
+fn real_docs_mutt_txt_does_not_regress() {
+    guard_real_docs("real_docs_mutt_txt_does_not_regress", "mutt-txt", (22, 28, 7));
+}
+
+#[test]
+fn real_docs_pdf_manual_slides_does_not_regress() {
+    guard_real_docs(
+        "real_docs_pdf_manual_slides_does_not_regress",
+        "pdf-manual-slides",
+        (28, 32, 7),
+    );
+}
+
+#[test]
+fn real_docs_git_html_does_not_regress() {
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (12, 17, 6));
+}
+
+#[test]
+fn real_docs_ebook_office_does_not_regress() {
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (26, 36, 7));
 }

@@ -31,6 +31,7 @@ mod read;
 mod repeated;
 mod segment;
 mod sentences;
+mod text;
 mod walk;
 mod xml;
 

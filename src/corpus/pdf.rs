@@ -24,6 +24,8 @@ use super::{Block, Book, Part};
 const MAX_PAGES: usize = 5_000;
 /// Lines looked at from each end of a page when looking for running headers and footers.
 const EDGE_LINES: usize = 3;
+/// Pages whose edges a line with words must reach to count as a running header.
+const RUNNING_PAGES: usize = 4;
 /// A page needs at least this many letters to count as having text.
 const MIN_PAGE_LETTERS: usize = 20;
 /// Longest skip reason kept from the parser's own error text.
@@ -138,32 +140,45 @@ fn parts_of(mut pages: Vec<Vec<String>>, outline: &[(usize, u8, String)]) -> Vec
     }
     remove_running_lines(&mut pages);
     let keep = fold_overlays(&pages);
+    join_across_pages(&mut pages, &keep, outline);
     let mut by_page: HashMap<usize, Vec<(u8, &str)>> = HashMap::new();
     for (page, level, title) in outline {
         by_page.entry(*page).or_default().push((*level, title.as_str()));
     }
-    let mut section: Option<(u8, String)> = None;
+    // The open headings, outermost first: every page starts under all of them.
+    let mut open: Vec<(u8, String)> = Vec::new();
+    let enter = |open: &mut Vec<(u8, String)>, level: u8, title: &str| {
+        while open.last().is_some_and(|(l, _)| *l >= level) {
+            open.pop();
+        }
+        open.push((level, title.to_string()));
+    };
     let mut parts = Vec::new();
     for (index, lines) in pages.iter().enumerate() {
         // Headings of folded overlay pages carry on to the page that is kept.
         let entries = by_page.remove(&index).unwrap_or_default();
         if !keep[index] {
-            if let Some((level, title)) = entries.last() {
-                section = Some((*level, title.to_string()));
+            for (level, title) in entries {
+                enter(&mut open, level, title);
             }
             continue;
         }
-        let mut blocks = Vec::new();
+        let mut blocks: Vec<Block> = open
+            .iter()
+            .map(|(level, text)| Block::Heading { level: *level, text: text.clone() })
+            .collect();
         let mut start = 0;
-        let mut pending = section.clone();
+        let mut pending: Option<(u8, String)> = None;
         for (level, title) in entries {
-            let at = lines[start..].iter().position(|l| same_heading(l, title)).map(|p| p + start);
-            if let Some(at) = at {
-                push_section(&mut blocks, &mut pending, &lines[start..at]);
-                start = at + 1;
+            if let Some((at, taken)) = find_heading(&lines[start..], title) {
+                push_section(&mut blocks, &mut pending, &lines[start..start + at]);
+                start += at + taken;
+            }
+            if let Some((level, text)) = pending.take() {
+                blocks.push(Block::Heading { level, text });
             }
             pending = Some((level, title.to_string()));
-            section = pending.clone();
+            enter(&mut open, level, title);
         }
         push_section(&mut blocks, &mut pending, &lines[start..]);
         if let Some((level, text)) = pending {
@@ -177,8 +192,70 @@ fn parts_of(mut pages: Vec<Vec<String>>, outline: &[(usize, u8, String)]) -> Vec
     parts
 }
 
-/// Appends the paragraphs of `lines`, after the pending heading if there is text.
+/// Where an outline title is printed among `lines`: (index, lines it takes), also when the
+/// page breaks it over two lines ("Chapter 4." / "User-space Probing").
+fn find_heading(lines: &[String], title: &str) -> Option<(usize, usize)> {
+    lines.iter().enumerate().find_map(|(at, line)| {
+        if same_heading(line, title) {
+            return Some((at, 1));
+        }
+        let two = lines.get(at + 1).map(|next| format!("{line} {next}"))?;
+        same_heading(&two, title).then_some((at, 2))
+    })
+}
+
+/// Most lines of a sentence carried back from the top of a page to the page before.
+const MAX_CARRIED_LINES: usize = 8;
+
+/// Puts a sentence broken by a page break back together: when a kept page ends inside a
+/// sentence and the next kept page goes on in lower case, the next page's lines up to the end
+/// of that sentence move to the first page (which the passage then cites).
+fn join_across_pages(pages: &mut [Vec<String>], keep: &[bool], outline: &[(usize, u8, String)]) {
+    let kept: Vec<usize> = (0..pages.len()).filter(|&i| keep[i]).collect();
+    for pair in kept.windows(2) {
+        let (this, next) = (pair[0], pair[1]);
+        let Some(last) = pages[this].last() else { continue };
+        if last.ends_with(['.', '!', '?', ':']) || is_page_number(last) {
+            continue;
+        }
+        let opens_lower =
+            pages[next].first().and_then(|l| l.chars().next()).is_some_and(|c| c.is_lowercase());
+        let heading_there = outline.iter().any(|(page, ..)| *page == next)
+            && pages[next].first().is_some_and(|l| outline.iter().any(|o| same_heading(l, &o.2)));
+        if !opens_lower || heading_there {
+            continue;
+        }
+        let end = pages[next]
+            .iter()
+            .take(MAX_CARRIED_LINES)
+            .position(|l| l.ends_with(['.', '!', '?', ':']))
+            .map(|p| p + 1);
+        if let Some(end) = end {
+            let carried: Vec<String> = pages[next].drain(..end).collect();
+            pages[this].extend(carried);
+        }
+    }
+}
+
+/// Appends the paragraphs of `lines`, after the pending heading if there is text. A line
+/// that is a numbered heading of two or more parts ("5.1.1. Network Profiling") the outline
+/// does not list becomes a heading of that depth.
 fn push_section(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
+    let mut start = 0;
+    for (at, line) in lines.iter().enumerate() {
+        let Some(depth) = super::text::numbered_depth(line).filter(|d| *d >= 2) else { continue };
+        push_paragraphs(blocks, pending, &lines[start..at]);
+        if let Some((level, text)) = pending.take() {
+            blocks.push(Block::Heading { level, text });
+        }
+        *pending = Some((u8::try_from(depth.min(6)).unwrap_or(6), line.clone()));
+        start = at + 1;
+    }
+    push_paragraphs(blocks, pending, &lines[start..]);
+}
+
+/// Appends the paragraphs of `lines`, after the pending heading if there is text.
+fn push_paragraphs(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
     let paragraphs = paragraphs_of(lines);
     if paragraphs.is_empty() {
         return;
@@ -223,7 +300,9 @@ fn is_page_number(line: &str) -> bool {
 
 /// Drops running headers and footers: among the first and last [`EDGE_LINES`] lines of each
 /// page, page numbers and lines whose [`running_key`] appears at an edge of at least 40 % of
-/// the pages (and on three or more). Blank lines are dropped too.
+/// the pages (and on three or more), or, for a line with words, at an edge of
+/// [`RUNNING_PAGES`] separate runs of pages (a chapter's header on its odd or even pages; the
+/// overlay steps of one slide are one run). Blank lines are dropped too.
 fn remove_running_lines(pages: &mut [Vec<String>]) {
     for page in pages.iter_mut() {
         page.retain(|l| !l.is_empty());
@@ -235,17 +314,35 @@ fn remove_running_lines(pages: &mut [Vec<String>]) {
         idx
     };
     let mut counts: HashMap<String, usize> = HashMap::new();
+    // Separate runs of pages a key is on: overlay steps of one slide count once.
+    let mut runs: HashMap<String, usize> = HashMap::new();
+    let mut before: Vec<String> = Vec::new();
     for page in pages.iter() {
         let mut seen: Vec<String> =
             edges(page).into_iter().map(|i| running_key(&page[i])).collect();
         seen.sort();
         seen.dedup();
-        for key in seen {
-            *counts.entry(key).or_default() += 1;
+        for key in &seen {
+            *counts.entry(key.clone()).or_default() += 1;
+            if !before.contains(key) {
+                *runs.entry(key.clone()).or_default() += 1;
+            }
         }
+        before = seen;
     }
     let with_text = pages.iter().filter(|p| !p.is_empty()).count();
     let threshold = (with_text * 2).div_ceil(5).max(3);
+    // A chapter's running header ("Chapter 3. Understanding How SystemTap Works") repeats on
+    // its pages only: a line with words at the edge of four pages or more is one too.
+    let chapter_threshold = threshold.min(RUNNING_PAGES);
+    let counts: HashMap<String, usize> = counts
+        .into_iter()
+        .map(|(key, n)| {
+            let wordy = key.chars().filter(|c| c.is_alphabetic()).count() >= 8;
+            let separate = runs.get(&key).copied().unwrap_or(0);
+            (key, if wordy && separate >= chapter_threshold { threshold.max(n) } else { n })
+        })
+        .collect();
     for page in pages.iter_mut() {
         let drop: Vec<usize> = edges(page)
             .into_iter()
@@ -361,6 +458,24 @@ mod tests {
     }
 
     #[test]
+    fn chapter_running_header_on_a_few_pages_is_dropped() {
+        let mut pages: Vec<Vec<String>> = (0..20)
+            .map(|n| {
+                let header = if n < 10 && n % 2 == 0 {
+                    "Chapter 3. Understanding How It Works"
+                } else {
+                    "Other"
+                };
+                let words = ["alpha", "beta", "gamma", "delta", "epsilon"];
+                let body = format!("Body {} {} text.", words[n % 5], words[n / 5 % 5]);
+                page(&[header, &body])
+            })
+            .collect();
+        remove_running_lines(&mut pages);
+        assert_eq!(pages[0], page(&["Body alpha alpha text."]));
+    }
+
+    #[test]
     fn overlay_steps_fold_into_the_full_slide() {
         let pages = vec![
             page(&["Title", "first point"]),
@@ -409,10 +524,25 @@ mod tests {
                 Block::Paragraph("A session begins when stap runs.".into()),
             ]
         );
+        // The next page starts under the whole heading path.
         assert_eq!(
-            parts[2].blocks[0],
-            Block::Heading { level: 2, text: "2.1. Architecture".into() }
+            parts[2].blocks[..2],
+            [
+                Block::Heading { level: 1, text: "Introduction".into() },
+                Block::Heading { level: 2, text: "2.1. Architecture".into() },
+            ]
         );
+    }
+
+    #[test]
+    fn sentence_broken_by_a_page_break_is_joined_on_the_first_page() {
+        let mut pages = vec![
+            page(&["The probe fires each time the kernel reads a", "file from"]),
+            page(&["the disk, and the handler runs.", "A new paragraph starts here."]),
+        ];
+        join_across_pages(&mut pages, &[true, true], &[]);
+        assert_eq!(pages[0].last().unwrap(), "the disk, and the handler runs.");
+        assert_eq!(pages[1], page(&["A new paragraph starts here."]));
     }
 
     #[test]
@@ -471,6 +601,21 @@ mod tests {
         let text = format!("{:?}", book.parts[0].blocks);
         assert!(text.contains("SystemTap is a tracing and probing tool."), "{text}");
         assert!(text.contains("running kernel"), "{text}");
+    }
+
+    #[test]
+    fn tiny_pdf_snapshot_of_blocks_and_passages() {
+        use crate::corpus::segment::{describe_blocks, describe_passages};
+        use crate::corpus::{SegmentOptions, segment};
+        let content = "BT /F1 12 Tf 72 720 Td (Chapter 2. Using SystemTap) Tj 0 -16 Td (SystemTap scripts use the file extension .stp and hold probes; an event and) Tj 0 -16 Td (its handler are together called a probe, and a script may have many of them.) Tj 0 -16 Td (stap -v script.stp) Tj 0 -16 Td (4) Tj ET";
+        let book = read_pdf(&pdf_of(content, false)).unwrap();
+        let docs = book.into_documents("guide.pdf", "guide".into());
+        let blocks: Vec<String> =
+            docs.iter().map(|d| format!("{}\n{}", d.source, describe_blocks(&d.blocks))).collect();
+        insta::assert_snapshot!("pdf_tiny_blocks", blocks.join("\n"));
+        let passages: Vec<_> =
+            docs.iter().flat_map(|d| segment(d, &SegmentOptions::default())).collect();
+        insta::assert_snapshot!("pdf_tiny_passages", describe_passages(&passages));
     }
 
     #[test]

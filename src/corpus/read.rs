@@ -532,6 +532,17 @@ fn read_markdown_file(
 /// Reads a `.txt` file (or, with `markdown`, text with Markdown headings and bullets).
 fn read_plain(text: &str, rel: &str, path: &Path, markdown: bool, sidecar: Sidecar) -> Document {
     let (front, body) = front_matter(text);
+    if !markdown {
+        let stated = front.title.or(sidecar.title);
+        let (first_line, blocks) = super::text::read_text(body, stated.is_none());
+        return Document {
+            id: rel.to_string(),
+            title: stated.or(first_line).unwrap_or_else(|| title_from_name(path)),
+            source: rel.to_string(),
+            url: front.url.or(sidecar.url),
+            blocks,
+        };
+    }
     let cleaned = clean_lines(body);
     let mut chunks: Vec<Vec<&str>> = cleaned
         .split("\n\n")
