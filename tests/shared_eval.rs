@@ -283,16 +283,16 @@ fn real_docs_pdf_manual_slides_does_not_regress() {
     guard_real_docs(
         "real_docs_pdf_manual_slides_does_not_regress",
         "pdf-manual-slides",
-        (28, 32, 7),
+        (25, 31, 7),
     );
 }
 
 #[test]
 fn real_docs_git_html_does_not_regress() {
-    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (12, 17, 6));
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (12, 16, 6));
 }
 
 #[test]
 fn real_docs_ebook_office_does_not_regress() {
-    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (26, 36, 7));
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (25, 34, 7));
 }
