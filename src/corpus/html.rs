@@ -561,7 +561,7 @@ fn heading_text(el: ElementRef<'_>) -> String {
     let mark = |c: char| matches!(c, '¶' | '§' | '#' | '🔗');
     let own = match text.rsplit_once(' ') {
         Some((own, last)) if last.chars().all(mark) => own,
-        _ => text.trim_end_matches(|c: char| matches!(c, '¶' | '🔗')),
+        _ => text.trim_end_matches(['¶', '🔗']),
     };
     if own.trim().is_empty() { text } else { own.trim_end().to_string() }
 }
