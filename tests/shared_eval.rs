@@ -275,7 +275,7 @@ fn guard_real_docs(test: &str, set: &str, floors: (usize, usize, usize)) {
 
 #[test]
 fn real_docs_mutt_txt_does_not_regress() {
-    guard_real_docs("real_docs_mutt_txt_does_not_regress", "mutt-txt", (22, 28, 7));
+    guard_real_docs("real_docs_mutt_txt_does_not_regress", "mutt-txt", (22, 29, 8));
 }
 
 #[test]
@@ -283,16 +283,16 @@ fn real_docs_pdf_manual_slides_does_not_regress() {
     guard_real_docs(
         "real_docs_pdf_manual_slides_does_not_regress",
         "pdf-manual-slides",
-        (25, 31, 7),
+        (22, 26, 8),
     );
 }
 
 #[test]
 fn real_docs_git_html_does_not_regress() {
-    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (12, 16, 6));
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (10, 15, 8));
 }
 
 #[test]
 fn real_docs_ebook_office_does_not_regress() {
-    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (25, 34, 7));
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (25, 36, 8));
 }

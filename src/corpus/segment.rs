@@ -213,9 +213,12 @@ fn pack(units: Vec<Unit>, opts: &SegmentOptions) -> Vec<Unit> {
         {
             let joined = char_len(&last.text) + 2 + char_len(&unit.text);
             let introduces = unit.code && last.text.trim_end().ends_with(':');
-            // Paragraphs of a fair size stay passages of their own (their ranking is sharper);
-            // short parts and code gather up to the target.
-            let short = char_len(&last.text) < opts.target_chars / 3 || unit.code;
+            // A fragment (under `min_chars`) gathers what follows up to the target, and code
+            // joins what introduces it. A paragraph of a fair size stays a passage of its own:
+            // its ranking and its confidence are sharper (packing paragraphs under a third of
+            // the target read better on the real-docs PDFs, but cost a fair seed question its
+            // answer at the default confidence cut).
+            let short = char_len(&last.text) < opts.min_chars || unit.code;
             if (short && joined <= opts.target_chars) || (introduces && joined <= opts.max_chars) {
                 last.text.push_str("\n\n");
                 last.text.push_str(&unit.text);
@@ -337,7 +340,7 @@ fn merge_short(units: Vec<Unit>, opts: &SegmentOptions) -> Vec<Unit> {
             },
             Some(short)
                 if sibling_or_child(&short, &unit)
-                    && !out.last().is_some_and(|l| l.section == short.section)
+                    && out.last().is_none_or(|l| l.section != short.section)
                     && fits(&short, &unit) =>
             {
                 // The next section's first passage opens with its heading line.
@@ -559,7 +562,7 @@ mod tests {
             Block::List(vec!["1. one".into(), "2. two".into()]),
             Block::List(vec!["x".into(), "y".into()]),
         ]);
-        let passages = segment(&d, &SegmentOptions { min_chars: 0, ..SegmentOptions::default() });
+        let passages = segment(&d, &SegmentOptions::default());
         assert_eq!(passages[0].text, "H\n1. one\n2. two\n\n- x\n- y");
     }
 
