@@ -41,6 +41,16 @@ pub enum UserError {
     /// The corpus path does not exist.
     #[error("corpus not found at {0}: pass --corpus with a folder or file of documents")]
     CorpusMissing(PathBuf),
+    /// The corpus's vocabulary outgrew its share of the build memory budget.
+    #[error(
+        "the corpus has over {words} distinct words, more than the build memory budget of {budget_mib} MiB can hold: raise --build-memory-mib (build_memory_mib, PASSAGEBOT_BUILD_MEMORY_MIB); the live index is kept"
+    )]
+    VocabularyOverBudget {
+        /// Distinct words held when the build stopped.
+        words: usize,
+        /// The build's memory budget, in MiB.
+        budget_mib: usize,
+    },
     /// The corpus holds no readable document.
     #[error(
         "no readable document in {path} ({skipped} file(s) skipped): add .txt, .md, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub files"

@@ -39,7 +39,9 @@ pub use clean::{clean_lines, is_boilerplate_line, normalize_for_matching};
 pub use read::{SkippedFile, for_each_document, load, load_file, load_with};
 pub use segment::{SegmentOptions, segment};
 pub use sentences::sentence_spans;
-pub use walk::{CorpusFile, DEFAULT_TIME_LIMIT, LoadOptions, OWN_CONFIG, list_files};
+pub use walk::{
+    CorpusFile, DEFAULT_READ_MEMORY, DEFAULT_TIME_LIMIT, LoadOptions, OWN_CONFIG, list_files,
+};
 
 use serde::{Deserialize, Serialize};
 

@@ -21,7 +21,7 @@ use super::html::read_html;
 use super::isolate::{Isolated, TIMED_OUT, past_deadline};
 use super::markdown::read_markdown;
 use super::repeated::Deboilerplate;
-use super::walk::{self, ENTRY_HINT, FileId, Found, LoadOptions, io_reason};
+use super::walk::{self, DEFAULT_READ_MEMORY, ENTRY_HINT, FileId, Found, LoadOptions, io_reason};
 use super::{Block, Document, EXTENSIONS, packaged_reader};
 use crate::error::Result;
 
@@ -58,7 +58,7 @@ pub(crate) struct FileRead {
 }
 
 /// The per-file reader [`load_with`] runs in isolation (a parameter so tests can inject one).
-type Reader = fn(&Found) -> std::result::Result<FileRead, String>;
+type Reader = fn(&Found, usize) -> std::result::Result<FileRead, String>;
 
 /// Loads a corpus with the default [`LoadOptions`]: see [`load_with`].
 ///
@@ -121,7 +121,8 @@ fn load_using(
     let mut deboilerplate = Deboilerplate::default();
     for found in files {
         let shown = found.shown.clone();
-        match runner.run(move || reader(&found)) {
+        let read_memory = opts.read_memory;
+        match runner.run(move || reader(&found, read_memory)) {
             Ok(mut read) => {
                 let secret = opts
                     .secrets
@@ -313,11 +314,12 @@ pub fn load_file(path: &Path, rel: &str) -> std::result::Result<Vec<Document>, S
         rel: rel.to_string(),
         id: None,
     };
-    read_found(&found).map(|read| read.docs)
+    read_found(&found, DEFAULT_READ_MEMORY).map(|read| read.docs)
 }
 
-/// Reads the file the walk found; see [`load_file`].
-fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
+/// Reads the file the walk found, if reading it should take at most `read_memory` bytes;
+/// see [`load_file`].
+fn read_found(found: &Found, read_memory: usize) -> std::result::Result<FileRead, String> {
     let path = found.open.as_path();
     let rel = found.rel.as_str();
     if let Some(problem) = extension_problem(path) {
@@ -339,6 +341,14 @@ fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
             return Err("no readable text".to_string());
         }
         return Ok(FileRead { docs, skipped_parts: Vec::new() });
+    }
+    let needs = reading_cost(&bytes, &ext);
+    if needs > read_memory {
+        return Err(format!(
+            "would take about {} MiB to read, more than the {} MiB the build memory budget gives one file: raise --build-memory-mib or split the file",
+            needs.div_ceil(MIB as usize),
+            read_memory / MIB as usize
+        ));
     }
     let text = decode(bytes)?;
     let sidecar = read_sidecar(path);
@@ -371,6 +381,27 @@ fn read_found(found: &Found) -> std::result::Result<FileRead, String> {
         return Err("empty".to_string());
     }
     Ok(read)
+}
+
+/// Memory a text file's reader holds at its peak, per line of text or HTML element, beyond
+/// the file itself: the line, its block and the passage unit it becomes (measured on a text
+/// of one-word paragraphs, the worst case).
+const READ_BYTES_PER_UNIT: usize = 128;
+
+/// About how much memory reading `bytes` (a text-like file: text, Markdown, HTML, JSON
+/// Lines) takes at its peak: the text twice (as read, and normalized) and a fixed cost per
+/// unit, the non-blank lines or, for HTML, the elements. Packaged formats (PDF, DOCX, …) are
+/// bounded by their own limits instead.
+fn reading_cost(bytes: &[u8], ext: &str) -> usize {
+    let units = if matches!(ext, "html" | "htm") {
+        bytes.iter().filter(|&&b| b == b'<').count()
+    } else {
+        bytes
+            .split(|&b| b == b'\n')
+            .filter(|line| line.iter().any(|b| !b.is_ascii_whitespace()))
+            .count()
+    };
+    bytes.len().saturating_mul(2).saturating_add(units.saturating_mul(READ_BYTES_PER_UNIT))
 }
 
 /// Reads at most `limit` bytes of the regular file at `path`. The check is made on the opened
@@ -1116,6 +1147,40 @@ mod tests {
     }
 
     #[test]
+    fn a_file_of_tiny_paragraphs_took_55_times_its_size_and_is_now_weighed_before_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::from("Tiny\n\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("p{i}.\n\n"));
+        }
+        write(dir.path(), "tiny.txt", text.as_bytes());
+        write(dir.path(), "fair.txt", b"Fair\n\nA fair file of one paragraph is read.\n");
+        let cost = reading_cost(text.as_bytes(), "txt");
+        assert!(cost >= 20_000 * READ_BYTES_PER_UNIT, "{cost}");
+        assert!(cost < 20_000 * READ_BYTES_PER_UNIT + 4 * text.len(), "{cost}");
+
+        let tight = LoadOptions { read_memory: cost - 1, ..LoadOptions::default() };
+        let (docs, skipped) = load_with(dir.path(), &tight).unwrap();
+        assert_eq!(docs.len(), 1, "only the fair file is read");
+        assert_eq!(skipped.len(), 1);
+        let reason = &skipped[0].reason;
+        assert!(
+            reason.contains("build memory budget") && reason.contains("--build-memory-mib"),
+            "{reason}"
+        );
+
+        let (docs, skipped) = load_with(dir.path(), &LoadOptions::default()).unwrap();
+        assert_eq!((docs.len(), skipped.len()), (2, 0));
+    }
+
+    #[test]
+    fn html_reading_cost_counts_elements_not_lines() {
+        let page = "<p>a</p>".repeat(1000);
+        assert!(reading_cost(page.as_bytes(), "html") >= 2000 * READ_BYTES_PER_UNIT);
+        assert!(reading_cost(page.as_bytes(), "txt") < 2 * READ_BYTES_PER_UNIT + 2 * page.len());
+    }
+
+    #[test]
     fn growing_or_lying_file_is_read_only_up_to_the_limit() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "big.txt", &[b'a'; 3000]);
@@ -1128,11 +1193,11 @@ mod tests {
 
     #[test]
     fn reader_that_panics_is_a_skip_with_its_reason_and_the_rest_is_read() {
-        fn panicky(found: &Found) -> std::result::Result<FileRead, String> {
+        fn panicky(found: &Found, _: usize) -> std::result::Result<FileRead, String> {
             if found.rel.ends_with("boom.txt") {
                 panic!("a reader bug");
             }
-            read_found(found)
+            read_found(found, DEFAULT_READ_MEMORY)
         }
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "a.txt", b"First good text.");

@@ -61,7 +61,7 @@ pub fn segment(doc: &Document, opts: &SegmentOptions) -> Vec<Passage> {
     let paragraphs = doc.blocks.iter().filter(|b| !matches!(b, Block::Heading { .. })).count();
     let single = paragraphs == 1 && matches!(doc.blocks.last(), Some(Block::Paragraph(_)));
     let units = units_of(&doc.blocks, &doc.title, opts, single);
-    let units = merge_short(pack(units, opts), opts);
+    let units = merge_short(units, opts);
     let units = no_bare_code(units, opts.max_chars);
     units
         .into_iter()
@@ -109,9 +109,11 @@ impl Path {
     }
 }
 
-/// Turns blocks into units: paragraphs (cut when long), code, and lists with their lead-in.
+/// Turns blocks into units: paragraphs (cut when long), code, and lists with their lead-in,
+/// packed as they come (see [`Packer`]), so a document of many tiny paragraphs never holds a
+/// unit per paragraph.
 fn units_of(blocks: &[Block], title: &str, opts: &SegmentOptions, single: bool) -> Vec<Unit> {
-    let mut units = Vec::new();
+    let mut units = Packer { out: Vec::new(), opts };
     let mut path = Path { open: Vec::new(), joined: None };
     // The heading whose line still has to open the first passage of its section.
     let mut fresh: Option<String> = None;
@@ -167,7 +169,7 @@ fn units_of(blocks: &[Block], title: &str, opts: &SegmentOptions, single: bool) 
         }
         index += 1;
     }
-    units
+    units.out
 }
 
 /// Whether a paragraph is code, commands or table rows rather than prose: every line is
@@ -203,12 +205,20 @@ fn line_parts(text: &str, target: usize) -> impl Iterator<Item = String> {
 }
 
 /// Packs consecutive units of a section into passages of up to `target_chars`: a unit joins
-/// the passage before it while that is shorter than a third of the target, and a code unit
-/// joins it in any case (up to `max_chars` when the text before introduces it with a colon).
-fn pack(units: Vec<Unit>, opts: &SegmentOptions) -> Vec<Unit> {
-    let mut out: Vec<Unit> = Vec::new();
-    for unit in units {
-        if let Some(last) = out.last_mut()
+/// the passage before it while that is shorter than `min_chars`, and a code unit joins it in
+/// any case (up to `max_chars` when the text before introduces it with a colon).
+struct Packer<'o> {
+    /// The packed units so far.
+    out: Vec<Unit>,
+    /// The sizes.
+    opts: &'o SegmentOptions,
+}
+
+impl Packer<'_> {
+    /// Adds the next unit: joined to the last one, or after it.
+    fn push(&mut self, unit: Unit) {
+        let opts = self.opts;
+        if let Some(last) = self.out.last_mut()
             && last.section == unit.section
         {
             let joined = char_len(&last.text) + 2 + char_len(&unit.text);
@@ -223,12 +233,19 @@ fn pack(units: Vec<Unit>, opts: &SegmentOptions) -> Vec<Unit> {
                 last.text.push_str("\n\n");
                 last.text.push_str(&unit.text);
                 last.code &= unit.code;
-                continue;
+                return;
             }
         }
-        out.push(unit);
+        self.out.push(unit);
     }
-    out
+}
+
+impl Extend<Unit> for Packer<'_> {
+    fn extend<I: IntoIterator<Item = Unit>>(&mut self, units: I) {
+        for unit in units {
+            self.push(unit);
+        }
+    }
 }
 
 /// The text of a list as one passage (`- item` lines after the lead-in). A list longer than

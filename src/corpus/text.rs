@@ -13,12 +13,13 @@
 //! a row wrapped over several lines put back together. A table of contents (numbered entries
 //! whose titles come back later as headings) is left out.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use super::Block;
-use super::clean::{dominant_script, is_boilerplate_in};
+use super::clean::{Script, dominant_script, is_boilerplate_in};
 
 /// A first line longer than this is not taken as the title.
 const MAX_TITLE_CHARS: usize = 200;
@@ -32,7 +33,8 @@ const MIN_NUMBERED_HEADINGS: usize = 3;
 /// A plain-text file's title (its first line, when `take_title` and that line reads as one;
 /// the line is then left out of the body) and body blocks.
 pub(crate) fn read_text(text: &str, take_title: bool) -> (Option<String>, Vec<Block>) {
-    let chunks = chunks_of(normalize(text));
+    let normalized = normalize(text);
+    let chunks = Chunks::of(&normalized);
     let mut reader = Reader::new(&chunks);
     if take_title {
         reader.title();
@@ -40,53 +42,134 @@ pub(crate) fn read_text(text: &str, take_title: bool) -> (Option<String>, Vec<Bl
     (reader.title.clone(), reader.blocks())
 }
 
-/// One line as written: its indentation (in columns) and its text without it.
+/// One line as written: its indentation (in columns) and its text without it. The text
+/// borrows from the normalized file unless tabs or odd spaces had to be rewritten, so a file
+/// of many short lines costs little more than the file itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Line {
+struct Line<'t> {
     /// Leading spaces, tabs expanded to columns of 8.
     indent: usize,
     /// The text, trimmed at both ends.
-    text: String,
+    text: Cow<'t, str>,
 }
 
-/// NFC, `\n` line ends, tabs expanded, invisible characters and no-break spaces tidied,
-/// trailing space trimmed; boilerplate lines (page widgets, counters) become blank lines.
-fn normalize(text: &str) -> Vec<Option<Line>> {
-    let normalized: String = text.replace("\r\n", "\n").replace('\r', "\n").nfc().collect();
-    let dominant = dominant_script(&normalized);
-    normalized
-        .split('\n')
-        .map(|raw| {
-            let mut expanded = String::with_capacity(raw.len());
-            for c in raw.chars() {
-                match c {
-                    '\t' => {
-                        let width = expanded.chars().count();
-                        expanded.extend(std::iter::repeat_n(' ', 8 - width % 8));
+/// The non-blank lines of a text, in chunks separated by blank lines: one flat list of lines
+/// and the bounds of each chunk (not a list per chunk, which cost ten times the file on a
+/// text of one-line paragraphs).
+struct Chunks<'t> {
+    /// Every kept line, in order.
+    lines: Vec<Line<'t>>,
+    /// Each chunk's first line and its end (exclusive), as indices into `lines`.
+    bounds: Vec<(u32, u32)>,
+}
+
+impl<'t> Chunks<'t> {
+    /// Splits normalized text into lines and chunks; boilerplate lines (page widgets,
+    /// counters) count as blank lines.
+    fn of(normalized: &'t str) -> Self {
+        let dominant = dominant_script(normalized);
+        let mut lines = Vec::new();
+        let mut bounds = Vec::new();
+        let mut start = 0u32;
+        for raw in normalized.split('\n') {
+            match line_of(raw, dominant) {
+                Some(line) => lines.push(line),
+                None => {
+                    let end = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+                    if end > start {
+                        bounds.push((start, end));
                     }
-                    '\u{a0}' | '\u{2007}' | '\u{202f}' => expanded.push(' '),
-                    '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
-                    c if c.is_control() => expanded.push(' '),
-                    c => expanded.push(c),
+                    start = end;
                 }
             }
-            let text = expanded.trim();
-            if text.is_empty() {
-                return None;
+        }
+        let end = u32::try_from(lines.len()).unwrap_or(u32::MAX);
+        if end > start {
+            bounds.push((start, end));
+        }
+        lines.shrink_to_fit();
+        bounds.shrink_to_fit();
+        Chunks { lines, bounds }
+    }
+
+    /// How many chunks there are.
+    fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// The lines of chunk `index` (empty past the end).
+    fn get(&self, index: usize) -> &[Line<'t>] {
+        self.bounds
+            .get(index)
+            .and_then(|&(start, end)| self.lines.get(start as usize..end as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The chunks from `start` on, in order.
+    fn from(&self, start: usize) -> impl Iterator<Item = &[Line<'t>]> {
+        (start..self.len()).map(|index| self.get(index))
+    }
+}
+
+/// NFC and `\n` line ends (the text is copied only when it needs a change).
+fn normalize(text: &str) -> Cow<'_, str> {
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    if unicode_normalization::is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        text
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// One raw line tidied: tabs expanded, invisible characters and no-break spaces tidied,
+/// trimmed; `None` for a line that counts as blank (empty, a counter or separator, or
+/// boilerplate).
+fn line_of(raw: &str, dominant: Option<Script>) -> Option<Line<'_>> {
+    let tidy = |c: char| {
+        matches!(c, '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}')
+            || matches!(
+                c,
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+            )
+            || c.is_control()
+    };
+    let (indent, text): (usize, Cow<'_, str>) = if raw.chars().any(tidy) {
+        let mut expanded = String::with_capacity(raw.len());
+        for c in raw.chars() {
+            match c {
+                '\t' => {
+                    let width = expanded.chars().count();
+                    expanded.extend(std::iter::repeat_n(' ', 8 - width % 8));
+                }
+                '\u{a0}' | '\u{2007}' | '\u{202f}' => expanded.push(' '),
+                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
+                c if c.is_control() => expanded.push(' '),
+                c => expanded.push(c),
             }
-            let indent = expanded.chars().take_while(|c| *c == ' ').count();
-            let has_letters = text.chars().any(char::is_alphanumeric);
-            // Rules and table borders are kept (they mark tables and underlined headings);
-            // other lines without letters at the margin are counters and separators.
-            if !has_letters && !is_rule(text) && indent == 0 && !is_code_punctuation(text) {
-                return None;
-            }
-            if has_letters && indent < 4 && is_boilerplate_in(text, dominant) {
-                return None;
-            }
-            Some(Line { indent, text: text.to_string() })
-        })
-        .collect()
+        }
+        let indent = expanded.chars().take_while(|c| *c == ' ').count();
+        (indent, Cow::Owned(expanded.trim().to_string()))
+    } else {
+        let indent = raw.chars().take_while(|c| *c == ' ').count();
+        (indent, Cow::Borrowed(raw.trim()))
+    };
+    if text.is_empty() {
+        return None;
+    }
+    let has_letters = text.chars().any(char::is_alphanumeric);
+    // Rules and table borders are kept (they mark tables and underlined headings); other
+    // lines without letters at the margin are counters and separators.
+    if !has_letters && !is_rule(&text) && indent == 0 && !is_code_punctuation(&text) {
+        return None;
+    }
+    if has_letters && indent < 4 && is_boilerplate_in(&text, dominant) {
+        return None;
+    }
+    Some(Line { indent, text })
 }
 
 /// Whether a line is only rule or box-drawing characters (`-----`, `═══`, `├──┼──┤`).
@@ -102,23 +185,6 @@ fn is_rule(text: &str) -> bool {
 /// closers).
 fn is_code_punctuation(text: &str) -> bool {
     text.chars().count() <= 3 && text.chars().all(|c| matches!(c, '}' | ')' | ']' | ';' | '{'))
-}
-
-/// Splits lines into chunks at blank lines.
-fn chunks_of(lines: Vec<Option<Line>>) -> Vec<Vec<Line>> {
-    let mut chunks = Vec::new();
-    let mut current = Vec::new();
-    for line in lines {
-        match line {
-            Some(line) => current.push(line),
-            None if !current.is_empty() => chunks.push(std::mem::take(&mut current)),
-            None => {}
-        }
-    }
-    if !current.is_empty() {
-        chunks.push(current);
-    }
-    chunks
 }
 
 /// A numbered heading's parts: "Chapter 3. Configuration" → (true, [3], "Configuration").
@@ -232,9 +298,9 @@ enum Form {
 }
 
 /// Reads chunks into blocks.
-struct Reader<'a> {
-    /// The chunks of the body.
-    chunks: &'a [Vec<Line>],
+struct Reader<'a, 't> {
+    /// The chunks of the text.
+    chunks: &'a Chunks<'t>,
     /// Where the body starts (after the title).
     start: usize,
     /// The title, once found.
@@ -245,12 +311,12 @@ struct Reader<'a> {
     width: usize,
 }
 
-impl<'a> Reader<'a> {
+impl<'a, 't> Reader<'a, 't> {
     /// A reader of `chunks`, with the margin and wrap width measured.
-    fn new(chunks: &'a [Vec<Line>]) -> Self {
+    fn new(chunks: &'a Chunks<'t>) -> Self {
         let mut indents: HashMap<usize, usize> = HashMap::new();
         let mut widths: Vec<usize> = Vec::new();
-        for line in chunks.iter().flatten() {
+        for line in &chunks.lines {
             if !is_rule(&line.text) && !is_table_line(&line.text) {
                 *indents.entry(line.indent).or_default() += line.text.len();
                 widths.push(line.indent + line.text.chars().count());
@@ -265,13 +331,13 @@ impl<'a> Reader<'a> {
 
     /// Takes the first line as the title when it reads as one and more text follows.
     fn title(&mut self) {
-        if let [first, _, ..] = self.chunks
-            && first.len() == 1
-            && first[0].text.chars().count() <= MAX_TITLE_CHARS
-            && !first[0].text.ends_with(['.', ':'])
-            && !code_like(&first[0].text)
+        if self.chunks.len() >= 2
+            && let [first] = self.chunks.get(0)
+            && first.text.chars().count() <= MAX_TITLE_CHARS
+            && !first.text.ends_with(['.', ':'])
+            && !code_like(&first.text)
         {
-            self.title = Some(collapse(&first[0].text));
+            self.title = Some(collapse(&first.text));
             self.start = 1;
         }
     }
@@ -294,7 +360,7 @@ impl<'a> Reader<'a> {
         if chunk.len() != 1 {
             return None;
         }
-        let text = first.text.as_str();
+        let text: &str = &first.text;
         if numbered(text).is_some() {
             return Some(Form::Numbered);
         }
@@ -320,27 +386,26 @@ impl<'a> Reader<'a> {
 
     /// The body as blocks.
     fn blocks(&self) -> Vec<Block> {
-        let body = &self.chunks[self.start..];
-        let forms: Vec<Option<Form>> = body.iter().map(|c| self.form(c)).collect();
+        let body = || self.chunks.from(self.start);
+        let forms: Vec<Option<Form>> = body().map(|c| self.form(c)).collect();
         let count = |f: fn(&Form) -> bool| forms.iter().flatten().filter(|x| f(x)).count();
         let numbered_count = count(|f| *f == Form::Numbered);
         let strong = numbered_count >= MIN_NUMBERED_HEADINGS
             || count(|f| matches!(f, Form::Underlined(_))) >= 2
             || count(|f| *f == Form::Capitals) >= 2;
-        let heading_texts: HashSet<String> = body
-            .iter()
+        let heading_texts: HashSet<String> = body()
             .zip(&forms)
             .filter(|(_, f)| f.is_some())
             .map(|(c, _)| fold(&c[0].text))
             .collect();
-        let chapters = body.iter().zip(&forms).any(|(c, f)| {
+        let chapters = body().zip(&forms).any(|(c, f)| {
             *f == Some(Form::Numbered) && numbered(&c[0].text).is_some_and(|n| n.chapter)
         });
         let mut numbers = Numbering::default();
         let mut out = Builder::default();
         let mut skip_next_label = false;
-        for (index, chunk) in body.iter().enumerate() {
-            let last = index + 1 == body.len();
+        for (index, chunk) in body().enumerate() {
+            let last = index + 1 == forms.len();
             if is_toc(chunk, &heading_texts) {
                 // The label line right before a table of contents ("Table of Contents").
                 if skip_next_label {

@@ -39,7 +39,15 @@ pub struct LoadOptions {
     pub secrets: Vec<String>,
     /// The time one file may take to read; past it the file is skipped (see `isolate`).
     pub time_limit: Duration,
+    /// The memory one file's reading may take, estimated from the file before it is read
+    /// (its size and its lines); a file that would need more is skipped with the reason. A
+    /// build sets it from its memory budget.
+    pub read_memory: usize,
 }
+
+/// The memory one file's reading may take by default: the share of the default build
+/// memory budget (1 GiB) that reading gets.
+pub const DEFAULT_READ_MEMORY: usize = 384 * 1024 * 1024;
 
 impl Default for LoadOptions {
     fn default() -> Self {
@@ -48,6 +56,7 @@ impl Default for LoadOptions {
             config_files: Vec::new(),
             secrets: Vec::new(),
             time_limit: DEFAULT_TIME_LIMIT,
+            read_memory: DEFAULT_READ_MEMORY,
         }
     }
 }
@@ -59,6 +68,7 @@ impl std::fmt::Debug for LoadOptions {
             .field("config_files", &self.config_files)
             .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
             .field("time_limit", &self.time_limit)
+            .field("read_memory", &self.read_memory)
             .finish()
     }
 }

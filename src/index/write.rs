@@ -19,10 +19,10 @@ use tantivy::{Index, IndexWriter};
 use super::build::Progress;
 use super::schema::{Fields, build_schema, register_tokenizers};
 use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
-use super::vocab::{Vocabulary, derivations};
+use super::vocab::{Strings, Vocabulary, derivations};
 use crate::analysis::Analyzer;
 use crate::corpus::{self, Passage, SegmentOptions, sentence_spans};
-use crate::error::{Error, InternalError, Result};
+use crate::error::{Error, InternalError, Result, UserError};
 
 /// The default memory budget of a build: peak memory stays below it whatever the corpus size.
 pub const DEFAULT_MEMORY_BUDGET: usize = 1024 * 1024 * 1024;
@@ -46,6 +46,27 @@ pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) 
         if corpus_bytes > TWO_THREADS_BYTES && share >= 4 * TANTIVY_THREAD_MIN { 2 } else { 1 };
     (threads, share.max(threads * TANTIVY_THREAD_MIN))
 }
+
+/// A build's memory budget, shared out: a quarter for tantivy's writer (see
+/// [`writer_memory`]), a quarter for the vocabulary, and half for reading one file (the
+/// file's text, its lines and blocks, the passages they become).
+struct Shares {
+    /// The most the vocabulary may hold before the build stops with advice.
+    vocabulary: usize,
+    /// The most one file's reading may take before the file is skipped with advice.
+    reading: usize,
+}
+
+impl Shares {
+    /// The shares of `budget` (raised to [`MIN_MEMORY_BUDGET`]).
+    fn of(budget: usize) -> Self {
+        let budget = budget.max(MIN_MEMORY_BUDGET);
+        Shares { vocabulary: budget / 4, reading: budget / 2 }
+    }
+}
+
+/// Bytes in a MiB.
+const MIB: usize = 1024 * 1024;
 
 /// The corpus a generation is written from.
 pub(super) struct Source<'a> {
@@ -84,6 +105,7 @@ pub(super) fn write_generation(
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(dir, schema)?;
     register_tokenizers(&index);
+    let shares = Shares::of(memory_budget);
     let (threads, writer_budget) = writer_memory(memory_budget, bytes);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, writer_budget)?;
     let analyzer = Analyzer::default();
@@ -92,13 +114,23 @@ pub(super) fn write_generation(
     let segment_options = SegmentOptions::default();
     let mut done_bytes = 0usize;
     let mut documents = 0usize;
-    let skipped = corpus::for_each_document(source.corpus, source.load, &mut |document| {
+    let load = corpus::LoadOptions { read_memory: shares.reading, ..source.load.clone() };
+    let skipped = corpus::for_each_document(source.corpus, &load, &mut |document| {
         documents += 1;
         let passages = corpus::segment(&document, &segment_options);
         drop(document);
         for passage in passages {
             let number = spill.count;
-            let (doc, forward) = analyse(&analyzer, &mut vocab, &fields, number, &passage);
+            let analysed = analyse(&analyzer, &mut vocab, &fields, number, &passage);
+            let Some((doc, forward)) = analysed.filter(|_| vocab.bytes() <= shares.vocabulary)
+            else {
+                let budget_mib = memory_budget / MIB;
+                return Err(UserError::VocabularyOverBudget {
+                    words: vocab.word_count(),
+                    budget_mib,
+                }
+                .into());
+            };
             writer.add_document(doc)?;
             done_bytes += passage.text.len();
             spill.push(&passage, &forward)?;
@@ -127,7 +159,7 @@ fn analyse(
     fields: &Fields,
     number: usize,
     passage: &Passage,
-) -> (TantivyDocument, Forward) {
+) -> Option<(TantivyDocument, Forward)> {
     let words = analyzer.words(&passage.text);
     let sentences = sentence_spans(&passage.text);
     let mut text_tokens = Vec::new();
@@ -141,7 +173,7 @@ fn analyse(
         while sentence + 1 < sentences.len() && word.span.start >= sentences[sentence].end {
             sentence += 1;
         }
-        let word_id = vocab.word(&word.surface, &word.terms);
+        let word_id = vocab.word(&word.surface, &word.terms)?;
         word_ids.push(word_id);
         let sentence_bit = 1u64 << sentence.min(63);
         for &term in vocab.word_terms(word_id) {
@@ -190,7 +222,7 @@ fn analyse(
     if let Some(section) = &passage.section {
         doc.add_pre_tokenized_text(fields.section, title_tokens(section));
     }
-    (doc, entry)
+    Some((doc, entry))
 }
 
 /// The passage store in the making: passage and forward records appended to two spill files
@@ -271,13 +303,13 @@ impl StoreSpill {
         out.write(&header).map_err(io(path))?;
 
         let vocab = vocab.finish();
-        let derived = derivations(&vocab.terms);
-        let sorted = |strings: &[Box<str>]| {
+        let (derived_offsets, derived) = derivations(&vocab.terms);
+        let sorted = |strings: &Strings| {
             let mut ids: Vec<u32> = (0..strings.len() as u32).collect();
-            ids.sort_unstable_by(|&a, &b| strings[a as usize].cmp(&strings[b as usize]));
+            ids.sort_unstable_by(|&a, &b| strings.get(a).cmp(strings.get(b)));
             ids
         };
-        let string_offsets = |strings: &[Box<str>]| {
+        let string_offsets = |strings: &Strings| {
             std::iter::once(0u64)
                 .chain(strings.iter().scan(0u64, |end, s| {
                     *end += s.len() as u64;
@@ -285,10 +317,6 @@ impl StoreSpill {
                 }))
                 .collect::<Vec<u64>>()
         };
-        let mut derived_offsets = vec![0u32];
-        for related in &derived {
-            derived_offsets.push(derived_offsets[derived_offsets.len() - 1] + related.len() as u32);
-        }
         // In `Section` order.
         out.section(|o| o.u64s(&passage_offsets)).map_err(io(path))?;
         out.section(|o| o.copy(&passages_path)).map_err(io(path))?;
@@ -309,8 +337,7 @@ impl StoreSpill {
         out.section(|o| o.u32s(&word_term_start)).map_err(io(path))?;
         out.section(|o| o.u32s(&vocab.word_term_ids)).map_err(io(path))?;
         out.section(|o| o.u32s(&derived_offsets)).map_err(io(path))?;
-        out.section(|o| derived.iter().try_for_each(|related| o.u32s(related)))
-            .map_err(io(path))?;
+        out.section(|o| o.u32s(&derived)).map_err(io(path))?;
         let table = out.at;
         let sections = std::mem::take(&mut out.sections);
         for (offset, len) in sections {
