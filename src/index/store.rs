@@ -33,7 +33,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 10;
+pub const STORE_FORMAT: u32 = 11;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -80,10 +80,15 @@ pub(super) enum Section {
     DerivedOffsets,
     /// `u32` term ids.
     DerivedIds,
+    /// `u64` × (heading words + 1): where each title or section word starts in
+    /// `HeadingWordBytes`.
+    HeadingWordOffsets,
+    /// The UTF-8 bytes of the title and section words (stop words left out), back to back.
+    HeadingWordBytes,
 }
 
 /// Number of sections.
-pub(super) const SECTIONS: usize = 16;
+pub(super) const SECTIONS: usize = 18;
 
 /// What re-ranking needs of a passage, laid out for set intersection rather than scanning:
 /// its distinct terms (sorted) with the sentences each occurs in, and its adjacent word pairs.
@@ -135,6 +140,8 @@ pub struct Store {
     passages: usize,
     terms: usize,
     words: usize,
+    /// Number of title and section words.
+    heading_words: usize,
     has_sections: bool,
 }
 
@@ -224,6 +231,7 @@ impl Store {
         let len = |s: Section| sections[s as usize].len();
         let terms = (len(Section::TermOffsets) / 8).saturating_sub(1);
         let words = (len(Section::WordOffsets) / 8).saturating_sub(1);
+        let heading_words = (len(Section::HeadingWordOffsets) / 8).saturating_sub(1);
         let fits = len(Section::PassageOffsets) == 8 * (passages + 1)
             && len(Section::ForwardOffsets) == 8 * (passages + 1)
             && len(Section::TermOffsets) == 8 * (terms + 1)
@@ -233,7 +241,8 @@ impl Store {
             && len(Section::WordDf) == 4 * words
             && len(Section::WordSorted) == 4 * words
             && len(Section::WordTermOffsets) == 4 * (words + 1)
-            && len(Section::DerivedOffsets) == 4 * (terms + 1);
+            && len(Section::DerivedOffsets) == 4 * (terms + 1)
+            && len(Section::HeadingWordOffsets) == 8 * (heading_words + 1);
         if !fits {
             return Err("its tables do not fit together".into());
         }
@@ -244,6 +253,7 @@ impl Store {
             passages,
             terms,
             words,
+            heading_words,
             has_sections: flags & FLAG_SECTIONS != 0,
         })
     }
@@ -378,6 +388,16 @@ impl Store {
     /// Passages containing word `id`.
     pub fn word_df(&self, id: u32) -> u32 {
         self.u32_at(Section::WordDf, id as usize).unwrap_or(0)
+    }
+
+    /// Number of distinct title and section words (stop words left out).
+    pub fn heading_word_count(&self) -> usize {
+        self.heading_words
+    }
+
+    /// Title or section word `i` ("" past the end), in the order the build first met them.
+    pub fn heading_word(&self, i: usize) -> &str {
+        self.string(Section::HeadingWordOffsets, Section::HeadingWordBytes, i)
     }
 
     /// The term ids of word `id` (empty for stop words).

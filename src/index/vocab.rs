@@ -87,6 +87,9 @@ pub(super) struct Vocabulary {
     word_df: Vec<u32>,
     terms: Strings,
     term_df: Vec<u32>,
+    /// The words of titles and section headings (stop words left out), for the typo
+    /// lexicon: a heading word the text never uses is still a correction target.
+    heading_words: Strings,
     /// Last passage that counted each word / term, to count a passage once.
     word_seen: Vec<u32>,
     term_seen: Vec<u32>,
@@ -155,7 +158,12 @@ impl Vocabulary {
             + self.term_df.capacity()
             + self.word_seen.capacity()
             + self.term_seen.capacity();
-        self.words.bytes() + self.terms.bytes() + arrays * 4
+        self.words.bytes() + self.terms.bytes() + self.heading_words.bytes() + arrays * 4
+    }
+
+    /// Notes a (non-stop) word of a title or section heading.
+    pub(super) fn heading_word(&mut self, surface: &str) -> Option<()> {
+        self.heading_words.intern(surface).map(|_| ())
     }
 
     /// How many distinct words it holds.
@@ -195,6 +203,7 @@ impl Vocabulary {
             word_df: self.word_df,
             word_term_start: self.word_term_start,
             word_term_ids: self.word_term_ids,
+            heading_words: self.heading_words,
         }
     }
 }
@@ -209,6 +218,8 @@ pub(super) struct FinishedVocabulary {
     /// Word id → start of its terms in `word_term_ids` (one more entry than words).
     pub word_term_start: Vec<u32>,
     pub word_term_ids: Vec<u32>,
+    /// Title and section words, in the order first met.
+    pub heading_words: Strings,
 }
 
 /// Derivational endings on Snowball stems: a term plus one of these is related to the term

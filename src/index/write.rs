@@ -198,8 +198,11 @@ fn analyse(
     vocab.count_passage(&word_ids);
     let mut entry = forward_entry(term_sentences, pairs, &sentences);
     let heading = format!("{} {}", passage.title, passage.section.as_deref().unwrap_or(""));
-    entry.heading_terms = analyzer
-        .words(&heading)
+    let heading_words = analyzer.words(&heading);
+    for word in heading_words.iter().filter(|word| !word.is_stop()) {
+        vocab.heading_word(&word.surface)?;
+    }
+    entry.heading_terms = heading_words
         .iter()
         .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_id(term)))
         .collect();
@@ -338,6 +341,9 @@ impl StoreSpill {
         out.section(|o| o.u32s(&vocab.word_term_ids)).map_err(io(path))?;
         out.section(|o| o.u32s(&derived_offsets)).map_err(io(path))?;
         out.section(|o| o.u32s(&derived)).map_err(io(path))?;
+        out.section(|o| o.u64s(&string_offsets(&vocab.heading_words))).map_err(io(path))?;
+        out.section(|o| vocab.heading_words.iter().try_for_each(|w| o.write(w.as_bytes())))
+            .map_err(io(path))?;
         let table = out.at;
         let sections = std::mem::take(&mut out.sections);
         for (offset, len) in sections {

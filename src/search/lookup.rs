@@ -31,7 +31,7 @@ impl Lookup<'_> {
 
     /// True when a title or section heading of the corpus holds this folded word.
     pub fn is_heading_word(&self, word: &str) -> bool {
-        self.engine.lexicons().heading_words.contains(word)
+        self.engine.headings().all.contains(word)
     }
 
     /// Terms derivationally related to the given ones (only when `terms` is one term).
@@ -74,8 +74,9 @@ impl Lookup<'_> {
             if id < text_words {
                 return store.word_df(id);
             }
-            corrections
-                .headings
+            engine
+                .headings()
+                .extra
                 .get((id - text_words) as usize)
                 .and_then(|(_, terms)| terms.first())
                 .map_or(0, |&t| store.term_df(t))
@@ -88,11 +89,12 @@ impl Lookup<'_> {
                 .max_by_key(|c| (df(c.0), std::cmp::Reverse(c.0)))
                 .map(|c| c.0)
         };
-        if let Some(word) = most_frequent(corrections.words.nearest(surface), &word_df) {
+        let nearest = corrections.words.nearest(surface, |id| engine.lexicon_word(id));
+        if let Some(word) = most_frequent(nearest, &word_df) {
             let (shown, terms) = if word < text_words {
                 (store.word(word).to_string(), store.word_terms(word))
             } else {
-                corrections.headings.get((word - text_words) as usize)?.clone()
+                engine.headings().extra.get((word - text_words) as usize)?.clone()
             };
             if !terms.is_empty() {
                 return Some((shown, terms));
@@ -101,7 +103,7 @@ impl Lookup<'_> {
         let terms = &corrections.terms;
         // No close word: try the stem, then show the closest word with that stem.
         let stem = engine.analyzer.terms_of(surface).into_iter().next()?;
-        let term = most_frequent(terms.nearest(&stem), &|t| store.term_df(t))?;
+        let term = most_frequent(terms.nearest(&stem, |t| store.term(t)), &|t| store.term_df(t))?;
         let asked: Vec<char> = surface.chars().collect();
         let shown = (0..store.word_count() as u32)
             .filter(|&w| store.word_terms(w) == [term])

@@ -81,6 +81,8 @@ pub struct Engine {
     /// Segment ordinal → doc id → passage number.
     numbers: Vec<Vec<u32>>,
     lexicons: OnceLock<Corrections>,
+    /// The corpus's title and section words, read from the store on first use.
+    headings: OnceLock<HeadingWords>,
     analyzer: Analyzer,
     synonyms: Synonyms,
     tuning: Tuning,
@@ -141,6 +143,7 @@ impl Engine {
             has_sections,
             numbers,
             lexicons: OnceLock::new(),
+            headings: OnceLock::new(),
             analyzer: Analyzer::default(),
             synonyms: Synonyms::builtin(),
             tuning: Tuning::default(),
@@ -524,6 +527,29 @@ impl Engine {
         idf(self.store.len(), self.store.term_df(id))
     }
 
+    /// The title and section words, read on first use.
+    fn headings(&self) -> &HeadingWords {
+        self.headings.get_or_init(|| {
+            // The build stored them, so this reads a short list instead of every passage.
+            let store = &self.store;
+            let mut extra: Vec<(String, Vec<u32>)> = Vec::new();
+            let mut all: HashSet<String> = HashSet::new();
+            for i in 0..store.heading_word_count() {
+                let surface = store.heading_word(i);
+                if !all.insert(surface.to_string()) || store.word_id(surface).is_some() {
+                    continue;
+                }
+                // A folded word analyses to itself, with the terms it had in its heading.
+                let Some(word) = self.analyzer.words(surface).into_iter().next() else { continue };
+                let terms: Option<Vec<u32>> = word.terms.iter().map(|t| store.term_id(t)).collect();
+                if let Some(terms) = terms {
+                    extra.push((surface.to_string(), terms));
+                }
+            }
+            HeadingWords { extra, all }
+        })
+    }
+
     /// The typo lexicons, built on the first correction.
     fn lexicons(&self) -> &Corrections {
         self.lexicons.get_or_init(|| {
@@ -531,51 +557,41 @@ impl Engine {
             // participnts" → "participants", a heading word): they follow the text's words
             // in the lexicon, with ids from `store.word_count()` on.
             let store = &self.store;
-            let mut headings: Vec<(String, Vec<u32>)> = Vec::new();
-            let mut heading_words: HashSet<String> = HashSet::new();
-            let mut seen_headings: HashSet<String> = HashSet::new();
-            for number in 0..store.len() {
-                let Some(passage) = store.passage(number) else { continue };
-                let texts = std::iter::once(passage.title).chain(passage.section);
-                for text in texts {
-                    if seen_headings.contains(&text) {
-                        continue;
-                    }
-                    for word in self.analyzer.words(&text) {
-                        if word.is_stop() || !heading_words.insert(word.surface.clone()) {
-                            continue;
-                        }
-                        let terms: Option<Vec<u32>> =
-                            word.terms.iter().map(|t| store.term_id(t)).collect();
-                        if let Some(terms) = terms
-                            && store.word_id(&word.surface).is_none()
-                        {
-                            headings.push((word.surface, terms));
-                        }
-                    }
-                    seen_headings.insert(text);
-                }
-            }
+            let headings = self.headings();
             let all_words = (0..store.word_count() as u32)
                 .map(|w| store.word(w))
-                .chain(headings.iter().map(|(w, _)| w.as_str()));
+                .chain(headings.extra.iter().map(|(w, _)| w.as_str()));
             let words = Lexicon::new(all_words);
             let terms = Lexicon::new((0..store.term_count() as u32).map(|t| store.term(t)));
-            Corrections { words, terms, headings, heading_words }
+            Corrections { words, terms }
         })
+    }
+
+    /// Word `id` of the correction lexicon: a text word, or after them a heading word.
+    fn lexicon_word(&self, id: u32) -> &str {
+        let text_words = self.store.word_count() as u32;
+        if id < text_words {
+            return self.store.word(id);
+        }
+        self.headings().extra.get((id - text_words) as usize).map_or("", |(w, _)| w.as_str())
     }
 }
 
 /// What typo correction searches, built on first use.
 struct Corrections {
-    /// The text's words, then `headings`' words.
+    /// The text's words, then the heading words the text does not use.
     words: Lexicon,
     /// The text's terms.
     terms: Lexicon,
-    /// Title and section words the text does not use, with their term ids.
-    headings: Vec<(String, Vec<u32>)>,
+}
+
+/// The corpus's title and section words.
+struct HeadingWords {
+    /// Those the text does not use, with their term ids (they follow the text's words in
+    /// the word lexicon).
+    extra: Vec<(String, Vec<u32>)>,
     /// Every folded title and section word.
-    heading_words: HashSet<String>,
+    all: HashSet<String>,
 }
 
 /// BM25's idf of a term in `df` of `n` passages.

@@ -52,54 +52,73 @@ pub fn bounded_distance(a: &[char], b: &[char], max: usize) -> Option<usize> {
 /// A 64-bit signature of the characters a word contains. One edit changes at most two bits,
 /// so words whose signatures differ in more than `2 × max` bits cannot be within `max`
 /// edits: a cheap filter before the exact distance.
-fn signature(chars: &[char]) -> u64 {
-    chars.iter().fold(0u64, |sig, &c| sig | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26))
+fn signature(chars: impl Iterator<Item = char>) -> u64 {
+    chars.fold(0u64, |sig, c| sig | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26))
 }
 
-/// Candidate words bucketed by length, for fast nearest-word search.
+/// Candidate words bucketed by length, for fast nearest-word search. It holds only ids and
+/// character signatures (12 bytes a word); the words' text stays where it is (the store's
+/// mapped vocabulary) and is read for the few candidates the signature lets through, so a
+/// vocabulary of millions of words costs tens of megabytes, not gigabytes.
 #[derive(Debug, Default, Clone)]
 pub struct Lexicon {
-    /// `by_len[n]` holds (word id, character signature, chars) of the words with `n`
-    /// characters.
-    by_len: Vec<Vec<(u32, u64, Vec<char>)>>,
+    /// `by_len[n]`: the words with `n` characters.
+    by_len: Vec<Bucket>,
+}
+
+/// The words of one length: ids and signatures, side by side.
+#[derive(Debug, Default, Clone)]
+struct Bucket {
+    /// Word ids.
+    ids: Vec<u32>,
+    /// Each word's character signature.
+    signatures: Vec<u64>,
 }
 
 impl Lexicon {
     /// Indexes `words` (id = position). Words with digits are left out.
     pub fn new<'a>(words: impl Iterator<Item = &'a str>) -> Lexicon {
-        let mut by_len: Vec<Vec<(u32, u64, Vec<char>)>> = Vec::new();
+        let mut by_len: Vec<Bucket> = Vec::new();
         for (id, word) in words.enumerate() {
             if word.chars().any(|c| c.is_numeric()) {
                 continue;
             }
-            let chars: Vec<char> = word.chars().collect();
-            if by_len.len() <= chars.len() {
-                by_len.resize(chars.len() + 1, Vec::new());
+            let len = word.chars().count();
+            if by_len.len() <= len {
+                by_len.resize(len + 1, Bucket::default());
             }
-            by_len[chars.len()].push((id as u32, signature(&chars), chars));
+            by_len[len].ids.push(id as u32);
+            by_len[len].signatures.push(signature(word.chars()));
+        }
+        for bucket in &mut by_len {
+            bucket.ids.shrink_to_fit();
+            bucket.signatures.shrink_to_fit();
         }
         Lexicon { by_len }
     }
 
     /// The known words closest to `word` within its allowed distance, as (id, distance),
-    /// nearest first.
-    pub fn nearest(&self, word: &str) -> Vec<(u32, usize)> {
+    /// nearest first. `text` gives a word's text by id (the same words [`Lexicon::new`] got).
+    pub fn nearest<'t>(&self, word: &str, text: impl Fn(u32) -> &'t str) -> Vec<(u32, usize)> {
         let chars: Vec<char> = word.chars().collect();
         let max = allowed_distance(chars.len());
         if max == 0 {
             return Vec::new();
         }
-        let wanted = signature(&chars);
+        let wanted = signature(chars.iter().copied());
         let mut found = Vec::new();
+        let mut candidate: Vec<char> = Vec::new();
         let lengths = chars.len().saturating_sub(max)..=chars.len() + max;
         for len in lengths {
             let Some(bucket) = self.by_len.get(len) else { continue };
-            for (id, sig, candidate) in bucket {
+            for (&id, &sig) in bucket.ids.iter().zip(&bucket.signatures) {
                 if (sig ^ wanted).count_ones() as usize > 2 * max {
                     continue;
                 }
-                if let Some(distance) = bounded_distance(&chars, candidate, max) {
-                    found.push((*id, distance));
+                candidate.clear();
+                candidate.extend(text(id).chars());
+                if let Some(distance) = bounded_distance(&chars, &candidate, max) {
+                    found.push((id, distance));
                 }
             }
         }
@@ -146,8 +165,10 @@ mod tests {
 
     #[test]
     fn nearest_prefers_smaller_distance() {
-        let lexicon = Lexicon::new(["invest", "investor", "2019", "nvest"].into_iter());
-        assert_eq!(lexicon.nearest("invets"), vec![(0, 1)]);
-        assert!(lexicon.nearest("cat").is_empty());
+        let words = ["invest", "investor", "2019", "nvest"];
+        let lexicon = Lexicon::new(words.into_iter());
+        let text = |id: u32| words[id as usize];
+        assert_eq!(lexicon.nearest("invets", text), vec![(0, 1)]);
+        assert!(lexicon.nearest("cat", text).is_empty());
     }
 }
