@@ -1,6 +1,6 @@
 //! Admin commands ([`AdminCommand`], their own branch of the handler tree, reached only by
-//! admins): `/reindex` (background rebuild, sanity check, atomic switch), `/stats`, and the
-//! allow-list's `/allow`, `/deny` and `/users`.
+//! admins): `/reindex` (background rebuild, sanity check, atomic switch), `/stats`, `/export`
+//! (CSV, [`super::export`]), and the allow-list's `/allow`, `/deny` and `/users`.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -16,7 +16,7 @@ use super::commands::AdminCommand;
 use super::outbox::{plain as send_plain, plain_turn as send_plain_turn};
 use super::pace::Turn;
 use super::stats::now_unix;
-use super::{App, HandlerResult, Tg, metrics};
+use super::{App, HandlerResult, Tg, metrics, outbox};
 
 /// Skipped files listed in a reindex report at most.
 const MAX_SKIPPED_LISTED: usize = 20;
@@ -38,7 +38,18 @@ pub async fn on_admin_command(
             let text = app.access.listing().text();
             send_plain(&bot, &app, &msg, &text).await
         }
+        AdminCommand::Export => export(&bot, &app, &msg).await,
     }
+}
+
+/// `/export`: the stats as CSV documents.
+async fn export(bot: &Tg, app: &Arc<App>, msg: &Message) -> HandlerResult {
+    let reading = app.clone();
+    let export = tokio::task::spawn_blocking(move || reading.stats.export()).await??;
+    for (name, csv) in super::export::files(&export) {
+        outbox::document(bot, app, msg, name, csv.into_bytes()).await?;
+    }
+    Ok(())
 }
 
 /// An admin command from anyone else.
@@ -90,7 +101,7 @@ async fn set_access(bot: &Tg, app: &App, msg: &Message, who: &str, allowed: bool
 
 /// `/reindex`: starts a rebuild in the background unless one is running.
 async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
-    if app.reindexing.swap(true, Ordering::SeqCst) {
+    let Some(running) = Running::start(&app) else {
         return send_plain(
             &bot,
             &app,
@@ -98,31 +109,15 @@ async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
             "A reindex is already running; I'll report when it's done.",
         )
         .await;
-    }
-    let running = Running(app.clone());
+    };
     send_plain(&bot, &app, &msg, "Reindexing… I keep answering from the current index meanwhile.")
         .await?;
     tokio::spawn(async move {
         let started = Instant::now();
         let app = running.0.clone();
-        let building = app.clone();
-        let outcome = tokio::task::spawn_blocking(move || rebuild(&building)).await;
-        drop(running);
-        let text = match outcome {
-            Ok(Ok(report)) => {
-                metrics::global().reindexed(true);
-                info!(documents = report.documents, passages = report.passages, "reindexed");
-                report_text(&report, started.elapsed().as_secs_f64())
-            }
-            Ok(Err(err)) => {
-                metrics::global().reindexed(false);
-                warn!(cause = %format!("{err:#}"), "reindex failed");
-                format!("Reindex failed; the old index stays live.\nWhy: {err:#}")
-            }
-            Err(err) => {
-                metrics::global().reindexed(false);
-                format!("Reindex crashed ({err}); the old index stays live.")
-            }
+        let text = match rebuild_gated(running).await {
+            Ok(report) => report_text(&report, started.elapsed().as_secs_f64()),
+            Err(why) => format!("Reindex failed; the old index stays live.\nWhy: {why}"),
         };
         // Queued, not bounded: the admin waits for this report.
         if let Err(err) = send_plain_turn(&bot, &app, &msg, &text, Turn::Queued).await {
@@ -132,8 +127,42 @@ async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     Ok(())
 }
 
-/// Clears the "reindex running" flag when dropped, whatever happened.
-struct Running(Arc<App>);
+/// The one reindex gate, for `/reindex` and the corpus watcher ([`super::watch`]): builds a
+/// generation on the blocking pool, checks it, makes it live; counted in the metrics. The
+/// error says why the old index stays live.
+pub(super) async fn rebuild_gated(running: Running) -> Result<BuildReport, String> {
+    let building = running.0.clone();
+    let outcome = tokio::task::spawn_blocking(move || rebuild(&building)).await;
+    drop(running);
+    match outcome {
+        Ok(Ok(report)) => {
+            metrics::global().reindexed(true);
+            info!(documents = report.documents, passages = report.passages, "reindexed");
+            Ok(report)
+        }
+        Ok(Err(err)) => {
+            metrics::global().reindexed(false);
+            warn!(cause = %format!("{err:#}"), "reindex failed");
+            Err(format!("{err:#}"))
+        }
+        Err(err) => {
+            metrics::global().reindexed(false);
+            warn!(cause = %err, "reindex crashed");
+            Err(format!("the rebuild crashed ({err})"))
+        }
+    }
+}
+
+/// A reindex running: holds the "reindex running" flag, cleared when dropped, whatever
+/// happened.
+pub(super) struct Running(Arc<App>);
+
+impl Running {
+    /// Takes the flag, unless a reindex is already running.
+    pub(super) fn start(app: &Arc<App>) -> Option<Running> {
+        (!app.reindexing.swap(true, Ordering::SeqCst)).then(|| Running(app.clone()))
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {

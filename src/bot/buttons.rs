@@ -9,7 +9,7 @@ use tracing::instrument;
 
 use super::callback::{Action, generation_tag};
 use super::stats::Record;
-use super::{App, HandlerResult, Tg, outbox};
+use super::{App, HandlerResult, Tg, feedback, outbox};
 use passagebot::render::telegram;
 
 /// Answers a press of one of the answer buttons.
@@ -88,6 +88,11 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 });
                 let vote = Record::vote_after(q.from.id.0, &passage.id, up, asked.as_deref());
                 app.recorder.record(vote);
+                bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
+                if let Some(shown) = q.regular_message().filter(|_| !up) {
+                    feedback::invite(&bot, &app, shown, q.from.id.0, &passage.id).await?;
+                }
+                return Ok(());
             }
             bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
         }

@@ -33,6 +33,8 @@ pub enum AdminCommand {
     Deny(String),
     /// (admins) Who may use the bot.
     Users,
+    /// (admins) The stats as CSV files: votes with questions and comments, unanswered questions.
+    Export,
 }
 
 /// The command menu for everyone.
@@ -100,12 +102,10 @@ mod tests {
         let public: Vec<String> = public_menu().into_iter().map(|c| c.command).collect();
         assert!(public.iter().any(|c| c == "ask"), "{public:?}");
         assert!(!help_text(false).contains("//"));
-        assert!(
-            !public
-                .iter()
-                .any(|c| ["reindex", "stats", "allow", "deny", "users"].contains(&c.as_str()))
-        );
-        assert_eq!(admin_menu().len(), public.len() + 5);
+        assert!(!public.iter().any(|c| {
+            ["reindex", "stats", "allow", "deny", "users", "export"].contains(&c.as_str())
+        }));
+        assert_eq!(admin_menu().len(), public.len() + 6);
         assert!(!help_text(false).contains("/reindex"));
         assert!(help_text(true).contains("/reindex") && help_text(true).contains("/allow"));
     }

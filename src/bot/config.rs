@@ -148,6 +148,12 @@ pub struct BotConfig {
     /// Confidence (0–1) below which a question gets "no good match"; default: the fitted
     /// model's documented threshold (`passagebot::search::DEFAULT_MIN_CONFIDENCE`).
     pub min_confidence: Option<f32>,
+    /// Reindex by itself when a corpus file is added, changed or removed (through the same
+    /// gate as `/reindex`), and tell the admins in one short note.
+    pub watch: bool,
+    /// `watch`: the corpus must be quiet this long (ms) before a reindex starts; a steady
+    /// flood of changes still reindexes once every ten of these. At least 100.
+    pub watch_debounce_ms: u64,
     /// Memory an index build (at start or by `/reindex`) may use at its peak, in MiB,
     /// whatever the corpus size (at least 64).
     pub build_memory_mib: u64,
@@ -207,6 +213,8 @@ impl Default for BotConfig {
             follow_links: false,
             min_confidence: None,
             build_memory_mib: 1024,
+            watch: false,
+            watch_debounce_ms: 2000,
             access: Access::Open,
             allowed_users: Vec::new(),
             allowed_chats: Vec::new(),
@@ -329,6 +337,9 @@ impl BotConfig {
         if self.inline_results == 0 || self.inline_results > 50 {
             bail!("inline_results must be between 1 and 50 (Telegram's limit)");
         }
+        if self.watch_debounce_ms < 100 {
+            bail!("watch_debounce_ms must be at least 100");
+        }
         if self.max_reply_wait_secs == 0 {
             bail!("max_reply_wait_secs must be at least 1");
         }
@@ -444,6 +455,8 @@ env_keys! {
     follow_links: Value,
     min_confidence: Value,
     build_memory_mib: Value,
+    watch: Value,
+    watch_debounce_ms: Value,
     access: Text,
     allowed_users: Ids,
     allowed_chats: Ids,

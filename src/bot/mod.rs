@@ -13,6 +13,8 @@ mod commands;
 pub mod config;
 mod dedup;
 mod delivery;
+mod export;
+mod feedback;
 mod flood;
 mod gate;
 mod handlers;
@@ -26,6 +28,7 @@ mod replies;
 mod schema;
 mod shutdown;
 mod stats;
+mod watch;
 mod webhook;
 
 use std::convert::Infallible;
@@ -79,6 +82,8 @@ pub(crate) struct App {
     pub access: access::AccessList,
     /// Membership of the allowed chats, as Telegram last said.
     pub memberships: gate::Memberships,
+    /// Users whose next message is their comment on a 👎.
+    pub awaiting: feedback::Awaiting,
     /// Searches running at once (updates are handled concurrently; the blocking pool would
     /// otherwise start a thread per waiting search).
     pub searches: tokio::sync::Semaphore,
@@ -127,8 +132,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "privacy mode is on: in groups the bot sees commands, mentions and replies, which is all it answers"
         );
     }
-    register_commands(&bot, &config).await;
-
     let webhook_secret = config.webhook_secret.clone();
     let webhook_limits = webhook::Limits {
         max_connections: config.webhook_max_connections,
@@ -151,7 +154,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         searches: tokio::sync::Semaphore::new(search_slots()),
         access,
         memberships: gate::Memberships::default(),
+        awaiting: feedback::Awaiting::default(),
     });
+    // Watching before the menus are set, so the corpus is watched once they are.
+    watch::spawn(bot.clone(), app.clone())?;
+    register_commands(&bot, &app.config).await;
     let grace = Duration::from_secs(app.config.shutdown_timeout_secs);
     spawn_stats_retention(app.clone());
     let mut dispatcher = dispatcher(bot.clone(), app, me);

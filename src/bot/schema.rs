@@ -18,9 +18,10 @@ use teloxide::prelude::*;
 use teloxide::types::InlineQuery;
 
 use super::commands::{AdminCommand, Command};
+use super::feedback::Comment;
 use super::gate::gated;
 use super::handlers::Question;
-use super::{App, HandlerResult, Tg, admin, buttons, handlers, inline};
+use super::{App, HandlerResult, Tg, admin, buttons, feedback, handlers, inline};
 
 /// The whole tree.
 pub fn schema() -> UpdateHandler<anyhow::Error> {
@@ -43,6 +44,12 @@ pub fn schema() -> UpdateHandler<anyhow::Error> {
             })),
     ));
     let messages = Update::filter_message()
+        // The one message after a 👎 that is its comment (any message ends the wait).
+        .branch(dptree::filter_map(feedback::comment_in).chain(gated(dptree::endpoint(
+            |bot: Tg, msg: Message, comment: Comment, app: Arc<App>| {
+                own_task(feedback::on_comment(bot, msg, comment, app))
+            },
+        ))))
         .branch(commands)
         .branch(admin_commands)
         .branch(dptree::filter_map(handlers::private_question).chain(gated(on_question())))
