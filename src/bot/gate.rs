@@ -54,14 +54,14 @@ impl Memberships {
     }
 }
 
-/// `endpoint` behind the gate: refused updates go to [`refuse`], the rest on to `endpoint`.
-pub fn gated(endpoint: UpdateHandler<anyhow::Error>) -> UpdateHandler<anyhow::Error> {
+/// `endpoint` behind the gate: refused updates go to `refused` (in the bot, [`refuse`]),
+/// the rest on to `endpoint`.
+pub fn gated(
+    refused: UpdateHandler<anyhow::Error>,
+    endpoint: UpdateHandler<anyhow::Error>,
+) -> UpdateHandler<anyhow::Error> {
     dptree::filter_map_async(check)
-        .branch(dptree::filter(|gate: Gate| gate != Gate::Pass).endpoint(
-            |bot: Tg, update: Update, gate: Gate, app: Arc<App>| {
-                super::schema::own_task(refuse(bot, update, gate, app))
-            },
-        ))
+        .branch(dptree::filter(|gate: Gate| gate != Gate::Pass).chain(refused))
         .branch(endpoint)
 }
 
@@ -113,7 +113,7 @@ async fn is_member(bot: &Tg, app: &App, user: u64) -> bool {
 
 /// The polite refusal, said once per user; later updates from them are answered with
 /// silence (a button press still has to be answered, without text).
-async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerResult {
+pub async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerResult {
     let Gate::Refuse(user) = gate else { return Ok(()) };
     metrics::global().refused();
     let first = user != 0 && app.access.first_refusal(user);

@@ -300,6 +300,38 @@ fn describe_start_error(call: &str, err: &RequestError) -> anyhow::Error {
     }
 }
 
+/// An [`App`] for offline tests: `config` with a two-passage index built in a temp dir
+/// (kept for the process), stats and the allow-list in memory.
+#[cfg(test)]
+pub(crate) fn test_app(config: BotConfig) -> Arc<App> {
+    let dir = tempfile::tempdir().expect("a temp dir").keep();
+    let corpus = dir.join("corpus.jsonl");
+    std::fs::write(
+        &corpus,
+        "{\"id\": \"tea\", \"title\": \"Tea\", \"text\": \"Let the tea steep for three minutes.\"}\n\
+         {\"id\": \"bike\", \"title\": \"Bikes\", \"text\": \"Oil the bicycle chain once a month.\"}\n",
+    )
+    .expect("writing the test corpus");
+    let engine = open_engine(&corpus, &dir.join("index"), LoadOptions::default(), 64 << 20)
+        .expect("building the test index");
+    let stats = Arc::new(stats::Stats::in_memory().expect("stats in memory"));
+    Arc::new(App {
+        engine: SharedEngine::new(engine),
+        recorder: recorder::Recorder::spawn(stats.clone()).expect("the stats thread"),
+        stats,
+        flood: flood::FloodGate::per_minute(config.questions_per_minute),
+        reindexing: AtomicBool::new(false),
+        replies: replies::ReplyCache::new(16),
+        seen: dedup::SeenUpdates::new(1000),
+        pacer: pace::Pacer::new(config.limits.clone()),
+        access: access::AccessList::in_memory(&config).expect("the allow-list in memory"),
+        memberships: gate::Memberships::default(),
+        searches: tokio::sync::Semaphore::new(4),
+        awaiting: feedback::Awaiting::default(),
+        config,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
