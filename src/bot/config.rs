@@ -175,6 +175,9 @@ pub struct BotConfig {
     /// SQLite file keeping the allow-list changes made from chat (`/allow`, `/deny`, join
     /// code); default: `<index>.access.sqlite3` next to the index folder.
     pub access_db: Option<PathBuf>,
+    /// The language for users whose Telegram app is set to none the bot speaks: `"en"`
+    /// (English) or `"ko"` (Korean). Users whose app is set to Korean get Korean anyway.
+    pub language: super::i18n::Language,
     // --- Operations. ---
     /// A local address serving `GET /healthz` and `GET /metrics` (Prometheus text) in both
     /// polling and webhook mode, e.g. `127.0.0.1:9090`; off when unset.
@@ -220,6 +223,7 @@ impl Default for BotConfig {
             allowed_chats: Vec::new(),
             join_code: None,
             access_db: None,
+            language: super::i18n::Language::En,
             metrics_listen: None,
             log_format: LogFormat::Text,
             config_file: None,
@@ -462,6 +466,7 @@ env_keys! {
     allowed_chats: Ids,
     join_code: Secret,
     access_db: Text,
+    language: Text,
     metrics_listen: Text,
     log_format: Text;
     limits: per_chat_per_second, per_chat_per_minute, per_group_per_minute, overall_per_second,
@@ -678,6 +683,7 @@ mod tests {
                     "PASSAGEBOT_METRICS_LISTEN" => "127.0.0.1:9090",
                     "PASSAGEBOT_LOG_FORMAT" => "json",
                     "PASSAGEBOT_JOIN_CODE" => "course-2026",
+                    "PASSAGEBOT_LANGUAGE" => "ko",
                     _ => return None,
                 }
                 .to_string(),
@@ -697,6 +703,8 @@ mod tests {
         assert_eq!(config.metrics_listen, Some(([127, 0, 0, 1], 9090).into()));
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.join_code.as_ref().map(Secret::expose), Some("course-2026"));
+        assert_eq!(config.language, super::super::i18n::Language::Ko);
+        assert!(BotConfig::parse("language = \"fr\"").is_err(), "not shipped");
         let bad = BotConfig::default()
             .apply_env(|k| (k == "PASSAGEBOT_INLINE_RESULTS").then(|| "many".to_string()));
         assert!(format!("{:#}", bad.unwrap_err()).contains("PASSAGEBOT_INLINE_RESULTS"));

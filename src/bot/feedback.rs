@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use teloxide::prelude::*;
 use tracing::info;
 
+use super::i18n::{Language, t};
 use super::stats::Record;
 use super::{App, HandlerResult, Tg, outbox};
 
@@ -54,14 +55,15 @@ pub async fn invite(
     shown: &Message,
     user: u64,
     passage_id: &str,
+    lang: Language,
 ) -> HandlerResult {
     app.awaiting.invite(shown.chat.id.0, user, passage_id, Instant::now());
     let text = if shown.chat.is_private() {
-        "Sorry it didn't help. What was wrong with it? If you like, tell me in one message (within 5 minutes); the admins will read it."
+        t!(lang, "comment-invite-private")
     } else {
-        "Sorry it didn't help. What was wrong with it? If you like, reply to this message within 5 minutes; the admins will read it."
+        t!(lang, "comment-invite-group")
     };
-    outbox::note_near(bot, app, shown, text).await
+    outbox::note_near(bot, app, shown, &text).await
 }
 
 /// A comment found in a message: the passage it is about, and the text.
@@ -87,7 +89,8 @@ pub async fn on_comment(bot: Tg, msg: Message, comment: Comment, app: Arc<App>) 
     let user = msg.from.as_ref().map_or(0, |u| u.id.0);
     info!(user, passage = %comment.passage_id, "comment on a 👎");
     app.recorder.record(Record::comment(user, &comment.passage_id, &comment.text));
-    outbox::plain(&bot, &app, &msg, "Thank you, the admins will see that.").await
+    let lang = app.lang(msg.from.as_ref());
+    outbox::plain(&bot, &app, &msg, &t!(lang, "comment-thanks")).await
 }
 
 #[cfg(test)]

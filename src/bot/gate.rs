@@ -17,6 +17,7 @@ use teloxide::types::{InlineQueryResult, UpdateKind};
 use tracing::{debug, info, warn};
 
 use super::access::{Place, Verdict};
+use super::i18n::{Language, t};
 use super::{App, HandlerResult, Tg, metrics, outbox};
 
 /// How long a membership answer from Telegram is trusted.
@@ -122,14 +123,15 @@ pub async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> Handl
     } else {
         debug!(user, "refused a user not on the allow-list (silently)");
     }
+    let lang = app.lang(update.from());
     match &update.kind {
         UpdateKind::Message(msg) if first => {
-            outbox::plain(&bot, &app, msg, &refusal_text(user, &app)).await
+            outbox::plain(&bot, &app, msg, &refusal_text(user, &app, lang)).await
         }
         UpdateKind::CallbackQuery(q) => {
             let mut answer = bot.answer_callback_query(q.id.clone());
             if first {
-                answer = answer.text(REFUSED_SHORT);
+                answer = answer.text(t!(lang, "refused-short"));
             }
             answer.await?;
             Ok(())
@@ -145,17 +147,13 @@ pub async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> Handl
     }
 }
 
-/// The toast for a refused button press.
-pub const REFUSED_SHORT: &str = "Sorry, this bot is only open to its course's members.";
-
-/// The message a refused user gets once.
-pub fn refusal_text(user: u64, app: &App) -> String {
-    let join = if app.config.join_code.is_some() {
-        "If you were given a join code or link, send /start followed by the code. Otherwise ask"
+/// The message a refused user gets once, in `lang`.
+pub fn refusal_text(user: u64, app: &App, lang: Language) -> String {
+    // The id as text: a number would be formatted for the language.
+    let user = user.to_string();
+    if app.config.join_code.is_some() {
+        t!(lang, "refused-join-code", user = user)
     } else {
-        "To get access, ask"
-    };
-    format!(
-        "Sorry, this bot is only open to its course's members. {join} the course's admins to add you (your user id is {user}). I won't reply again until then."
-    )
+        t!(lang, "refused-ask-admins", user = user)
+    }
 }

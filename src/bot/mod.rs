@@ -19,6 +19,7 @@ mod flood;
 mod gate;
 mod handlers;
 mod health;
+mod i18n;
 mod inline;
 mod metrics;
 mod outbox;
@@ -90,6 +91,11 @@ pub(crate) struct App {
 }
 
 impl App {
+    /// The language to answer `user` in: theirs when shipped, else the configured default.
+    pub fn lang(&self, user: Option<&teloxide::types::User>) -> i18n::Language {
+        i18n::Language::of_user(user, self.config.language)
+    }
+
     /// The turn a reply takes: within the chat's budget ([`BotConfig::max_reply_wait_secs`]).
     pub fn reply_turn(&self) -> pace::Turn {
         pace::Turn::Within(Duration::from_secs(self.config.max_reply_wait_secs))
@@ -276,14 +282,22 @@ fn open_engine(
     Engine::open(index).with_context(|| format!("opening the index in {}", index.display()))
 }
 
-/// Sets the public command menu, and the full one in each admin's private chat.
+/// Sets the public command menu (in the default language, and in each shipped language for
+/// users whose app is set to it), and the full one in each admin's private chat.
 async fn register_commands(bot: &Bot, config: &BotConfig) {
-    if let Err(err) = bot.set_my_commands(commands::public_menu()).await {
+    let default = config.language;
+    if let Err(err) = bot.set_my_commands(commands::public_menu(default)).await {
         warn!(cause = %redact::redact(&err.to_string()), "could not set the command menu");
+    }
+    for lang in i18n::Language::ALL.into_iter().filter(|l| *l != default) {
+        let menu = bot.set_my_commands(commands::public_menu(lang)).language_code(lang.code());
+        if let Err(err) = menu.await {
+            warn!(language = lang.code(), cause = %redact::redact(&err.to_string()), "could not set the command menu");
+        }
     }
     for &admin in &config.admins {
         let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(admin as i64)) };
-        if let Err(err) = bot.set_my_commands(commands::admin_menu()).scope(scope).await {
+        if let Err(err) = bot.set_my_commands(commands::admin_menu(default)).scope(scope).await {
             // Telegram refuses a chat scope until the admin has started the bot.
             info!(admin, cause = %redact::redact(&err.to_string()), "admin command menu not set");
         }

@@ -17,6 +17,7 @@ use teloxide::types::{
 use teloxide::{RequestError, payloads};
 use tracing::{debug, warn};
 
+use super::i18n::t;
 use super::pace::{Busy, Turn};
 use super::{App, HandlerResult, Tg, delivery, metrics};
 use passagebot::render::telegram;
@@ -189,13 +190,11 @@ pub async fn tell_busy(bot: &Tg, app: &App, msg: &Message, busy: Busy) -> Handle
         return Ok(());
     }
     let secs = busy.retry_in.as_secs().max(1);
+    let lang = app.lang(msg.from.as_ref());
     let text = if msg.chat.is_private() {
-        format!("I still have answers on their way to you. Please ask again in about {secs} s.")
+        t!(lang, "busy-private", secs = secs)
     } else {
-        format!(
-            "Lots of questions here right now, more than Telegram lets me answer in a group. \
-             I'll take new ones again in about {secs} s, or ask me in a private chat."
-        )
+        t!(lang, "busy-group", secs = secs)
     };
     // An urgent turn is never refused; sent directly, as `reply` may come back here.
     let at = app

@@ -21,6 +21,8 @@ use anyhow::Context;
 use rusqlite::{Connection, params};
 use tracing::{debug, info, warn};
 
+use super::i18n::{Language, t};
+
 /// The statistics store.
 #[derive(Debug)]
 pub struct Stats {
@@ -393,30 +395,42 @@ impl Stats {
 }
 
 impl Summary {
-    /// The `/stats` message as plain text (the caller escapes it for HTML).
-    pub fn text(&self, days: u32) -> String {
+    /// The `/stats` message as plain text in `lang` (the caller escapes it for HTML).
+    pub fn text(&self, days: u32, lang: Language) -> String {
         let no_match = self.questions - self.answered;
         let rate =
             if self.questions == 0 { 0.0 } else { 100.0 * no_match as f64 / self.questions as f64 };
-        let mut text = format!(
-            "Last {days} day(s):\nQuestions: {}\nAnswered: {}\nNo match: {no_match} ({rate:.0}%)\n👍 {}  👎 {}\nAnswer time: p50 {:.0} ms, p95 {:.0} ms",
-            self.questions, self.answered, self.up, self.down, self.p50_ms, self.p95_ms
+        // Numbers as text, formatted here as before.
+        let mut text = t!(
+            lang,
+            "stats-summary",
+            days = days.to_string(),
+            questions = self.questions.to_string(),
+            answered = self.answered.to_string(),
+            nomatch = no_match.to_string(),
+            rate = format!("{rate:.0}"),
+            up = self.up.to_string(),
+            down = self.down.to_string(),
+            p50 = format!("{:.0}", self.p50_ms),
+            p95 = format!("{:.0}", self.p95_ms),
         );
         if !self.top_unanswered.is_empty() {
-            text.push_str("\nTop unanswered:");
+            text.push_str(&format!("\n{}", t!(lang, "stats-top-unanswered")));
             for (question, count) in &self.top_unanswered {
                 text.push_str(&format!("\n  {count}× {question}"));
             }
         }
         if !self.most_down.is_empty() {
-            text.push_str("\nMost 👎:");
+            text.push_str(&format!("\n{}", t!(lang, "stats-most-down")));
             for down in &self.most_down {
                 text.push_str(&format!("\n  {}× {}", down.count, down.passage));
                 if !down.questions.is_empty() {
-                    text.push_str(&format!(" — asked: {}", down.questions.join(" | ")));
+                    let asked = t!(lang, "stats-asked");
+                    text.push_str(&format!(" — {asked}: {}", down.questions.join(" | ")));
                 }
                 if !down.comments.is_empty() {
-                    text.push_str(&format!(" — said: {}", down.comments.join(" | ")));
+                    let said = t!(lang, "stats-said");
+                    text.push_str(&format!(" — {said}: {}", down.comments.join(" | ")));
                 }
             }
         }
@@ -487,7 +501,9 @@ mod tests {
                 &["It says three minutes, but green tea needs two"]
             )]
         );
-        assert!(s.text(7).contains("— said: It says three minutes"), "{}", s.text(7));
+        let text = s.text(7, Language::En);
+        assert!(text.contains("— said: It says three minutes"), "{text}");
+        assert!(s.text(7, Language::Ko).contains("— 의견: It says three minutes"));
         let export = stats.export().unwrap();
         assert_eq!(export.votes.len(), 2);
         let comments: Vec<_> = export.votes.iter().map(|v| v.comment.as_deref()).collect();
@@ -530,7 +546,7 @@ mod tests {
         assert_eq!(s.top_unanswered[0], ("what is zorg".to_string(), 2));
         assert_eq!(s.p50_ms, 9.0);
         assert_eq!(s.p95_ms, 19.0);
-        let text = s.text(7);
+        let text = s.text(7, Language::En);
         assert!(text.contains("No match: 3 (13%)"), "{text}");
         assert_eq!(s.most_down, [down("a#0", 1, &[], &[])]);
         assert!(text.contains("Most 👎:\n  1× a#0"), "{text}");
@@ -614,7 +630,8 @@ mod tests {
         asked.sort();
         assert_eq!(asked, ["how long to steep", "why bitter"]);
         assert_eq!(s.most_down[1], down("bike#1", 1, &[], &[]));
-        assert!(s.text(7).contains("2× tea#0 — asked: "), "{}", s.text(7));
+        let text = s.text(7, Language::En);
+        assert!(text.contains("2× tea#0 — asked: "), "{text}");
     }
 
     #[test]

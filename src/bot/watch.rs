@@ -24,6 +24,7 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use tokio::sync::Notify;
 use tracing::{info, warn};
 
+use super::i18n::{Language, t};
 use super::{App, Tg, admin, outbox};
 
 /// Under a flood that never pauses, a reindex starts at the latest after this many debounce
@@ -94,15 +95,16 @@ pub fn spawn(bot: Tg, app: Arc<App>) -> anyhow::Result<()> {
                 continue;
             }
             info!(changes = %changes, "the corpus changed; reindexing");
+            // The admins' languages are not known here: the configured one.
+            let lang = app.config.language;
+            let changes = changes.text(lang);
             let text = match admin::rebuild_gated(running).await {
                 Ok(report) => {
                     live = now;
-                    format!("reindexed: {changes}, {} passages", report.passages)
+                    t!(lang, "watch-reindexed", changes = changes, passages = report.passages)
                 }
                 // The live index still matches the snapshot it was built from.
-                Err(why) => format!(
-                    "reindex after a corpus change ({changes}) failed; the live index stays.\nWhy: {why}"
-                ),
+                Err(why) => t!(lang, "watch-failed", changes = changes, why = why),
             };
             outbox::to_admins(&bot, &app, &text).await;
         }
@@ -217,18 +219,27 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         *self == Changes::default()
     }
+
+    /// `+1 file, ~2 files, −1 file` in `lang` (only the non-zero ones).
+    pub fn text(&self, lang: Language) -> String {
+        let mut parts = Vec::new();
+        if self.added > 0 {
+            parts.push(t!(lang, "changes-added", count = self.added));
+        }
+        if self.changed > 0 {
+            parts.push(t!(lang, "changes-changed", count = self.changed));
+        }
+        if self.removed > 0 {
+            parts.push(t!(lang, "changes-removed", count = self.removed));
+        }
+        parts.join(", ")
+    }
 }
 
 impl std::fmt::Display for Changes {
-    /// `+1 file, ~2 files, −1 file` (only the non-zero ones).
+    /// [`Changes::text`] in English, for the log.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let files = |n: usize| if n == 1 { "file" } else { "files" };
-        let parts: Vec<String> = [("+", self.added), ("~", self.changed), ("−", self.removed)]
-            .into_iter()
-            .filter(|(_, n)| *n > 0)
-            .map(|(sign, n)| format!("{sign}{n} {}", files(n)))
-            .collect();
-        f.write_str(&parts.join(", "))
+        f.write_str(&self.text(Language::En))
     }
 }
 
@@ -260,6 +271,7 @@ mod tests {
         assert_eq!(changes, Changes { added: 1, changed: 1, removed: 1 });
         assert_eq!(changes.to_string(), "+1 file, ~1 file, −1 file");
         assert_eq!(Changes { added: 2, ..Changes::default() }.to_string(), "+2 files");
+        assert_eq!(changes.text(Language::Ko), "파일 1개 추가, 파일 1개 변경, 파일 1개 삭제");
     }
 
     #[test]

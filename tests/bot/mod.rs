@@ -30,6 +30,9 @@ mod watch;
 /// "What was wrong?" after a 👎, the comment in `/stats`, `/export` as CSV documents.
 mod feedback;
 
+/// The user's language: Korean for `language_code` `ko*`, else the configured default.
+mod language;
+
 /// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
 mod faults;
 
