@@ -21,6 +21,7 @@ use anyhow::Context;
 use rusqlite::{Connection, params};
 
 use super::config::{Access, BotConfig};
+use super::i18n::{Language, t};
 
 /// What the rule says about one update.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,23 +228,23 @@ impl AccessList {
 }
 
 impl Listing {
-    /// The `/users` reply (plain text).
-    pub fn text(&self) -> String {
+    /// The `/users` reply (plain text) in `lang`.
+    pub fn text(&self, lang: Language) -> String {
         let ids = |ids: &mut dyn Iterator<Item = String>| {
             let list: Vec<String> = ids.collect();
-            if list.is_empty() { "none".to_string() } else { list.join(", ") }
+            if list.is_empty() { t!(lang, "users-none") } else { list.join(", ") }
         };
         let mode = match self.mode {
-            Access::Open => {
-                "open: anyone may use the bot (the list applies once access = \"allow-list\")"
-            }
-            Access::AllowList => "allow-list",
+            Access::Open => t!(lang, "users-mode-open"),
+            Access::AllowList => t!(lang, "users-mode-allow-list"),
         };
-        format!(
-            "Access: {mode}\nUsers: {}\nChats (their members): {}\nDenied: {}\n\n/allow <id> or /deny <id> (a user id, or a group's negative id); in a group, reply to someone's message with /allow or /deny.",
-            ids(&mut self.users.iter().map(u64::to_string)),
-            ids(&mut self.chats.iter().map(i64::to_string)),
-            ids(&mut self.denied.iter().map(i64::to_string)),
+        t!(
+            lang,
+            "users-listing",
+            mode = mode,
+            users = ids(&mut self.users.iter().map(u64::to_string)),
+            chats = ids(&mut self.chats.iter().map(i64::to_string)),
+            denied = ids(&mut self.denied.iter().map(i64::to_string)),
         )
     }
 }
@@ -333,7 +334,7 @@ mod tests {
     #[test]
     fn users_lists_everything() {
         let list = AccessList::in_memory(&config(Access::AllowList, &[GROUP])).unwrap();
-        let text = list.listing().text();
+        let text = list.listing().text(Language::En);
         assert!(
             text.contains("Users: 2") && text.contains("-100") && text.contains("Denied: none")
         );

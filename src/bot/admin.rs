@@ -1,6 +1,6 @@
 //! Admin commands ([`AdminCommand`], their own branch of the handler tree, reached only by
-//! admins): `/reindex` (background rebuild, sanity check, atomic switch), `/stats`, and the
-//! allow-list's `/allow`, `/deny` and `/users`.
+//! admins): `/reindex` (background rebuild, sanity check, atomic switch), `/stats`, `/export`
+//! (CSV, [`super::export`]), and the allow-list's `/allow`, `/deny` and `/users`.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -13,10 +13,11 @@ use teloxide::prelude::*;
 use tracing::{info, warn};
 
 use super::commands::AdminCommand;
+use super::i18n::{Language, t};
 use super::outbox::{plain as send_plain, plain_turn as send_plain_turn};
 use super::pace::Turn;
 use super::stats::now_unix;
-use super::{App, HandlerResult, Tg, metrics};
+use super::{App, HandlerResult, Tg, metrics, outbox};
 
 /// Skipped files listed in a reindex report at most.
 const MAX_SKIPPED_LISTED: usize = 20;
@@ -29,26 +30,46 @@ pub async fn on_admin_command(
     cmd: AdminCommand,
     app: Arc<App>,
 ) -> HandlerResult {
+    let lang = app.lang(msg.from.as_ref());
     match cmd {
-        AdminCommand::Reindex => reindex(bot, msg, app).await,
-        AdminCommand::Stats(days) => stats(&bot, &app, &msg, &days).await,
-        AdminCommand::Allow(who) => set_access(&bot, &app, &msg, &who, true).await,
-        AdminCommand::Deny(who) => set_access(&bot, &app, &msg, &who, false).await,
+        AdminCommand::Reindex => reindex(bot, msg, app, lang).await,
+        AdminCommand::Stats(days) => stats(&bot, &app, &msg, &days, lang).await,
+        AdminCommand::Allow(who) => set_access(&bot, &app, &msg, &who, true, lang).await,
+        AdminCommand::Deny(who) => set_access(&bot, &app, &msg, &who, false, lang).await,
         AdminCommand::Users => {
-            let text = app.access.listing().text();
+            let text = app.access.listing().text(lang);
             send_plain(&bot, &app, &msg, &text).await
         }
+        AdminCommand::Export => export(&bot, &app, &msg).await,
     }
+}
+
+/// `/export`: the stats as CSV documents.
+async fn export(bot: &Tg, app: &Arc<App>, msg: &Message) -> HandlerResult {
+    let reading = app.clone();
+    let export = tokio::task::spawn_blocking(move || reading.stats.export()).await??;
+    for (name, csv) in super::export::files(&export) {
+        outbox::document(bot, app, msg, name, csv.into_bytes()).await?;
+    }
+    Ok(())
 }
 
 /// An admin command from anyone else.
 pub async fn not_an_admin(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
-    send_plain(&bot, &app, &msg, "Sorry, only this bot's admins can do that.").await
+    let lang = app.lang(msg.from.as_ref());
+    send_plain(&bot, &app, &msg, &t!(lang, "not-admin")).await
 }
 
 /// `/allow <id>` and `/deny <id>`: a user id, a group's (negative) id, or, without one, the
 /// sender of the message the command replies to.
-async fn set_access(bot: &Tg, app: &App, msg: &Message, who: &str, allowed: bool) -> HandlerResult {
+async fn set_access(
+    bot: &Tg,
+    app: &App,
+    msg: &Message,
+    who: &str,
+    allowed: bool,
+    lang: Language,
+) -> HandlerResult {
     let replied = msg
         .reply_to_message()
         .and_then(|m| m.from.as_ref())
@@ -60,69 +81,40 @@ async fn set_access(bot: &Tg, app: &App, msg: &Message, who: &str, allowed: bool
     };
     let verb = if allowed { "allow" } else { "deny" };
     let Some(id) = id else {
-        let usage = format!(
-            "Usage: /{verb} <user id> (the number a refused user was told), /{verb} <-group id>, or reply to someone's message with /{verb}."
-        );
-        return send_plain(bot, app, msg, &usage).await;
+        return send_plain(bot, app, msg, &t!(lang, "access-usage", verb = verb)).await;
     };
     let by = msg.from.as_ref().map_or(0, |u| u.id.0);
     if let Err(err) = app.access.set(id, allowed, by) {
         warn!(cause = %format!("{err:#}"), "saving the allow-list failed");
-        return send_plain(
-            bot,
-            app,
-            msg,
-            "Saving the allow-list failed; nothing changed. The log says why.",
-        )
-        .await;
+        return send_plain(bot, app, msg, &t!(lang, "access-save-failed")).await;
     }
     info!(id, allowed, by, "allow-list changed");
-    let what = if id < 0 { format!("The members of chat {id}") } else { format!("User {id}") };
+    // Ids as text: a number would be formatted for the language.
+    let what = if id < 0 {
+        t!(lang, "who-chat", id = id.to_string())
+    } else {
+        t!(lang, "who-user", id = id.to_string())
+    };
     let text = match (allowed, app.config.access) {
-        (true, super::config::Access::Open) => format!(
-            "{what} may use the bot (it is open to everyone until access = \"allow-list\")."
-        ),
-        (true, _) => format!("{what} may use the bot now."),
-        (false, _) => format!("{what} may no longer use the bot (admins always can)."),
+        (true, super::config::Access::Open) => t!(lang, "allowed-open", who = what),
+        (true, _) => t!(lang, "allowed", who = what),
+        (false, _) => t!(lang, "denied", who = what),
     };
     send_plain(bot, app, msg, &text).await
 }
 
 /// `/reindex`: starts a rebuild in the background unless one is running.
-async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
-    if app.reindexing.swap(true, Ordering::SeqCst) {
-        return send_plain(
-            &bot,
-            &app,
-            &msg,
-            "A reindex is already running; I'll report when it's done.",
-        )
-        .await;
-    }
-    let running = Running(app.clone());
-    send_plain(&bot, &app, &msg, "Reindexing… I keep answering from the current index meanwhile.")
-        .await?;
+async fn reindex(bot: Tg, msg: Message, app: Arc<App>, lang: Language) -> HandlerResult {
+    let Some(running) = Running::start(&app) else {
+        return send_plain(&bot, &app, &msg, &t!(lang, "reindex-running")).await;
+    };
+    send_plain(&bot, &app, &msg, &t!(lang, "reindex-started")).await?;
     tokio::spawn(async move {
         let started = Instant::now();
         let app = running.0.clone();
-        let building = app.clone();
-        let outcome = tokio::task::spawn_blocking(move || rebuild(&building)).await;
-        drop(running);
-        let text = match outcome {
-            Ok(Ok(report)) => {
-                metrics::global().reindexed(true);
-                info!(documents = report.documents, passages = report.passages, "reindexed");
-                report_text(&report, started.elapsed().as_secs_f64())
-            }
-            Ok(Err(err)) => {
-                metrics::global().reindexed(false);
-                warn!(cause = %format!("{err:#}"), "reindex failed");
-                format!("Reindex failed; the old index stays live.\nWhy: {err:#}")
-            }
-            Err(err) => {
-                metrics::global().reindexed(false);
-                format!("Reindex crashed ({err}); the old index stays live.")
-            }
+        let text = match rebuild_gated(running).await {
+            Ok(report) => report_text(&report, started.elapsed().as_secs_f64(), lang),
+            Err(why) => t!(lang, "reindex-failed", why = why),
         };
         // Queued, not bounded: the admin waits for this report.
         if let Err(err) = send_plain_turn(&bot, &app, &msg, &text, Turn::Queued).await {
@@ -132,8 +124,42 @@ async fn reindex(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     Ok(())
 }
 
-/// Clears the "reindex running" flag when dropped, whatever happened.
-struct Running(Arc<App>);
+/// The one reindex gate, for `/reindex` and the corpus watcher ([`super::watch`]): builds a
+/// generation on the blocking pool, checks it, makes it live; counted in the metrics. The
+/// error says why the old index stays live.
+pub(super) async fn rebuild_gated(running: Running) -> Result<BuildReport, String> {
+    let building = running.0.clone();
+    let outcome = tokio::task::spawn_blocking(move || rebuild(&building)).await;
+    drop(running);
+    match outcome {
+        Ok(Ok(report)) => {
+            metrics::global().reindexed(true);
+            info!(documents = report.documents, passages = report.passages, "reindexed");
+            Ok(report)
+        }
+        Ok(Err(err)) => {
+            metrics::global().reindexed(false);
+            warn!(cause = %format!("{err:#}"), "reindex failed");
+            Err(format!("{err:#}"))
+        }
+        Err(err) => {
+            metrics::global().reindexed(false);
+            warn!(cause = %err, "reindex crashed");
+            Err(format!("the rebuild crashed ({err})"))
+        }
+    }
+}
+
+/// A reindex running: holds the "reindex running" flag, cleared when dropped, whatever
+/// happened.
+pub(super) struct Running(Arc<App>);
+
+impl Running {
+    /// Takes the flag, unless a reindex is already running.
+    pub(super) fn start(app: &Arc<App>) -> Option<Running> {
+        (!app.reindexing.swap(true, Ordering::SeqCst)).then(|| Running(app.clone()))
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -182,13 +208,16 @@ fn sanity_check(engine: &Engine, configured: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn report_text(report: &BuildReport, seconds: f64) -> String {
-    let mut text = format!(
-        "Reindexed in {seconds:.1} s: {} document(s), {} passage(s). The new index is live.",
-        report.documents, report.passages
+fn report_text(report: &BuildReport, seconds: f64, lang: Language) -> String {
+    let mut text = t!(
+        lang,
+        "reindexed",
+        seconds = format!("{seconds:.1}"),
+        documents = report.documents,
+        passages = report.passages,
     );
     if !report.skipped.is_empty() {
-        text.push_str(&format!("\nSkipped {} file(s):", report.skipped.len()));
+        text.push_str(&format!("\n{}", t!(lang, "reindex-skipped", count = report.skipped.len())));
         for file in report.skipped.iter().take(MAX_SKIPPED_LISTED) {
             text.push_str(&format!("\n• {} — {}", file.path.display(), file.reason));
         }
@@ -200,25 +229,28 @@ fn report_text(report: &BuildReport, seconds: f64) -> String {
 }
 
 /// `/stats [days]`: the summary of the last `days` days (default 7).
-async fn stats(bot: &Tg, app: &Arc<App>, msg: &Message, days: &str) -> HandlerResult {
+async fn stats(
+    bot: &Tg,
+    app: &Arc<App>,
+    msg: &Message,
+    days: &str,
+    lang: Language,
+) -> HandlerResult {
     let days = match days.trim() {
         "" => 7,
         text => match text.parse::<u32>() {
             Ok(days @ 1..=3650) => days,
             _ => {
-                return send_plain(bot, app, msg, "Usage: /stats or /stats <days>, e.g. /stats 30")
-                    .await;
+                return send_plain(bot, app, msg, &t!(lang, "stats-usage")).await;
             }
         },
     };
     let since = now_unix().saturating_sub(i64::from(days) * 86_400);
     let app2 = app.clone();
     let summary = tokio::task::spawn_blocking(move || app2.stats.summary(since)).await??;
-    let mut text = summary.text(days);
+    let mut text = summary.text(days, lang);
     if app.stats.memory_only().is_some() {
-        text.push_str(
-            "\n(Counted in memory since the bot started: the stats database could not be used; see the log.)",
-        );
+        text.push_str(&format!("\n{}", t!(lang, "stats-memory-only")));
     }
     send_plain(bot, app, msg, &text).await
 }

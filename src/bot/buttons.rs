@@ -8,25 +8,23 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
 use tracing::instrument;
 
 use super::callback::{Action, generation_tag};
+use super::i18n::{Language, t};
 use super::stats::Record;
-use super::{App, HandlerResult, Tg, outbox};
+use super::{App, HandlerResult, Tg, feedback, outbox};
 use passagebot::render::telegram;
 
 /// Answers a press of one of the answer buttons.
 #[instrument(skip_all, fields(user = q.from.id.0))]
 pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerResult {
+    let lang = app.lang(Some(&q.from));
     let Some(action) = q.data.as_deref().and_then(Action::decode) else {
-        bot.answer_callback_query(q.id.clone())
-            .text("This button no longer works; please ask again.")
-            .await?;
+        bot.answer_callback_query(q.id.clone()).text(t!(lang, "button-expired")).await?;
         return Ok(());
     };
     let engine = app.engine.current();
     let generation = generation_tag(&engine.info().generation);
     if action.generation() != generation {
-        bot.answer_callback_query(q.id.clone())
-            .text("The material was updated since this answer. Please ask your question again.")
-            .await?;
+        bot.answer_callback_query(q.id.clone()).text(t!(lang, "button-outdated")).await?;
         return Ok(());
     }
     match action {
@@ -47,14 +45,12 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
             let Some(parts) = with_highlight
                 .or_else(|| engine.passage_by_number(number).map(|p| telegram::passage(&p)))
             else {
-                bot.answer_callback_query(q.id.clone())
-                    .text("That passage is no longer available.")
-                    .await?;
+                bot.answer_callback_query(q.id.clone()).text(t!(lang, "passage-gone")).await?;
                 return Ok(());
             };
-            let keyboard = keyboard(&generation, position, &numbers);
+            let keyboard = keyboard(lang, &generation, position, &numbers);
             outbox::edit_with_rest(&bot, &app, message, parts, keyboard).await?;
-            let label = format!("Answer {} of {}", position + 1, numbers.len());
+            let label = t!(lang, "answer-position", position = position + 1, total = numbers.len());
             bot.answer_callback_query(q.id.clone()).text(label).await?;
         }
         Action::Context { number, .. } => {
@@ -67,10 +63,7 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
             let slot = match app.pacer.reserve_turn(message.chat.id.0, app.reply_turn()) {
                 Ok(at) => at,
                 Err(busy) => {
-                    let text = format!(
-                        "Busy sending other answers here; try again in about {} s.",
-                        busy.retry_in.as_secs().max(1)
-                    );
+                    let text = t!(lang, "busy-context", secs = busy.retry_in.as_secs().max(1));
                     bot.answer_callback_query(q.id.clone()).text(text).await?;
                     return Ok(());
                 }
@@ -88,15 +81,25 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 });
                 let vote = Record::vote_after(q.from.id.0, &passage.id, up, asked.as_deref());
                 app.recorder.record(vote);
+                bot.answer_callback_query(q.id.clone()).text(t!(lang, "vote-thanks")).await?;
+                if let Some(shown) = q.regular_message().filter(|_| !up) {
+                    feedback::invite(&bot, &app, shown, q.from.id.0, &passage.id, lang).await?;
+                }
+                return Ok(());
             }
-            bot.answer_callback_query(q.id.clone()).text("Thanks for the feedback!").await?;
+            bot.answer_callback_query(q.id.clone()).text(t!(lang, "vote-thanks")).await?;
         }
     }
     Ok(())
 }
 
-/// The buttons under an answer showing `numbers[position]`.
-pub fn keyboard(generation: &str, position: usize, numbers: &[u32]) -> InlineKeyboardMarkup {
+/// The buttons under an answer showing `numbers[position]`, labelled in `lang`.
+pub fn keyboard(
+    lang: Language,
+    generation: &str,
+    position: usize,
+    numbers: &[u32],
+) -> InlineKeyboardMarkup {
     let generation = generation.to_string();
     let number = numbers[position];
     let mut first_row = Vec::new();
@@ -106,10 +109,10 @@ pub fn keyboard(generation: &str, position: usize, numbers: &[u32]) -> InlineKey
             position: position + 1,
             numbers: numbers.to_vec(),
         };
-        first_row.push(InlineKeyboardButton::callback("Next answer ▸", next.encode()));
+        first_row.push(InlineKeyboardButton::callback(t!(lang, "button-next"), next.encode()));
     }
     let context = Action::Context { generation: generation.clone(), number };
-    first_row.push(InlineKeyboardButton::callback("Show context", context.encode()));
+    first_row.push(InlineKeyboardButton::callback(t!(lang, "button-context"), context.encode()));
     let up = Action::Vote { generation: generation.clone(), number, up: true };
     let down = Action::Vote { generation, number, up: false };
     InlineKeyboardMarkup::new(vec![
@@ -127,9 +130,12 @@ mod tests {
 
     #[test]
     fn keyboards_fit_and_page() {
-        let kb = keyboard("abc", 0, &[1, 2, 3]);
+        let kb = keyboard(Language::En, "abc", 0, &[1, 2, 3]);
         assert_eq!(kb.inline_keyboard[0].len(), 2);
-        let last = keyboard("abc", 2, &[1, 2, 3]);
+        assert_eq!(kb.inline_keyboard[0][0].text, "Next answer ▸");
+        let korean = keyboard(Language::Ko, "abc", 0, &[1, 2, 3]);
+        assert_eq!(korean.inline_keyboard[0][1].text, "앞뒤 내용 보기");
+        let last = keyboard(Language::En, "abc", 2, &[1, 2, 3]);
         assert_eq!(last.inline_keyboard[0].len(), 1, "no next on the last answer");
     }
 }

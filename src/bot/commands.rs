@@ -1,9 +1,12 @@
 //! The bot's commands: [`Command`] for everyone, [`AdminCommand`] for admins, each its own
-//! branch of [`super::schema::schema`]. The doc line of each variant is its description in
-//! Telegram's command menu and in `/help`.
+//! branch of [`super::schema::schema`]. The doc line of each variant is its English
+//! description; the menus and `/help` take each command's description from the catalogs
+//! (`cmd-<command>`, [`super::i18n`]), whose English a test keeps equal to the doc lines.
 
 use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
+
+use super::i18n::{self, Language, t};
 
 /// Commands for everyone (in groups also as `/command@botname`).
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -33,34 +36,45 @@ pub enum AdminCommand {
     Deny(String),
     /// (admins) Who may use the bot.
     Users,
+    /// (admins) The stats as CSV files: votes with questions and comments, unanswered questions.
+    Export,
 }
 
-/// The command menu for everyone.
-pub fn public_menu() -> Vec<BotCommand> {
-    menu(Command::bot_commands())
+/// The command menu for everyone, described in `lang`.
+pub fn public_menu(lang: Language) -> Vec<BotCommand> {
+    menu(Command::bot_commands(), lang)
 }
 
 /// The command menu for admins: every command.
-pub fn admin_menu() -> Vec<BotCommand> {
-    let mut all = public_menu();
-    all.extend(menu(AdminCommand::bot_commands()));
+pub fn admin_menu(lang: Language) -> Vec<BotCommand> {
+    let mut all = public_menu(lang);
+    all.extend(menu(AdminCommand::bot_commands(), lang));
     all
 }
 
-/// `bot_commands` spells names with the "/" prefix; the Bot API wants them bare.
-fn menu(commands: Vec<BotCommand>) -> Vec<BotCommand> {
+/// Every command's name, bare (for the catalog tests).
+#[cfg(test)]
+pub fn all_names() -> Vec<String> {
+    admin_menu(Language::En).into_iter().map(|c| c.command).collect()
+}
+
+/// `bot_commands` spells names with the "/" prefix; the Bot API wants them bare. Each
+/// description is the catalog's `cmd-<name>`.
+fn menu(commands: Vec<BotCommand>, lang: Language) -> Vec<BotCommand> {
     commands
         .into_iter()
-        .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+        .map(|c| {
+            let name = c.command.trim_start_matches('/').to_string();
+            let description = i18n::message(lang, &format!("cmd-{name}"), None);
+            BotCommand::new(name, description)
+        })
         .collect()
 }
 
-/// The `/help` text (plain), listing admin commands only to admins.
-pub fn help_text(admin: bool) -> String {
-    let menu = if admin { admin_menu() } else { public_menu() };
-    let mut text = String::from(
-        "Send me a question in your own words and I answer with the best-matching passage of the material, its key sentence in bold and where it comes from.\nIn groups: /ask your question, mention me, or reply to one of my answers.\nIn any chat: type my @name and a question to share an answer.\n",
-    );
+/// The `/help` text (plain) in `lang`, listing admin commands only to admins.
+pub fn help_text(admin: bool, lang: Language) -> String {
+    let menu = if admin { admin_menu(lang) } else { public_menu(lang) };
+    let mut text = t!(lang, "help-intro") + "\n";
     for command in menu {
         text.push_str(&format!("\n/{} — {}", command.command, command.description));
     }
@@ -96,16 +110,31 @@ mod tests {
     }
 
     #[test]
+    fn english_descriptions_are_the_doc_lines() {
+        let derived = Command::bot_commands().into_iter().chain(AdminCommand::bot_commands());
+        let menu = admin_menu(Language::En);
+        for (doc, item) in derived.zip(&menu) {
+            assert_eq!(doc.description, item.description, "{}", item.command);
+        }
+        for item in admin_menu(Language::Ko) {
+            assert!(!item.description.starts_with("cmd-"), "{}", item.command);
+            assert!(item.description.chars().count() <= 256, "Telegram's limit");
+        }
+        assert!(help_text(true, Language::Ko).contains("/export — (관리자)"));
+    }
+
+    #[test]
     fn menus_split_admin_commands() {
-        let public: Vec<String> = public_menu().into_iter().map(|c| c.command).collect();
+        let public: Vec<String> =
+            public_menu(Language::En).into_iter().map(|c| c.command).collect();
         assert!(public.iter().any(|c| c == "ask"), "{public:?}");
+        let help_text = |admin| help_text(admin, Language::En);
+        let admin_menu = || admin_menu(Language::En);
         assert!(!help_text(false).contains("//"));
-        assert!(
-            !public
-                .iter()
-                .any(|c| ["reindex", "stats", "allow", "deny", "users"].contains(&c.as_str()))
-        );
-        assert_eq!(admin_menu().len(), public.len() + 5);
+        assert!(!public.iter().any(|c| {
+            ["reindex", "stats", "allow", "deny", "users", "export"].contains(&c.as_str())
+        }));
+        assert_eq!(admin_menu().len(), public.len() + 6);
         assert!(!help_text(false).contains("/reindex"));
         assert!(help_text(true).contains("/reindex") && help_text(true).contains("/allow"));
     }

@@ -148,6 +148,12 @@ pub struct BotConfig {
     /// Confidence (0–1) below which a question gets "no good match"; default: the fitted
     /// model's documented threshold (`passagebot::search::DEFAULT_MIN_CONFIDENCE`).
     pub min_confidence: Option<f32>,
+    /// Reindex by itself when a corpus file is added, changed or removed (through the same
+    /// gate as `/reindex`), and tell the admins in one short note.
+    pub watch: bool,
+    /// `watch`: the corpus must be quiet this long (ms) before a reindex starts; a steady
+    /// flood of changes still reindexes once every ten of these. At least 100.
+    pub watch_debounce_ms: u64,
     /// Memory an index build (at start or by `/reindex`) may use at its peak, in MiB,
     /// whatever the corpus size (at least 64).
     pub build_memory_mib: u64,
@@ -169,6 +175,9 @@ pub struct BotConfig {
     /// SQLite file keeping the allow-list changes made from chat (`/allow`, `/deny`, join
     /// code); default: `<index>.access.sqlite3` next to the index folder.
     pub access_db: Option<PathBuf>,
+    /// The language for users whose Telegram app is set to none the bot speaks: `"en"`
+    /// (English) or `"ko"` (Korean). Users whose app is set to Korean get Korean anyway.
+    pub language: super::i18n::Language,
     // --- Operations. ---
     /// A local address serving `GET /healthz` and `GET /metrics` (Prometheus text) in both
     /// polling and webhook mode, e.g. `127.0.0.1:9090`; off when unset.
@@ -207,11 +216,14 @@ impl Default for BotConfig {
             follow_links: false,
             min_confidence: None,
             build_memory_mib: 1024,
+            watch: false,
+            watch_debounce_ms: 2000,
             access: Access::Open,
             allowed_users: Vec::new(),
             allowed_chats: Vec::new(),
             join_code: None,
             access_db: None,
+            language: super::i18n::Language::En,
             metrics_listen: None,
             log_format: LogFormat::Text,
             config_file: None,
@@ -329,6 +341,9 @@ impl BotConfig {
         if self.inline_results == 0 || self.inline_results > 50 {
             bail!("inline_results must be between 1 and 50 (Telegram's limit)");
         }
+        if self.watch_debounce_ms < 100 {
+            bail!("watch_debounce_ms must be at least 100");
+        }
         if self.max_reply_wait_secs == 0 {
             bail!("max_reply_wait_secs must be at least 1");
         }
@@ -444,11 +459,14 @@ env_keys! {
     follow_links: Value,
     min_confidence: Value,
     build_memory_mib: Value,
+    watch: Value,
+    watch_debounce_ms: Value,
     access: Text,
     allowed_users: Ids,
     allowed_chats: Ids,
     join_code: Secret,
     access_db: Text,
+    language: Text,
     metrics_listen: Text,
     log_format: Text;
     limits: per_chat_per_second, per_chat_per_minute, per_group_per_minute, overall_per_second,
@@ -665,6 +683,7 @@ mod tests {
                     "PASSAGEBOT_METRICS_LISTEN" => "127.0.0.1:9090",
                     "PASSAGEBOT_LOG_FORMAT" => "json",
                     "PASSAGEBOT_JOIN_CODE" => "course-2026",
+                    "PASSAGEBOT_LANGUAGE" => "ko",
                     _ => return None,
                 }
                 .to_string(),
@@ -684,6 +703,8 @@ mod tests {
         assert_eq!(config.metrics_listen, Some(([127, 0, 0, 1], 9090).into()));
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.join_code.as_ref().map(Secret::expose), Some("course-2026"));
+        assert_eq!(config.language, super::super::i18n::Language::Ko);
+        assert!(BotConfig::parse("language = \"fr\"").is_err(), "not shipped");
         let bad = BotConfig::default()
             .apply_env(|k| (k == "PASSAGEBOT_INLINE_RESULTS").then(|| "many".to_string()));
         assert!(format!("{:#}", bad.unwrap_err()).contains("PASSAGEBOT_INLINE_RESULTS"));

@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use serde_json::Value;
 use teloxide::prelude::*;
-use teloxide::requests::{JsonRequest, Request};
+use teloxide::requests::{Payload, Request};
 use teloxide::types::MessageId;
-use teloxide::{ApiError, RequestError, payloads};
+use teloxide::{ApiError, RequestError};
 use tokio::time::Instant;
 use tracing::warn;
 
@@ -72,23 +72,31 @@ pub fn backoff(n: u32) -> Duration {
 
 /// Sends `request` to `chat` when the pacer allows, again as [`outcome`] says; the sent
 /// message's id when known.
-pub async fn send(
+pub async fn send<R>(
     pacer: &Pacer,
     chat: ChatId,
-    request: &JsonRequest<payloads::SendMessage>,
-) -> Result<Option<MessageId>, RequestError> {
+    request: &R,
+) -> Result<Option<MessageId>, RequestError>
+where
+    R: Request<Err = RequestError>,
+    R::Payload: Payload<Output = Message>,
+{
     let first = pacer.reserve_turn(chat.0, Turn::Queued).unwrap_or_else(|_| Instant::now());
     send_at(pacer, chat, request, first).await
 }
 
 /// [`send`] with the first attempt at `first`, a moment already reserved with the pacer
 /// ([`Pacer::reserve_turn`]); resends take queued turns.
-pub async fn send_at(
+pub async fn send_at<R>(
     pacer: &Pacer,
     chat: ChatId,
-    request: &JsonRequest<payloads::SendMessage>,
+    request: &R,
     first: Instant,
-) -> Result<Option<MessageId>, RequestError> {
+) -> Result<Option<MessageId>, RequestError>
+where
+    R: Request<Err = RequestError>,
+    R::Payload: Payload<Output = Message>,
+{
     let (mut attempt, mut rate_limited) = (1, 0);
     let mut turn = Some(first);
     loop {

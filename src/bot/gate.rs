@@ -17,6 +17,7 @@ use teloxide::types::{InlineQueryResult, UpdateKind};
 use tracing::{debug, info, warn};
 
 use super::access::{Place, Verdict};
+use super::i18n::{Language, t};
 use super::{App, HandlerResult, Tg, metrics, outbox};
 
 /// How long a membership answer from Telegram is trusted.
@@ -54,14 +55,14 @@ impl Memberships {
     }
 }
 
-/// `endpoint` behind the gate: refused updates go to [`refuse`], the rest on to `endpoint`.
-pub fn gated(endpoint: UpdateHandler<anyhow::Error>) -> UpdateHandler<anyhow::Error> {
+/// `endpoint` behind the gate: refused updates go to `refused` (in the bot, [`refuse`]),
+/// the rest on to `endpoint`.
+pub fn gated(
+    refused: UpdateHandler<anyhow::Error>,
+    endpoint: UpdateHandler<anyhow::Error>,
+) -> UpdateHandler<anyhow::Error> {
     dptree::filter_map_async(check)
-        .branch(dptree::filter(|gate: Gate| gate != Gate::Pass).endpoint(
-            |bot: Tg, update: Update, gate: Gate, app: Arc<App>| {
-                super::schema::own_task(refuse(bot, update, gate, app))
-            },
-        ))
+        .branch(dptree::filter(|gate: Gate| gate != Gate::Pass).chain(refused))
         .branch(endpoint)
 }
 
@@ -113,7 +114,7 @@ async fn is_member(bot: &Tg, app: &App, user: u64) -> bool {
 
 /// The polite refusal, said once per user; later updates from them are answered with
 /// silence (a button press still has to be answered, without text).
-async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerResult {
+pub async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerResult {
     let Gate::Refuse(user) = gate else { return Ok(()) };
     metrics::global().refused();
     let first = user != 0 && app.access.first_refusal(user);
@@ -122,14 +123,15 @@ async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerRe
     } else {
         debug!(user, "refused a user not on the allow-list (silently)");
     }
+    let lang = app.lang(update.from());
     match &update.kind {
         UpdateKind::Message(msg) if first => {
-            outbox::plain(&bot, &app, msg, &refusal_text(user, &app)).await
+            outbox::plain(&bot, &app, msg, &refusal_text(user, &app, lang)).await
         }
         UpdateKind::CallbackQuery(q) => {
             let mut answer = bot.answer_callback_query(q.id.clone());
             if first {
-                answer = answer.text(REFUSED_SHORT);
+                answer = answer.text(t!(lang, "refused-short"));
             }
             answer.await?;
             Ok(())
@@ -145,17 +147,13 @@ async fn refuse(bot: Tg, update: Update, gate: Gate, app: Arc<App>) -> HandlerRe
     }
 }
 
-/// The toast for a refused button press.
-pub const REFUSED_SHORT: &str = "Sorry, this bot is only open to its course's members.";
-
-/// The message a refused user gets once.
-pub fn refusal_text(user: u64, app: &App) -> String {
-    let join = if app.config.join_code.is_some() {
-        "If you were given a join code or link, send /start followed by the code. Otherwise ask"
+/// The message a refused user gets once, in `lang`.
+pub fn refusal_text(user: u64, app: &App, lang: Language) -> String {
+    // The id as text: a number would be formatted for the language.
+    let user = user.to_string();
+    if app.config.join_code.is_some() {
+        t!(lang, "refused-join-code", user = user)
     } else {
-        "To get access, ask"
-    };
-    format!(
-        "Sorry, this bot is only open to its course's members. {join} the course's admins to add you (your user id is {user}). I won't reply again until then."
-    )
+        t!(lang, "refused-ask-admins", user = user)
+    }
 }

@@ -15,6 +15,7 @@ use super::buttons::keyboard;
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
+use super::i18n::{Language, t};
 use super::outbox::{self, plain as send_plain, plain_turn as send_plain_turn};
 use super::pace::Turn;
 use super::stats::Record;
@@ -66,12 +67,10 @@ pub async fn on_question(
 
 /// Private messages that are neither questions nor known commands.
 pub async fn on_private_other(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
-    let text = if msg.text().is_some() {
-        "I don't know that command. Send me a question in words, or see /help."
-    } else {
-        "I can only read text. Send me a question in words."
-    };
-    send_plain(&bot, &app, &msg, text).await
+    let lang = app.lang(msg.from.as_ref());
+    let text =
+        if msg.text().is_some() { t!(lang, "unknown-command") } else { t!(lang, "text-only") };
+    send_plain(&bot, &app, &msg, &text).await
 }
 
 /// Commands for everyone (`/start`, `/help`, `/ask`, `/about`).
@@ -79,20 +78,15 @@ pub async fn on_private_other(bot: Tg, msg: Message, app: Arc<App>) -> HandlerRe
 pub async fn on_command(bot: Tg, msg: Message, cmd: Command, app: Arc<App>) -> HandlerResult {
     let user = msg.from.as_ref().map(|u| u.id.0);
     let admin = user.is_some_and(|u| app.config.is_admin(u));
+    let lang = app.lang(msg.from.as_ref());
     match cmd {
         Command::Start(payload) if !payload.trim().is_empty() => {
             deep_link(&bot, &app, &msg, payload.trim()).await
         }
         Command::Start(_) => start(&bot, &app, &msg).await,
-        Command::Help => send_plain(&bot, &app, &msg, &help_text(admin)).await,
+        Command::Help => send_plain(&bot, &app, &msg, &help_text(admin, lang)).await,
         Command::Ask(question) if question.trim().is_empty() => {
-            send_plain(
-                &bot,
-                &app,
-                &msg,
-                "Put your question after the command, e.g. /ask how do I get started?",
-            )
-            .await
+            send_plain(&bot, &app, &msg, &t!(lang, "ask-empty")).await
         }
         Command::Ask(question) => answer_question(&bot, &app, &msg, &question).await,
         Command::About => about(&bot, &app, &msg).await,
@@ -117,21 +111,16 @@ pub fn is_join(msg: Message, cmd: Command, app: Arc<App>) -> bool {
 #[instrument(skip_all, fields(chat = msg.chat.id.0))]
 pub async fn join(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
     let Some(user) = msg.from.as_ref().map(|u| u.id.0) else { return Ok(()) };
+    let lang = app.lang(msg.from.as_ref());
     let saved = i64::try_from(user)
         .map_err(anyhow::Error::from)
         .and_then(|id| app.access.set(id, true, user));
     if let Err(err) = saved {
         warn!(cause = %format!("{err:#}"), "saving a join failed");
-        return send_plain(
-            &bot,
-            &app,
-            &msg,
-            "Sorry, I could not save that; please try again later.",
-        )
-        .await;
+        return send_plain(&bot, &app, &msg, &t!(lang, "join-failed")).await;
     }
     info!(user, "joined with the join code");
-    send_plain(&bot, &app, &msg, "Welcome, you're in!").await?;
+    send_plain(&bot, &app, &msg, &t!(lang, "join-welcome")).await?;
     start(&bot, &app, &msg).await
 }
 
@@ -140,12 +129,11 @@ pub async fn join(bot: Tg, msg: Message, app: Arc<App>) -> HandlerResult {
 pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str) -> HandlerResult {
     let started = Instant::now();
     let user = msg.from.as_ref().map(|u| u.id.0).unwrap_or(0);
+    let lang = app.lang(msg.from.as_ref());
     match app.flood.check(user, started) {
         Verdict::Allow => {}
         Verdict::SlowDown { retry_in_secs } => {
-            let text = format!(
-                "Slow down a little, please: that's more questions than I answer per minute. Try again in {retry_in_secs} s."
-            );
+            let text = t!(lang, "slow-down", secs = retry_in_secs);
             // At once, ahead of the answers still queued for the chat.
             return send_plain_turn(bot, app, msg, &text, Turn::Urgent).await;
         }
@@ -179,7 +167,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
         Err(err) => {
             // An internal failure is said as one, never dressed up as "no good match".
             tracing::error!(cause = %err, "search failed");
-            let text = telegram::escape(SEARCH_FAILED);
+            let text = telegram::escape(&t!(lang, "search-failed"));
             outbox::reply_at(bot, app, msg, vec![text], None, slot).await?;
             return Ok(());
         }
@@ -188,9 +176,9 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     let answered = !reply.answers.is_empty();
     let (parts, keyboard) = if answered {
         let numbers = ranked_numbers(&engine, &reply);
-        (telegram::reply(&reply), Some(keyboard(&generation, 0, &numbers)))
+        (telegram::reply(&reply), Some(keyboard(lang, &generation, 0, &numbers)))
     } else {
-        (vec![no_match_html(app, &reply)], None)
+        (vec![no_match_html(app, &reply, lang)], None)
     };
     let sent = outbox::reply_at(bot, app, msg, parts, keyboard, slot).await?;
     metrics::global().question(answered, started.elapsed());
@@ -202,26 +190,21 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     Ok(())
 }
 
-/// The reply when the index fails to search (a damaged segment): the user's question was
-/// fine, and the admins find the cause in the log.
-pub const SEARCH_FAILED: &str = "Sorry — my index failed while searching, so I can't answer right now. This is my fault, not your question's; the admins can see the cause in the bot's log.";
-
 /// `/start`: a greeting and three example questions the index really answers.
 async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
     let engine = app.engine.current();
     let configured = app.config.example_questions.clone();
     let examples =
         tokio::task::spawn_blocking(move || example_questions(&engine, configured)).await?;
-    let mut text = app.config.welcome_text.clone().unwrap_or_else(|| {
-        "Hello! Ask me anything about the material and I'll answer with the passage that fits best, its key sentence in bold and its source.".to_string()
-    });
+    let lang = app.lang(msg.from.as_ref());
+    let mut text = app.config.welcome_text.clone().unwrap_or_else(|| t!(lang, "start-greeting"));
     if !examples.is_empty() {
-        text.push_str("\n\nFor example:");
+        text.push_str(&format!("\n\n{}", t!(lang, "start-examples")));
         for example in examples {
             text.push_str(&format!("\n• {example}"));
         }
     }
-    text.push_str("\n\n/help lists what else I can do.");
+    text.push_str(&format!("\n\n{}", t!(lang, "start-more")));
     send_plain(bot, app, msg, &text).await
 }
 
@@ -230,17 +213,12 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
     let engine = app.engine.current();
     let passage =
         payload.parse::<u32>().ok().and_then(|n| engine.passage_by_number(n).map(|p| (n, p)));
+    let lang = app.lang(msg.from.as_ref());
     let Some((number, passage)) = passage else {
-        return send_plain(
-            bot,
-            app,
-            msg,
-            "That link points to a passage I don't have (any more). Ask me a question instead!",
-        )
-        .await;
+        return send_plain(bot, app, msg, &t!(lang, "deep-link-missing")).await;
     };
     let generation = generation_tag(&engine.info().generation);
-    let keyboard = keyboard(&generation, 0, &[number]);
+    let keyboard = keyboard(lang, &generation, 0, &[number]);
     outbox::reply(bot, app, msg, telegram::passage(&passage), Some(keyboard), app.reply_turn())
         .await?;
     Ok(())
@@ -250,12 +228,12 @@ async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> Handler
 async fn about(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
     let engine = app.engine.current();
     let info = engine.info();
-    let text = format!(
-        "I answer from {} document(s) cut into {} passage(s), last indexed {}.",
-        info.documents,
-        info.passages,
-        format_utc(info.built_at_unix)
-    );
+    let lang = app.lang(msg.from.as_ref());
+    let when = match info.built_at_unix {
+        0 => t!(lang, "about-unknown-time"),
+        unix => format_utc(unix),
+    };
+    let text = t!(lang, "about", documents = info.documents, passages = info.passages, when = when);
     send_plain(bot, app, msg, &text).await
 }
 
@@ -277,10 +255,23 @@ fn ranked_numbers(engine: &Engine, reply: &Reply) -> Vec<u32> {
     reply.answers.iter().filter_map(|a| engine.number_of(&a.passage.id)).collect()
 }
 
-/// The no-match message, with the configured text in place of the core's when set.
-fn no_match_html(app: &App, reply: &Reply) -> String {
-    let Some(custom) = &app.config.no_match_text else { return telegram::no_match(reply) };
-    let text = format!("{custom}{}", passagebot::render::no_match_hints(reply));
+/// The no-match message in `lang` (the core's wording, from the catalog), with the
+/// configured text in its place when set, and the "did you mean" and nearest topics under it.
+fn no_match_html(app: &App, reply: &Reply, lang: Language) -> String {
+    let mut text = match (&app.config.no_match_text, &reply.no_match) {
+        (Some(custom), _) => custom.clone(),
+        (None, Some(passagebot::answer::NoMatchReason::NoSearchableWords)) => {
+            t!(lang, "no-match-no-words")
+        }
+        (None, _) => t!(lang, "no-match"),
+    };
+    if let Some(suggestion) = &reply.suggestion {
+        text.push_str(&format!("\n{}", t!(lang, "did-you-mean", suggestion = suggestion.as_str())));
+    }
+    if !reply.nearby.is_empty() {
+        let topics = reply.nearby.join("; ");
+        text.push_str(&format!("\n{}", t!(lang, "nearby-topics", topics = topics)));
+    }
     telegram::escape(&text)
 }
 

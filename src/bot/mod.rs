@@ -13,10 +13,13 @@ mod commands;
 pub mod config;
 mod dedup;
 mod delivery;
+mod export;
+mod feedback;
 mod flood;
 mod gate;
 mod handlers;
 mod health;
+mod i18n;
 mod inline;
 mod metrics;
 mod outbox;
@@ -26,6 +29,7 @@ mod replies;
 mod schema;
 mod shutdown;
 mod stats;
+mod watch;
 mod webhook;
 
 use std::convert::Infallible;
@@ -79,12 +83,19 @@ pub(crate) struct App {
     pub access: access::AccessList,
     /// Membership of the allowed chats, as Telegram last said.
     pub memberships: gate::Memberships,
+    /// Users whose next message is their comment on a 👎.
+    pub awaiting: feedback::Awaiting,
     /// Searches running at once (updates are handled concurrently; the blocking pool would
     /// otherwise start a thread per waiting search).
     pub searches: tokio::sync::Semaphore,
 }
 
 impl App {
+    /// The language to answer `user` in: theirs when shipped, else the configured default.
+    pub fn lang(&self, user: Option<&teloxide::types::User>) -> i18n::Language {
+        i18n::Language::of_user(user, self.config.language)
+    }
+
     /// The turn a reply takes: within the chat's budget ([`BotConfig::max_reply_wait_secs`]).
     pub fn reply_turn(&self) -> pace::Turn {
         pace::Turn::Within(Duration::from_secs(self.config.max_reply_wait_secs))
@@ -127,8 +138,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "privacy mode is on: in groups the bot sees commands, mentions and replies, which is all it answers"
         );
     }
-    register_commands(&bot, &config).await;
-
     let webhook_secret = config.webhook_secret.clone();
     let webhook_limits = webhook::Limits {
         max_connections: config.webhook_max_connections,
@@ -151,7 +160,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         searches: tokio::sync::Semaphore::new(search_slots()),
         access,
         memberships: gate::Memberships::default(),
+        awaiting: feedback::Awaiting::default(),
     });
+    // Watching before the menus are set, so the corpus is watched once they are.
+    watch::spawn(bot.clone(), app.clone())?;
+    register_commands(&bot, &app.config).await;
     let grace = Duration::from_secs(app.config.shutdown_timeout_secs);
     spawn_stats_retention(app.clone());
     let mut dispatcher = dispatcher(bot.clone(), app, me);
@@ -269,14 +282,22 @@ fn open_engine(
     Engine::open(index).with_context(|| format!("opening the index in {}", index.display()))
 }
 
-/// Sets the public command menu, and the full one in each admin's private chat.
+/// Sets the public command menu (in the default language, and in each shipped language for
+/// users whose app is set to it), and the full one in each admin's private chat.
 async fn register_commands(bot: &Bot, config: &BotConfig) {
-    if let Err(err) = bot.set_my_commands(commands::public_menu()).await {
+    let default = config.language;
+    if let Err(err) = bot.set_my_commands(commands::public_menu(default)).await {
         warn!(cause = %redact::redact(&err.to_string()), "could not set the command menu");
+    }
+    for lang in i18n::Language::ALL.into_iter().filter(|l| *l != default) {
+        let menu = bot.set_my_commands(commands::public_menu(lang)).language_code(lang.code());
+        if let Err(err) = menu.await {
+            warn!(language = lang.code(), cause = %redact::redact(&err.to_string()), "could not set the command menu");
+        }
     }
     for &admin in &config.admins {
         let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(admin as i64)) };
-        if let Err(err) = bot.set_my_commands(commands::admin_menu()).scope(scope).await {
+        if let Err(err) = bot.set_my_commands(commands::admin_menu(default)).scope(scope).await {
             // Telegram refuses a chat scope until the admin has started the bot.
             info!(admin, cause = %redact::redact(&err.to_string()), "admin command menu not set");
         }
@@ -291,6 +312,38 @@ fn describe_start_error(call: &str, err: &RequestError) -> anyhow::Error {
         }
         other => anyhow::anyhow!("{call} failed: {}", redact::redact(&other.to_string())),
     }
+}
+
+/// An [`App`] for offline tests: `config` with a two-passage index built in a temp dir
+/// (kept for the process), stats and the allow-list in memory.
+#[cfg(test)]
+pub(crate) fn test_app(config: BotConfig) -> Arc<App> {
+    let dir = tempfile::tempdir().expect("a temp dir").keep();
+    let corpus = dir.join("corpus.jsonl");
+    std::fs::write(
+        &corpus,
+        "{\"id\": \"tea\", \"title\": \"Tea\", \"text\": \"Let the tea steep for three minutes.\"}\n\
+         {\"id\": \"bike\", \"title\": \"Bikes\", \"text\": \"Oil the bicycle chain once a month.\"}\n",
+    )
+    .expect("writing the test corpus");
+    let engine = open_engine(&corpus, &dir.join("index"), LoadOptions::default(), 64 << 20)
+        .expect("building the test index");
+    let stats = Arc::new(stats::Stats::in_memory().expect("stats in memory"));
+    Arc::new(App {
+        engine: SharedEngine::new(engine),
+        recorder: recorder::Recorder::spawn(stats.clone()).expect("the stats thread"),
+        stats,
+        flood: flood::FloodGate::per_minute(config.questions_per_minute),
+        reindexing: AtomicBool::new(false),
+        replies: replies::ReplyCache::new(16),
+        seen: dedup::SeenUpdates::new(1000),
+        pacer: pace::Pacer::new(config.limits.clone()),
+        access: access::AccessList::in_memory(&config).expect("the allow-list in memory"),
+        memberships: gate::Memberships::default(),
+        searches: tokio::sync::Semaphore::new(4),
+        awaiting: feedback::Awaiting::default(),
+        config,
+    })
 }
 
 #[cfg(test)]

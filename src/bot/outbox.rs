@@ -7,15 +7,17 @@
 //! requests and drifted apart: continuations went out without `no_preview`, so a source link
 //! in them unfurled (`bot::pressure::next_answer_continuations_have_no_preview_and_the_topic`).
 
-use teloxide::payloads::SendMessageSetters;
+use teloxide::payloads::{SendDocumentSetters, SendMessageSetters};
 use teloxide::prelude::*;
 use teloxide::requests::JsonRequest;
 use teloxide::types::{
-    InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode, ReplyParameters, ThreadId,
+    InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId, ParseMode, ReplyParameters,
+    ThreadId,
 };
 use teloxide::{RequestError, payloads};
-use tracing::debug;
+use tracing::{debug, warn};
 
+use super::i18n::t;
 use super::pace::{Busy, Turn};
 use super::{App, HandlerResult, Tg, delivery, metrics};
 use passagebot::render::telegram;
@@ -82,6 +84,48 @@ pub async fn plain_turn(
     Ok(())
 }
 
+/// Sends a file (`name`, `contents`) as a document to `msg`'s chat and topic, replying to it
+/// outside private chats, within the chat's budget.
+pub async fn document(
+    bot: &Tg,
+    app: &App,
+    msg: &Message,
+    name: &str,
+    contents: Vec<u8>,
+) -> HandlerResult {
+    let at = match app.pacer.reserve_turn(msg.chat.id.0, app.reply_turn()) {
+        Ok(at) => at,
+        Err(busy) => return tell_busy(bot, app, msg, busy).await,
+    };
+    let file = InputFile::memory(contents).file_name(name.to_string());
+    let mut request = bot.send_document(msg.chat.id, file);
+    if let Some(thread) = topic(msg) {
+        request = request.message_thread_id(thread);
+    }
+    if !msg.chat.is_private() {
+        request =
+            request.reply_parameters(ReplyParameters::new(msg.id).allow_sending_without_reply());
+    }
+    delivery::send_at(&app.pacer, msg.chat.id, &request, at).await?;
+    Ok(())
+}
+
+/// Sends plain text (escaped) to every admin's private chat, queued behind what each chat
+/// is already owed; a failure (an admin who never started the bot) is logged, not an error.
+pub async fn to_admins(bot: &Tg, app: &App, text: &str) {
+    for &admin in &app.config.admins {
+        let Ok(id) = i64::try_from(admin) else { continue };
+        let chat = ChatId(id);
+        let request = bot
+            .send_message(chat, telegram::escape(text))
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if let Err(err) = delivery::send(&app.pacer, chat, &request).await {
+            warn!(admin, cause = %crate::redact::redact(&err.to_string()), "could not tell an admin");
+        }
+    }
+}
+
 /// "Next answer": `shown` (one of the bot's messages) is edited to the first part, with
 /// `keyboard`; the other parts follow it in the same chat and topic.
 pub async fn edit_with_rest(
@@ -127,6 +171,17 @@ pub async fn follow_up(
     Ok(())
 }
 
+/// Plain text (escaped) in `near`'s chat and topic, not as a reply, within the chat's budget
+/// ([`App::reply_turn`]); nothing when the chat is over it (the note is optional).
+pub async fn note_near(bot: &Tg, app: &App, near: &Message, text: &str) -> HandlerResult {
+    let Ok(at) = app.pacer.reserve_turn(near.chat.id.0, app.reply_turn()) else {
+        debug!(chat = near.chat.id.0, "chat over its send budget; note dropped");
+        return Ok(());
+    };
+    send(app, near.chat.id, &message(bot, near, telegram::escape(text), None), Some(at)).await?;
+    Ok(())
+}
+
 /// A chat over its send budget: tells it once (at once, ahead of its queue) and drops the
 /// rest until its backlog is shorter.
 pub async fn tell_busy(bot: &Tg, app: &App, msg: &Message, busy: Busy) -> HandlerResult {
@@ -135,13 +190,11 @@ pub async fn tell_busy(bot: &Tg, app: &App, msg: &Message, busy: Busy) -> Handle
         return Ok(());
     }
     let secs = busy.retry_in.as_secs().max(1);
+    let lang = app.lang(msg.from.as_ref());
     let text = if msg.chat.is_private() {
-        format!("I still have answers on their way to you. Please ask again in about {secs} s.")
+        t!(lang, "busy-private", secs = secs)
     } else {
-        format!(
-            "Lots of questions here right now, more than Telegram lets me answer in a group. \
-             I'll take new ones again in about {secs} s, or ask me in a private chat."
-        )
+        t!(lang, "busy-group", secs = secs)
     };
     // An urgent turn is never refused; sent directly, as `reply` may come back here.
     let at = app

@@ -21,6 +21,8 @@ use anyhow::Context;
 use rusqlite::{Connection, params};
 use tracing::{debug, info, warn};
 
+use super::i18n::{Language, t};
+
 /// The statistics store.
 #[derive(Debug)]
 pub struct Stats {
@@ -60,7 +62,19 @@ pub enum Record {
         /// For a 👎, the question the answer was for (normalized), when still known.
         question: Option<String>,
     },
+    /// What the user said was wrong, typed after their 👎 on a passage.
+    Comment {
+        /// The voter's user id.
+        user: u64,
+        /// The passage voted down.
+        passage_id: String,
+        /// Their message (white space collapsed, at most [`MAX_COMMENT_CHARS`]).
+        comment: String,
+    },
 }
+
+/// Characters of a comment kept at most.
+pub const MAX_COMMENT_CHARS: usize = 1000;
 
 impl Record {
     /// A question asked now; its text is kept only when it went unanswered.
@@ -81,6 +95,13 @@ impl Record {
         let question = question.filter(|_| !up).map(normalize);
         Record::Vote { at: now_unix(), user, passage_id: passage_id.to_string(), up, question }
     }
+
+    /// `user`'s comment on their 👎 of `passage_id` (stored with that vote).
+    pub fn comment(user: u64, passage_id: &str, comment: &str) -> Record {
+        let words: Vec<&str> = comment.split_whitespace().collect();
+        let comment = words.join(" ").chars().take(MAX_COMMENT_CHARS).collect();
+        Record::Comment { user, passage_id: passage_id.to_string(), comment }
+    }
 }
 
 /// What `/stats` shows for one period.
@@ -92,8 +113,8 @@ pub struct Summary {
     pub answered: u64,
     /// Most frequent unanswered questions with their counts.
     pub top_unanswered: Vec<(String, u64)>,
-    /// Passages with the most 👎: id, count, and the questions that led to them.
-    pub most_down: Vec<(String, u64, Vec<String>)>,
+    /// Passages with the most 👎, with the questions that led to them and what was said.
+    pub most_down: Vec<DownVoted>,
     /// 👍 count.
     pub up: u64,
     /// 👎 count.
@@ -102,6 +123,43 @@ pub struct Summary {
     pub p50_ms: f64,
     /// 95th percentile answer time in milliseconds.
     pub p95_ms: f64,
+}
+
+/// A passage with 👎s in `/stats`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DownVoted {
+    /// The passage id.
+    pub passage: String,
+    /// Its 👎s.
+    pub count: u64,
+    /// Up to three of the questions whose answer got them.
+    pub questions: Vec<String>,
+    /// Up to three of the comments typed after them.
+    pub comments: Vec<String>,
+}
+
+/// Everything `/export` sends.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Export {
+    /// Every vote kept, oldest first.
+    pub votes: Vec<VoteRow>,
+    /// Every unanswered question kept, with how often it was asked, most asked first.
+    pub unanswered: Vec<(String, u64)>,
+}
+
+/// One vote in `/export`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoteRow {
+    /// Unix time.
+    pub at: i64,
+    /// 👍 or 👎.
+    pub up: bool,
+    /// The passage voted on.
+    pub passage: String,
+    /// For a 👎, the question behind the answer, when known.
+    pub question: Option<String>,
+    /// For a 👎, what the user typed after it, if anything.
+    pub comment: Option<String>,
 }
 
 impl Stats {
@@ -167,6 +225,14 @@ impl Stats {
             conn.execute_batch("ALTER TABLE votes ADD COLUMN question TEXT")
                 .context("adding the question column to the stats")?;
         }
+        // Added later still: what the user typed after a 👎.
+        let has_comment = conn
+            .prepare("SELECT 1 FROM pragma_table_info('votes') WHERE name = 'comment'")?
+            .exists([])?;
+        if !has_comment {
+            conn.execute_batch("ALTER TABLE votes ADD COLUMN comment TEXT")
+                .context("adding the comment column to the stats")?;
+        }
         Ok(Stats::wrap(conn))
     }
 
@@ -227,6 +293,10 @@ impl Stats {
                         "INSERT OR REPLACE INTO votes (at, user_id, passage_id, up, question) VALUES (?1, ?2, ?3, ?4, ?5)",
                         params![at, *user as i64, passage_id, up, question],
                     )?,
+                    Record::Comment { user, passage_id, comment } => tx.execute(
+                        "UPDATE votes SET comment = ?3 WHERE user_id = ?1 AND passage_id = ?2 AND up = 0",
+                        params![*user as i64, passage_id, comment],
+                    )?,
                 };
             }
             tx.commit()?;
@@ -260,22 +330,18 @@ impl Stats {
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         let mut most = conn.prepare(
-            "SELECT passage_id, COUNT(*) AS n, GROUP_CONCAT(question, char(31)) FROM votes
+            "SELECT passage_id, COUNT(*) AS n, GROUP_CONCAT(question, char(31)),
+                    GROUP_CONCAT(comment, char(31)) FROM votes
              WHERE at >= ?1 AND up = 0 GROUP BY passage_id ORDER BY n DESC, passage_id LIMIT 5",
         )?;
         let most_down = most
             .query_map([since_unix], |row| {
-                let questions: Option<String> = row.get(2)?;
-                let mut asked: Vec<String> = Vec::new();
-                for question in questions.as_deref().unwrap_or("").split('\u{1f}') {
-                    if !question.is_empty()
-                        && !asked.iter().any(|q| q == question)
-                        && asked.len() < 3
-                    {
-                        asked.push(question.to_string());
-                    }
-                }
-                Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64, asked))
+                Ok(DownVoted {
+                    passage: row.get(0)?,
+                    count: row.get::<_, i64>(1)? as u64,
+                    questions: first_distinct(row.get::<_, Option<String>>(2)?, 3),
+                    comments: first_distinct(row.get::<_, Option<String>>(3)?, 3),
+                })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let mut times =
@@ -295,38 +361,92 @@ impl Stats {
         })
     }
 
+    /// Every vote and unanswered question kept, for `/export`.
+    pub fn export(&self) -> anyhow::Result<Export> {
+        let conn = self.conn();
+        let mut votes = conn.prepare(
+            "SELECT at, up, passage_id, question, comment FROM votes ORDER BY at, passage_id",
+        )?;
+        let votes = votes
+            .query_map([], |row| {
+                Ok(VoteRow {
+                    at: row.get(0)?,
+                    up: row.get(1)?,
+                    passage: row.get(2)?,
+                    question: row.get(3)?,
+                    comment: row.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut unanswered = conn.prepare(
+            "SELECT unanswered_text, COUNT(*) AS n FROM questions
+             WHERE answered = 0 AND unanswered_text IS NOT NULL
+             GROUP BY unanswered_text ORDER BY n DESC, unanswered_text",
+        )?;
+        let unanswered = unanswered
+            .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Export { votes, unanswered })
+    }
+
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Summary {
-    /// The `/stats` message as plain text (the caller escapes it for HTML).
-    pub fn text(&self, days: u32) -> String {
+    /// The `/stats` message as plain text in `lang` (the caller escapes it for HTML).
+    pub fn text(&self, days: u32, lang: Language) -> String {
         let no_match = self.questions - self.answered;
         let rate =
             if self.questions == 0 { 0.0 } else { 100.0 * no_match as f64 / self.questions as f64 };
-        let mut text = format!(
-            "Last {days} day(s):\nQuestions: {}\nAnswered: {}\nNo match: {no_match} ({rate:.0}%)\n👍 {}  👎 {}\nAnswer time: p50 {:.0} ms, p95 {:.0} ms",
-            self.questions, self.answered, self.up, self.down, self.p50_ms, self.p95_ms
+        // Numbers as text, formatted here as before.
+        let mut text = t!(
+            lang,
+            "stats-summary",
+            days = days.to_string(),
+            questions = self.questions.to_string(),
+            answered = self.answered.to_string(),
+            nomatch = no_match.to_string(),
+            rate = format!("{rate:.0}"),
+            up = self.up.to_string(),
+            down = self.down.to_string(),
+            p50 = format!("{:.0}", self.p50_ms),
+            p95 = format!("{:.0}", self.p95_ms),
         );
         if !self.top_unanswered.is_empty() {
-            text.push_str("\nTop unanswered:");
+            text.push_str(&format!("\n{}", t!(lang, "stats-top-unanswered")));
             for (question, count) in &self.top_unanswered {
                 text.push_str(&format!("\n  {count}× {question}"));
             }
         }
         if !self.most_down.is_empty() {
-            text.push_str("\nMost 👎:");
-            for (passage, count, questions) in &self.most_down {
-                text.push_str(&format!("\n  {count}× {passage}"));
-                if !questions.is_empty() {
-                    text.push_str(&format!(" — asked: {}", questions.join(" | ")));
+            text.push_str(&format!("\n{}", t!(lang, "stats-most-down")));
+            for down in &self.most_down {
+                text.push_str(&format!("\n  {}× {}", down.count, down.passage));
+                if !down.questions.is_empty() {
+                    let asked = t!(lang, "stats-asked");
+                    text.push_str(&format!(" — {asked}: {}", down.questions.join(" | ")));
+                }
+                if !down.comments.is_empty() {
+                    let said = t!(lang, "stats-said");
+                    text.push_str(&format!(" — {said}: {}", down.comments.join(" | ")));
                 }
             }
         }
         text
     }
+}
+
+/// The first `max` distinct non-empty values of a `GROUP_CONCAT(…, char(31))`.
+fn first_distinct(joined: Option<String>, max: usize) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for value in joined.as_deref().unwrap_or("").split('\u{1f}') {
+        if !value.is_empty() && !values.iter().any(|v| v == value) && values.len() < max {
+            values.push(value.to_string());
+        }
+    }
+    values
 }
 
 /// Nearest-rank percentile of sorted values; 0 for none.
@@ -353,6 +473,62 @@ pub(super) fn now_unix() -> i64 {
 mod tests {
     use super::*;
 
+    fn down(passage: &str, count: u64, questions: &[&str], comments: &[&str]) -> DownVoted {
+        DownVoted {
+            passage: passage.to_string(),
+            count,
+            questions: questions.iter().map(|q| q.to_string()).collect(),
+            comments: comments.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_comment_after_a_thumbs_down_is_kept_with_the_vote_and_shown() {
+        let stats = Stats::in_memory().unwrap();
+        stats.write(&[
+            Record::vote_after(1, "tea#0", false, Some("how long to steep")),
+            Record::comment(1, "tea#0", "  It says   three minutes,\nbut green tea needs two "),
+            Record::vote_after(2, "tea#0", true, Some("q")),
+            Record::comment(2, "tea#0", "a comment without a 👎 is not kept"),
+        ]);
+        let s = stats.summary(0).unwrap();
+        assert_eq!(
+            s.most_down,
+            [down(
+                "tea#0",
+                1,
+                &["how long to steep"],
+                &["It says three minutes, but green tea needs two"]
+            )]
+        );
+        let text = s.text(7, Language::En);
+        assert!(text.contains("— said: It says three minutes"), "{text}");
+        assert!(s.text(7, Language::Ko).contains("— 의견: It says three minutes"));
+        let export = stats.export().unwrap();
+        assert_eq!(export.votes.len(), 2);
+        let comments: Vec<_> = export.votes.iter().map(|v| v.comment.as_deref()).collect();
+        assert!(comments.contains(&Some("It says three minutes, but green tea needs two")));
+        assert!(comments.contains(&None));
+        let long = Record::comment(1, "x", &"y".repeat(5000));
+        assert!(
+            matches!(long, Record::Comment { comment, .. } if comment.len() == MAX_COMMENT_CHARS)
+        );
+    }
+
+    #[test]
+    fn export_lists_every_unanswered_question_with_its_count() {
+        let stats = Stats::in_memory().unwrap();
+        stats.record_question(1, "What is ZORG", false, 1.0);
+        stats.record_question(2, "what is zorg", false, 1.0);
+        stats.record_question(2, "blue moon", false, 1.0);
+        stats.record_question(2, "answered", true, 1.0);
+        let export = stats.export().unwrap();
+        assert_eq!(
+            export.unanswered,
+            [("what is zorg".to_string(), 2), ("blue moon".to_string(), 1)]
+        );
+    }
+
     #[test]
     fn summary_counts_rates_and_percentiles() {
         let stats = Stats::in_memory().unwrap();
@@ -370,9 +546,9 @@ mod tests {
         assert_eq!(s.top_unanswered[0], ("what is zorg".to_string(), 2));
         assert_eq!(s.p50_ms, 9.0);
         assert_eq!(s.p95_ms, 19.0);
-        let text = s.text(7);
+        let text = s.text(7, Language::En);
         assert!(text.contains("No match: 3 (13%)"), "{text}");
-        assert_eq!(s.most_down, [("a#0".to_string(), 1, vec![])]);
+        assert_eq!(s.most_down, [down("a#0", 1, &[], &[])]);
         assert!(text.contains("Most 👎:\n  1× a#0"), "{text}");
         assert_eq!(stats.summary(now_unix() + 10).unwrap().questions, 0);
     }
@@ -448,13 +624,14 @@ mod tests {
             Record::vote_after(4, "bike#1", false, None),
         ]);
         let s = stats.summary(0).unwrap();
-        assert_eq!(s.most_down[0].0, "tea#0");
-        assert_eq!(s.most_down[0].1, 2);
-        let mut asked = s.most_down[0].2.clone();
+        assert_eq!(s.most_down[0].passage, "tea#0");
+        assert_eq!(s.most_down[0].count, 2);
+        let mut asked = s.most_down[0].questions.clone();
         asked.sort();
         assert_eq!(asked, ["how long to steep", "why bitter"]);
-        assert_eq!(s.most_down[1], ("bike#1".to_string(), 1, vec![]));
-        assert!(s.text(7).contains("2× tea#0 — asked: "), "{}", s.text(7));
+        assert_eq!(s.most_down[1], down("bike#1", 1, &[], &[]));
+        let text = s.text(7, Language::En);
+        assert!(text.contains("2× tea#0 — asked: "), "{text}");
     }
 
     #[test]
@@ -471,7 +648,7 @@ mod tests {
         drop(conn);
         let stats = Stats::open(&path).unwrap();
         stats.write(&[Record::vote_after(2, "x#0", false, Some("q"))]);
-        assert_eq!(stats.summary(0).unwrap().most_down[0].1, 2);
+        assert_eq!(stats.summary(0).unwrap().most_down[0].count, 2);
         assert!(Stats::open(&path).is_ok(), "opened twice");
     }
 }

@@ -23,6 +23,16 @@ mod allowlist;
 /// `/healthz` and `/metrics` in polling mode, JSON logs, every key from the environment.
 mod operations;
 
+/// `watch = true`: corpus changes reindex through the `/reindex` gate, debounced, and the
+/// admins get one note.
+mod watch;
+
+/// "What was wrong?" after a 👎, the comment in `/stats`, `/export` as CSV documents.
+mod feedback;
+
+/// The user's language: Korean for `language_code` `ko*`, else the configured default.
+mod language;
+
 /// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
 mod faults;
 

@@ -1,7 +1,8 @@
 //! A stand-in for the Telegram Bot API on 127.0.0.1:0: answers the methods the bot uses,
 //! feeds scripted updates through `getUpdates` (forgetting those below each call's `offset`,
 //! as Telegram does), and records every call's body (JSON, or multipart form fields as a JSON
-//! object, `message_thread_id` included) with the time it was answered. A message sent with
+//! object, `message_thread_id` included; a file field's text under its name and the file's
+//! name under `<name>_filename`, as `sendDocument` sends them) with the time it was answered. A message sent with
 //! `message_thread_id` comes back as a forum-topic message. `getChatMember` says "member" for
 //! the pairs given to [`StandIn::add_member`], "left" for everyone else.
 //!
@@ -359,6 +360,15 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
             }
             message
         }
+        // Multipart: the file's text is the `document` field, its name `document_filename`.
+        "sendDocument" => {
+            let message_id = standin.message_id();
+            let chat_id = body["chat_id"].as_str().and_then(|c| c.parse().ok()).unwrap_or(0);
+            json!({"message_id": message_id, "date": now(), "chat": chat(chat_id),
+                   "from": bot_user(), "document": {"file_id": format!("file{message_id}"),
+                   "file_unique_id": format!("u{message_id}"),
+                   "file_name": body["document_filename"].clone()}})
+        }
         "editMessageText" if body.get("inline_message_id").is_some() => json!(true),
         "editMessageText" => {
             let chat_id = body["chat_id"].as_i64().unwrap_or(0);
@@ -455,7 +465,22 @@ fn multipart_fields(body: &[u8]) -> Value {
         let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else {
             continue;
         };
-        fields.insert(name.to_string(), json!(value.trim_end_matches("\r\n")));
+        if let Some(file) = head.split("filename=\"").nth(1).and_then(|r| r.split('"').next()) {
+            fields.insert(format!("{name}_filename"), json!(file));
+        }
+        fields.insert(name.to_string(), json!(value.strip_suffix("\r\n").unwrap_or(value)));
+    }
+    // teloxide sends a file as `document=attach://<part>` and the file in that part.
+    let attached: Vec<(String, String)> = fields
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.strip_prefix("attach://")?.to_string())))
+        .collect();
+    for (field, part) in attached {
+        if let Some(contents) = fields.get(&part).cloned() {
+            let name = fields.get(&format!("{part}_filename")).cloned().unwrap_or(Value::Null);
+            fields.insert(field.clone(), contents);
+            fields.insert(format!("{field}_filename"), name);
+        }
     }
     Value::Object(fields)
 }
