@@ -82,6 +82,8 @@ pub(crate) struct App {
     /// Searches running at once (updates are handled concurrently; the blocking pool would
     /// otherwise start a thread per waiting search).
     pub searches: tokio::sync::Semaphore,
+    /// The bot's username as `getMe` reported it, for share links (`t.me/<username>`).
+    pub username: String,
 }
 
 impl App {
@@ -151,6 +153,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         searches: tokio::sync::Semaphore::new(search_slots()),
         access,
         memberships: gate::Memberships::default(),
+        username: me.username().to_string(),
     });
     let grace = Duration::from_secs(app.config.shutdown_timeout_secs);
     spawn_stats_retention(app.clone());
