@@ -23,7 +23,7 @@ start-examples = For example:
 start-more = /help lists what else I can do.
 join-welcome = Welcome, you're in!
 join-failed = Sorry, I could not save that; please try again later.
-deep-link-missing = That link points to a passage I don't have (any more). Ask me a question instead!
+deep-link-missing = That passage is no longer in the material: it was changed or removed since. Please ask your question again.
 about = I answer from { $documents } document(s) cut into { $passages } passage(s), last indexed { $when }.
 about-unknown-time = at an unknown time
 
@@ -45,9 +45,10 @@ busy-group = Lots of questions here right now, more than Telegram lets me answer
 
 button-next = Next answer ▸
 button-context = Show context
+button-see-also = See also
+button-share = Share
 button-expired = This button no longer works; please ask again.
-button-outdated = The material was updated since this answer. Please ask your question again.
-passage-gone = That passage is no longer available.
+passage-gone = That passage is no longer in the material: it was changed or removed since. Please ask your question again.
 answer-position = Answer { $position } of { $total }
 busy-context = Busy sending other answers here; try again in about { $secs } s.
 vote-thanks = Thanks for the feedback!

@@ -22,7 +22,7 @@ start-examples = 예를 들어 이렇게 물어보실 수 있습니다:
 start-more = 그 밖에 할 수 있는 일은 /help 에서 보실 수 있습니다.
 join-welcome = 환영합니다. 이제 이용하실 수 있습니다!
 join-failed = 죄송합니다. 저장하지 못했습니다. 잠시 후 다시 시도해 주십시오.
-deep-link-missing = 이 링크가 가리키는 구절이 (더 이상) 없습니다. 대신 질문을 보내 주십시오!
+deep-link-missing = 그 구절은 그사이 바뀌었거나 지워져서 자료에 더 이상 없습니다. 질문을 다시 보내 주십시오.
 about = 문서 { $documents }개를 구절 { $passages }개로 나누어 답합니다. 마지막 색인: { $when }.
 about-unknown-time = 알 수 없음
 
@@ -44,9 +44,10 @@ busy-group = 지금 이 그룹에 질문이 많아, 텔레그램이 그룹에서
 
 button-next = 다음 답변 ▸
 button-context = 앞뒤 내용 보기
+button-see-also = 관련 내용
+button-share = 공유하기
 button-expired = 이 버튼은 더 이상 작동하지 않습니다. 다시 질문해 주십시오.
-button-outdated = 이 답변 이후 자료가 바뀌었습니다. 질문을 다시 보내 주십시오.
-passage-gone = 이 구절은 더 이상 볼 수 없습니다.
+passage-gone = 그 구절은 그사이 바뀌었거나 지워져서 자료에 더 이상 없습니다. 질문을 다시 보내 주십시오.
 answer-position = 답변 { $position }/{ $total }
 busy-context = 이 채팅에 다른 답변을 보내는 중입니다. 약 { $secs }초 후에 다시 시도해 주십시오.
 vote-thanks = 의견 감사합니다!

@@ -26,6 +26,9 @@ mod relevance;
 /// Answers a student can trust: confidence, real-typo suggestions, chatty questions.
 mod trust;
 
+/// Helping a student on: `/start` examples, "See also", follow-ups, chat parity.
+mod guidance;
+
 /// Quality guards on `../shared/eval` (skipped, loudly, when that folder is absent).
 mod shared_eval;
 

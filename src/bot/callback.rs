@@ -1,9 +1,11 @@
 //! `callback_data` of the answer buttons: short, stateless, at most 64 bytes.
 //!
-//! Every button carries a generation tag (a hash of the index generation's name) and passage
-//! numbers in base 36, so a button keeps working across restarts and is recognised as stale
-//! after a reindex. "Next answer" carries the ranked passage numbers of the question itself,
-//! so paging needs no server-side state.
+//! Every button carries stable passage keys ([`passagebot::index::passage_key`], ten
+//! characters of `[A-Za-z0-9_-]`), never a position in one index generation, so a button
+//! keeps working across restarts and reindexes while its passage exists, and says so
+//! politely when it does not. "Next answer" carries the keys of the question's remaining
+//! ranked passages (as many as fit; the reply cache knows the rest), so paging needs no
+//! server-side state.
 
 /// Telegram's limit on `callback_data`.
 pub const MAX_CALLBACK_BYTES: usize = 64;
@@ -11,88 +13,97 @@ pub const MAX_CALLBACK_BYTES: usize = 64;
 /// What a button asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// Show `numbers[position]`, the next-ranked passage, in place.
+    /// Show `keys[0]`, the passage ranked at `position`, in place.
     Next {
-        /// Generation tag the numbers belong to.
-        generation: String,
-        /// Index into `numbers` of the passage to show.
+        /// Rank (from 0) of the passage to show.
         position: usize,
-        /// Ranked passage numbers of the question.
-        numbers: Vec<u32>,
+        /// Number of ranked passages of the question, for "Answer 2 of 5".
+        total: usize,
+        /// Keys of the ranked passages from `position` on (at least one).
+        keys: Vec<String>,
     },
-    /// Show the neighbours of passage `number`.
+    /// Show the neighbours of passage `key`.
     Context {
-        /// Generation tag.
-        generation: String,
-        /// Passage number.
-        number: u32,
+        /// Stable passage key.
+        key: String,
     },
-    /// Feedback on passage `number`.
+    /// Show passages related to passage `key` ("See also").
+    SeeAlso {
+        /// Stable passage key.
+        key: String,
+    },
+    /// Feedback on passage `key`.
     Vote {
-        /// Generation tag.
-        generation: String,
-        /// Passage number.
-        number: u32,
+        /// Stable passage key.
+        key: String,
         /// 👍 (true) or 👎 (false).
         up: bool,
     },
 }
 
 impl Action {
-    /// The generation tag the button was made for.
-    pub fn generation(&self) -> &str {
-        match self {
-            Action::Next { generation, .. }
-            | Action::Context { generation, .. }
-            | Action::Vote { generation, .. } => generation,
-        }
-    }
-
-    /// Encodes the action; "Next" drops trailing numbers until it fits in 64 bytes.
+    /// Encodes the action; "Next" drops trailing keys until it fits in 64 bytes.
     pub fn encode(&self) -> String {
         match self {
-            Action::Next { generation, position, numbers } => {
-                let mut numbers = numbers.as_slice();
+            Action::Next { position, total, keys } => {
+                let mut keys = keys.as_slice();
                 loop {
-                    let list: Vec<String> = numbers.iter().map(|&n| base36(n)).collect();
-                    let data =
-                        format!("n|{generation}|{}|{}", base36(*position as u32), list.join("."));
-                    if data.len() <= MAX_CALLBACK_BYTES || numbers.len() <= position + 1 {
+                    let data = format!(
+                        "n|{}|{}|{}",
+                        base36(*position as u32),
+                        base36(*total as u32),
+                        keys.join(".")
+                    );
+                    if data.len() <= MAX_CALLBACK_BYTES || keys.len() <= 1 {
                         return data;
                     }
-                    numbers = &numbers[..numbers.len() - 1];
+                    keys = &keys[..keys.len() - 1];
                 }
             }
-            Action::Context { generation, number } => format!("c|{generation}|{}", base36(*number)),
-            Action::Vote { generation, number, up } => {
-                format!("{}|{generation}|{}", if *up { 'u' } else { 'd' }, base36(*number))
-            }
+            Action::Context { key } => format!("c|{key}"),
+            Action::SeeAlso { key } => format!("s|{key}"),
+            Action::Vote { key, up } => format!("{}|{key}", if *up { 'u' } else { 'd' }),
         }
     }
 
-    /// Decodes callback data; `None` for anything this bot did not make.
+    /// Decodes callback data; `None` for anything this bot did not make (buttons of the
+    /// older position-based format included).
     pub fn decode(data: &str) -> Option<Action> {
+        if data.len() > MAX_CALLBACK_BYTES {
+            return None;
+        }
         let mut parts = data.split('|');
         let kind = parts.next()?;
-        let generation = parts.next()?.to_string();
         let action = match kind {
             "n" => {
                 let position = from_base36(parts.next()?)? as usize;
-                let numbers =
-                    parts.next()?.split('.').map(from_base36).collect::<Option<Vec<u32>>>()?;
-                if position >= numbers.len() {
+                let total = from_base36(parts.next()?)? as usize;
+                let keys = parts
+                    .next()?
+                    .split('.')
+                    .map(|k| is_passage_key(k).then(|| k.to_string()))
+                    .collect::<Option<Vec<String>>>()?;
+                if position >= total || keys.is_empty() {
                     return None;
                 }
-                Action::Next { generation, position, numbers }
+                Action::Next { position, total, keys }
             }
-            "c" => Action::Context { generation, number: from_base36(parts.next()?)? },
-            "u" | "d" => {
-                Action::Vote { generation, number: from_base36(parts.next()?)?, up: kind == "u" }
+            "c" | "s" | "u" | "d" => {
+                let key = parts.next().filter(|k| is_passage_key(k))?.to_string();
+                match kind {
+                    "c" => Action::Context { key },
+                    "s" => Action::SeeAlso { key },
+                    _ => Action::Vote { key, up: kind == "u" },
+                }
             }
             _ => return None,
         };
         parts.next().is_none().then_some(action)
     }
+}
+
+fn is_passage_key(text: &str) -> bool {
+    passagebot::index::is_passage_key(text)
 }
 
 /// A short tag for an index generation name: FNV-1a, 32 bits, in base 36 (≤ 7 characters).
@@ -131,18 +142,16 @@ fn from_base36(text: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    const KEY: &str = "AbCdEf-_09";
+
     #[test]
     fn round_trips() {
-        let generation = generation_tag("g-1700000000-abcdef");
         let actions = [
-            Action::Next {
-                generation: generation.clone(),
-                position: 1,
-                numbers: vec![0, 35, 4_000_000],
-            },
-            Action::Context { generation: generation.clone(), number: 12 },
-            Action::Vote { generation: generation.clone(), number: u32::MAX, up: false },
-            Action::Vote { generation, number: 0, up: true },
+            Action::Next { position: 1, total: 3, keys: vec![KEY.into(), "zzzzzzzzzz".into()] },
+            Action::Context { key: KEY.into() },
+            Action::SeeAlso { key: KEY.into() },
+            Action::Vote { key: KEY.into(), up: false },
+            Action::Vote { key: KEY.into(), up: true },
         ];
         for action in actions {
             let data = action.encode();
@@ -152,38 +161,31 @@ mod tests {
     }
 
     #[test]
-    fn next_fits_in_64_bytes_even_with_many_large_numbers() {
-        let action = Action::Next {
-            generation: generation_tag("x"),
-            position: 0,
-            numbers: vec![u32::MAX; 20],
-        };
+    fn next_fits_in_64_bytes_even_with_many_keys() {
+        let action = Action::Next { position: 18, total: 20, keys: vec![KEY.to_string(); 20] };
         let data = action.encode();
         assert!(data.len() <= MAX_CALLBACK_BYTES, "{} bytes", data.len());
-        let Some(Action::Next { numbers, .. }) = Action::decode(&data) else { panic!("{data}") };
-        assert!(numbers.len() >= 5);
+        let Some(Action::Next { keys, .. }) = Action::decode(&data) else { panic!("{data}") };
+        assert!(keys.len() >= 4, "{}", keys.len());
     }
 
     #[test]
-    fn garbage_is_rejected() {
+    fn garbage_and_old_position_buttons_are_rejected() {
         for data in [
             "",
             "n",
-            "n|g",
-            "n|g|0|",
-            "n|g|5|1.2",
-            "x|g|1",
-            "c|g|zzzzzzzz",
-            "c|g|1|extra",
-            "u|g|-1",
+            "n|1",
+            "n|0|1|",
+            "n|5|2|AbCdEf-_09",
+            "x|AbCdEf-_09",
+            "c|short",
+            "c|AbCdEf-_09|extra",
+            "u|-1",
+            // The older format: a generation tag and a passage number.
+            "c|1x2y3z|c",
+            "n|1x2y3z|1|0.1.2",
         ] {
             assert_eq!(Action::decode(data), None, "{data}");
         }
-    }
-
-    #[test]
-    fn tags_differ_between_generations() {
-        assert_ne!(generation_tag("gen-1"), generation_tag("gen-2"));
-        assert!(generation_tag("anything at all").len() <= 7);
     }
 }

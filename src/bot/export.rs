@@ -7,8 +7,8 @@
 //! starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a formula when an
 //! admin opens the file in a spreadsheet, so such a cell gets a leading apostrophe.
 
-use super::handlers::format_utc;
 use super::stats::Export;
+use passagebot::render::texts::format_utc;
 
 /// The two files: (name, contents).
 pub fn files(export: &Export) -> [(&'static str, String); 2] {

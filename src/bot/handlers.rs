@@ -3,7 +3,7 @@
 //! buttons are in [`super::buttons`], the admin commands in [`super::admin`].
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use passagebot::answer::Reply;
 use passagebot::search::Engine;
@@ -11,7 +11,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatAction, Me};
 use tracing::{debug, info, instrument, warn};
 
-use super::buttons::keyboard;
+use super::buttons::{Shown, has_related, keyboard};
 use super::callback::generation_tag;
 use super::commands::{Command, help_text};
 use super::flood::Verdict;
@@ -20,7 +20,7 @@ use super::outbox::{self, plain as send_plain, plain_turn as send_plain_turn};
 use super::pace::Turn;
 use super::stats::Record;
 use super::{App, HandlerResult, Tg, metrics};
-use passagebot::render::telegram;
+use passagebot::render::{telegram, texts};
 
 /// A question found in a message, with the bot's mention removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,11 +148,19 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     let engine = app.engine.current();
     let top_k = app.config.answers_per_question;
     let owned = question.to_string();
+    let previous = previous_question(app, msg, started);
     let search = async {
         let _slot = app.searches.acquire().await?;
         let reply = tokio::task::spawn_blocking(move || {
-            let reply = engine.try_ask(&owned, top_k);
-            (engine, reply)
+            let asked = previous
+                .and_then(|(previous, replying)| engine.follow_up(&previous, &owned, replying))
+                .unwrap_or(owned);
+            let reply = engine.try_ask(&asked, top_k);
+            let best = reply.as_ref().ok().and_then(|r| r.best());
+            let related = best
+                .and_then(|a| engine.number_of(&a.passage.id))
+                .is_some_and(|n| !engine.related(n, 1).is_empty());
+            (engine, reply, related)
         });
         anyhow::Ok(reply.await?)
     };
@@ -161,7 +169,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     if let Err(err) = typing {
         debug!(cause = %err, "typing indicator failed");
     }
-    let (engine, reply) = searched?;
+    let (engine, reply, related) = searched?;
     let reply = match reply {
         Ok(reply) => reply,
         Err(err) => {
@@ -174,20 +182,52 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
     };
     let generation = generation_tag(&engine.info().generation);
     let answered = !reply.answers.is_empty();
-    let (parts, keyboard) = if answered {
-        let numbers = ranked_numbers(&engine, &reply);
-        (telegram::reply(&reply), Some(keyboard(lang, &generation, 0, &numbers)))
+    let (parts, keyboard) = if let Some(best) = reply.best() {
+        let keys = ranked_keys(&engine, &reply);
+        let shown = Shown {
+            key: &keys[0],
+            title: &best.passage.title,
+            position: 0,
+            total: keys.len(),
+            later: &keys[1..],
+            related,
+        };
+        (telegram::reply(&reply), Some(keyboard(lang, &app.username, &shown)))
     } else {
         (vec![no_match_html(app, &reply, lang)], None)
     };
     let sent = outbox::reply_at(bot, app, msg, parts, keyboard, slot).await?;
     metrics::global().question(answered, started.elapsed());
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if answered {
+        app.replies.remember_question(msg.chat.id.0, &reply.question, started);
+    } else {
+        app.replies.forget_question(msg.chat.id.0);
+    }
     if answered && let Some(sent) = sent {
         app.replies.insert((msg.chat.id.0, sent.0), &generation, Arc::new(reply));
     }
     record_question(app, user, question, answered, elapsed_ms);
     Ok(())
+}
+
+/// How long after an answer in a private chat a short question may be its follow-up.
+const FOLLOW_UP_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// The question a new one may follow up, and whether it replies to that question's answer:
+/// the question behind the bot's answer it replies to, or in a private chat the last one
+/// answered within [`FOLLOW_UP_WINDOW`].
+fn previous_question(app: &App, msg: &Message, now: Instant) -> Option<(String, bool)> {
+    let chat = msg.chat.id.0;
+    if let Some(replied) = msg.reply_to_message()
+        && let Some(reply) = app.replies.get_any((chat, replied.id.0))
+    {
+        return Some((reply.question.clone(), true));
+    }
+    if !msg.chat.is_private() {
+        return None;
+    }
+    app.replies.recent_question(chat, now, FOLLOW_UP_WINDOW).map(|q| (q, false))
 }
 
 /// `/start`: a greeting and three example questions the index really answers.
@@ -208,17 +248,18 @@ async fn start(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
     send_plain(bot, app, msg, &text).await
 }
 
-/// `/start <passage number>`: opens a cited passage.
+/// `/start <passage key>`: opens a shared or cited passage, by its stable key.
 async fn deep_link(bot: &Tg, app: &App, msg: &Message, payload: &str) -> HandlerResult {
     let engine = app.engine.current();
-    let passage =
-        payload.parse::<u32>().ok().and_then(|n| engine.passage_by_number(n).map(|p| (n, p)));
     let lang = app.lang(msg.from.as_ref());
-    let Some((number, passage)) = passage else {
+    let Some((number, passage)) = engine.passage_by_key(payload) else {
         return send_plain(bot, app, msg, &t!(lang, "deep-link-missing")).await;
     };
-    let generation = generation_tag(&engine.info().generation);
-    let keyboard = keyboard(lang, &generation, 0, &[number]);
+    let key = engine.key_of(&passage);
+    let related = has_related(&engine, number).await?;
+    let shown =
+        Shown { key: &key, title: &passage.title, position: 0, total: 1, later: &[], related };
+    let keyboard = keyboard(lang, &app.username, &shown);
     outbox::reply(bot, app, msg, telegram::passage(&passage), Some(keyboard), app.reply_turn())
         .await?;
     Ok(())
@@ -231,28 +272,24 @@ async fn about(bot: &Tg, app: &App, msg: &Message) -> HandlerResult {
     let lang = app.lang(msg.from.as_ref());
     let when = match info.built_at_unix {
         0 => t!(lang, "about-unknown-time"),
-        unix => format_utc(unix),
+        unix => texts::format_utc(unix),
     };
     let text = t!(lang, "about", documents = info.documents, passages = info.passages, when = when);
     send_plain(bot, app, msg, &text).await
 }
 
-/// Questions for `/start`: the configured ones, or topics that get an answer.
+/// Questions for `/start`: the configured ones, or questions made from the passages that
+/// the index really answers (made once per index generation).
 fn example_questions(engine: &Engine, configured: Vec<String>) -> Vec<String> {
     if !configured.is_empty() {
         return configured.into_iter().take(3).collect();
     }
-    engine
-        .topics(12)
-        .into_iter()
-        .filter(|topic| !engine.ask(topic, 1).answers.is_empty())
-        .take(3)
-        .collect()
+    engine.examples().to_vec()
 }
 
-/// The ranked answers' passage numbers.
-fn ranked_numbers(engine: &Engine, reply: &Reply) -> Vec<u32> {
-    reply.answers.iter().filter_map(|a| engine.number_of(&a.passage.id)).collect()
+/// The ranked answers' stable passage keys.
+fn ranked_keys(engine: &Engine, reply: &Reply) -> Vec<String> {
+    reply.answers.iter().map(|a| engine.key_of(&a.passage)).collect()
 }
 
 /// The no-match message in `lang` (the core's wording, from the catalog), with the
@@ -278,26 +315,6 @@ fn no_match_html(app: &App, reply: &Reply, lang: Language) -> String {
 fn record_question(app: &App, user: u64, question: &str, answered: bool, elapsed_ms: f64) {
     // Queued for the stats thread; a failure is logged there (once) and never fails the answer.
     app.recorder.record(Record::question(user, question, answered, elapsed_ms));
-}
-
-/// `YYYY-MM-DD HH:MM UTC` for a Unix time.
-pub fn format_utc(unix: u64) -> String {
-    if unix == 0 {
-        return "at an unknown time".to_string();
-    }
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
 }
 
 #[cfg(test)]
@@ -361,12 +378,5 @@ mod tests {
         }));
         assert_eq!(private_question(private), Some(Question("what is x?".into())));
         assert_eq!(private_question(group_text("what is x?", None)), None);
-    }
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(format_utc(0), "at an unknown time");
-        assert_eq!(format_utc(1_700_000_000), "2023-11-14 22:13 UTC");
-        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
     }
 }

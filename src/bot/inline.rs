@@ -1,5 +1,5 @@
 //! Inline mode: `@botname question` in any chat lists passages to share, paged with
-//! `next_offset`.
+//! `next_offset`; a question without a good match gets one result that says so.
 
 use std::sync::Arc;
 
@@ -9,9 +9,8 @@ use teloxide::types::{
     ParseMode,
 };
 
-use super::callback::{base36, generation_tag};
 use super::{App, HandlerResult, Tg};
-use passagebot::render::telegram;
+use passagebot::render::{telegram, texts};
 
 /// Results are never paged deeper than this many passages.
 const MAX_DEPTH: usize = 50;
@@ -37,32 +36,41 @@ pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult 
     .await?;
     // A failing index is an error in the log, not an empty "no match" list.
     let reply = reply?;
-    let generation = generation_tag(&engine.info().generation);
     let results: Vec<InlineQueryResult> = reply
         .answers
         .iter()
         .skip(offset)
         .take(per_page)
         .map(|answer| {
-            let number = engine.number_of(&answer.passage.id).unwrap_or(0);
+            let key = engine.key_of(&answer.passage);
             let html = telegram::answer(answer, None).into_iter().next().unwrap_or_default();
             let content = InputMessageContent::Text(
                 InputMessageContentText::new(html).parse_mode(ParseMode::Html),
             );
             let title = truncate(&telegram::source_title(&answer.passage), 100);
-            InlineQueryResultArticle::new(
-                format!("{generation}.{}", base36(number)),
-                title,
-                content,
-            )
-            .description(telegram::snippet(answer, 120))
-            .into()
+            InlineQueryResultArticle::new(key, title, content)
+                .description(telegram::snippet(answer, 120))
+                .into()
         })
         .collect();
+    if reply.answers.is_empty() && offset == 0 {
+        bot.answer_inline_query(q.id.clone(), vec![no_match_result()]).cache_time(30).await?;
+        return Ok(());
+    }
     let more = reply.answers.len() > offset + per_page && offset + per_page < MAX_DEPTH;
     let next_offset = if more { (offset + per_page).to_string() } else { String::new() };
     bot.answer_inline_query(q.id.clone(), results).next_offset(next_offset).cache_time(30).await?;
     Ok(())
+}
+
+/// The one result for a question without a good match: it says so, and sends that if
+/// picked.
+fn no_match_result() -> InlineQueryResult {
+    let content =
+        InputMessageContent::Text(InputMessageContentText::new(texts::INLINE_NO_MATCH_TEXT));
+    InlineQueryResultArticle::new("no-match", texts::INLINE_NO_MATCH_TITLE, content)
+        .description(texts::INLINE_NO_MATCH_TEXT)
+        .into()
 }
 
 fn truncate(text: &str, max_chars: usize) -> String {

@@ -88,6 +88,8 @@ pub(crate) struct App {
     /// Searches running at once (updates are handled concurrently; the blocking pool would
     /// otherwise start a thread per waiting search).
     pub searches: tokio::sync::Semaphore,
+    /// The bot's username as `getMe` reported it, for share links (`t.me/<username>`).
+    pub username: String,
 }
 
 impl App {
@@ -161,6 +163,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         access,
         memberships: gate::Memberships::default(),
         awaiting: feedback::Awaiting::default(),
+        username: me.username().to_string(),
     });
     // Watching before the menus are set, so the corpus is watched once they are.
     watch::spawn(bot.clone(), app.clone())?;
@@ -342,6 +345,7 @@ pub(crate) fn test_app(config: BotConfig) -> Arc<App> {
         memberships: gate::Memberships::default(),
         searches: tokio::sync::Semaphore::new(4),
         awaiting: feedback::Awaiting::default(),
+        username: "passagebot_test_bot".to_string(),
         config,
     })
 }

@@ -31,7 +31,10 @@ pub use generation::{
 };
 pub use lock::{BuildLock, DEFAULT_LOCK_WAIT};
 pub use readonly::open_read_only;
-pub use schema::{Fields, build_schema, fields_of, register_tokenizers};
+pub use schema::{
+    Fields, PASSAGE_KEY_LEN, build_schema, fields_of, is_passage_key, passage_key,
+    register_tokenizers,
+};
 pub use store::{Forward, STORE_FILE, STORE_FORMAT, Store};
 pub use verify::{Depth, verify_bytes, verify_generation};
 pub use write::{DEFAULT_MEMORY_BUDGET, MIN_MEMORY_BUDGET};

@@ -7,6 +7,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::analysis::{ExactTokenizer, StemmedTokenizer};
+use crate::corpus::Passage;
 
 /// Name under which [`StemmedTokenizer`] is registered.
 pub const STEMMED_TOKENIZER: &str = "passagebot_stemmed";
@@ -20,6 +21,8 @@ pub struct Fields {
     pub number: Field,
     /// Passage id, stored, for debugging with generic tantivy tools.
     pub id: Field,
+    /// The passage's stable key ([`passage_key`]): what deep links and buttons carry.
+    pub key: Field,
     /// Passage text, stemmed, with positions.
     pub text: Field,
     /// Passage text, unstemmed folded words, with positions: exact-form evidence.
@@ -48,6 +51,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         number: builder.add_u64_field("number", FAST),
         id: builder.add_text_field("id", STRING | STORED),
+        key: builder.add_text_field("key", STRING),
         text: builder.add_text_field("text", with_positions(STEMMED_TOKENIZER)),
         exact: builder.add_text_field("exact", with_positions(EXACT_TOKENIZER)),
         title: builder.add_text_field("title", with_freqs.clone()),
@@ -62,6 +66,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     Ok(Fields {
         number: get("number")?,
         id: get("id")?,
+        key: get("key")?,
         text: get("text")?,
         exact: get("exact")?,
         title: get("title")?,
@@ -69,9 +74,65 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
     })
 }
 
+/// Characters of a [`passage_key`].
+pub const PASSAGE_KEY_LEN: usize = 10;
+
+/// The stable key of a passage: 60 bits of the BLAKE3 hash of its document id and its text,
+/// as [`PASSAGE_KEY_LEN`] characters of `[A-Za-z0-9_-]` (what a Telegram `/start` payload
+/// allows). Adding, removing or editing other files (or other passages of its document)
+/// leaves it unchanged, unlike the passage's dense number; editing the passage itself gives
+/// a new key, so an old link never opens different text. Identical passages of one document
+/// share a key and open the first.
+pub fn passage_key(passage: &Passage) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(passage.doc_id.as_bytes());
+    hasher.update(&[0]);
+    hasher.update(passage.text.as_bytes());
+    let hash = hasher.finalize();
+    let mut bits = [0u8; 8];
+    bits.copy_from_slice(&hash.as_bytes()[..8]);
+    let bits = u64::from_le_bytes(bits);
+    (0..PASSAGE_KEY_LEN).map(|i| char::from(ALPHABET[(bits >> (6 * i)) as usize & 63])).collect()
+}
+
+/// True when `text` has the shape of a [`passage_key`].
+pub fn is_passage_key(text: &str) -> bool {
+    text.len() == PASSAGE_KEY_LEN
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Registers passagebot's analyzers on an index (needed after every create or open).
 pub fn register_tokenizers(index: &Index) {
     let manager = index.tokenizers();
     manager.register(STEMMED_TOKENIZER, TextAnalyzer::from(StemmedTokenizer::default()));
     manager.register(EXACT_TOKENIZER, TextAnalyzer::from(ExactTokenizer));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(doc_id: &str, ordinal: u32, text: &str) -> Passage {
+        Passage {
+            id: format!("{doc_id}#{ordinal}"),
+            doc_id: doc_id.into(),
+            title: "T".into(),
+            section: None,
+            source: doc_id.into(),
+            url: None,
+            ordinal,
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn passage_keys_are_payload_safe_and_ignore_position() {
+        let key = passage_key(&passage("a.md", 3, "Some text."));
+        assert!(is_passage_key(&key), "{key}");
+        assert_eq!(key, passage_key(&passage("a.md", 7, "Some text.")), "position moves");
+        assert_ne!(key, passage_key(&passage("b.md", 3, "Some text.")));
+        assert_ne!(key, passage_key(&passage("a.md", 3, "Other text.")));
+        assert!(!is_passage_key("10") && !is_passage_key("abc/defghi"));
+    }
 }

@@ -213,6 +213,7 @@ fn analyse(
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.number, number as u64);
     doc.add_text(fields.id, &passage.id);
+    doc.add_text(fields.key, super::schema::passage_key(passage));
     doc.add_pre_tokenized_text(
         fields.text,
         PreTokenizedString { text: String::new(), tokens: text_tokens },

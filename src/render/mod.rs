@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 pub mod telegram;
+pub mod texts;
 
 use crate::answer::{Answer, NoMatchReason, Reply};
 

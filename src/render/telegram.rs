@@ -119,6 +119,31 @@ pub fn context(passages: &[Arc<Passage>], focus: &str) -> Vec<String> {
     pack(&pieces)
 }
 
+/// Characters of each related passage's opening in the "See also" list.
+const SEE_ALSO_OPENING: usize = 160;
+
+/// The "See also" message: each related passage as "Title › Section" (a link made by
+/// `link`, e.g. the passage's deep link) and its opening words.
+pub fn see_also(related: &[Arc<Passage>], link: impl Fn(&Passage) -> String) -> Vec<String> {
+    if related.is_empty() {
+        return vec![escape(super::texts::NO_RELATED)];
+    }
+    let mut pieces =
+        vec![Piece::line(format!("<b>{}</b>", escape(super::texts::SEE_ALSO_HEADING)))];
+    for passage in related {
+        let title = truncate_units(&escape(&source_title(passage)), MAX_TITLE_UNITS);
+        let href = escape(&link(passage));
+        let opening = escape(&super::texts::opening(&passage.text, SEE_ALSO_OPENING));
+        let line = if is_web_url(&href) && units(&href) <= MAX_URL_UNITS {
+            format!("• <a href=\"{href}\">{title}</a>: {opening}")
+        } else {
+            format!("• <i>{title}</i>: {opening}")
+        };
+        pieces.push(Piece { html: line, bold: false, own_line: true });
+    }
+    pack(&pieces)
+}
+
 /// The no-match message: the core's honest text (suggestion, nearby topics), escaped.
 pub fn no_match(reply: &Reply) -> String {
     truncate_units(&escape(&super::no_match_text(reply)), MAX_MESSAGE_LEN)

@@ -10,9 +10,13 @@ mod check;
 mod clean;
 pub mod confidence;
 mod english;
+mod examples;
+mod followup;
+mod links;
 mod lookup;
 mod plan;
 mod rank;
+mod related;
 mod shared;
 mod synonyms;
 mod tuning;
@@ -30,6 +34,7 @@ use tantivy::{IndexReader, ReloadPolicy, Term};
 pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
 pub use clean::{CHAT_FILLER, CHAT_PAIRS};
 pub use confidence::DEFAULT_MIN_CONFIDENCE;
+pub use examples::EXAMPLES;
 pub use lookup::Lookup;
 pub use plan::{
     AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
@@ -83,6 +88,8 @@ pub struct Engine {
     lexicons: OnceLock<Corrections>,
     /// The corpus's title and section words, read from the store on first use.
     headings: OnceLock<HeadingWords>,
+    /// `/start` example questions, made on first use (see `examples`).
+    examples: OnceLock<Vec<String>>,
     analyzer: Analyzer,
     synonyms: Synonyms,
     tuning: Tuning,
@@ -144,6 +151,7 @@ impl Engine {
             numbers,
             lexicons: OnceLock::new(),
             headings: OnceLock::new(),
+            examples: OnceLock::new(),
             analyzer: Analyzer::default(),
             synonyms: Synonyms::builtin(),
             tuning: Tuning::default(),
@@ -443,20 +451,7 @@ impl Engine {
 
     /// The dense number of the passage with this id: a look-up of the indexed `id` field.
     pub fn number_of(&self, id: &str) -> Option<u32> {
-        let query =
-            TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
-        let searcher = self.reader.searcher();
-        let top = match searcher.search(&query, &TopDocs::with_limit(1).order_by_score()) {
-            Ok(top) => top,
-            Err(err) => {
-                tracing::error!(cause = %err, "passage look-up failed");
-                return None;
-            }
-        };
-        let (_, address) = top.into_iter().next()?;
-        let number =
-            *self.numbers.get(address.segment_ord as usize)?.get(address.doc_id as usize)?;
-        ((number as usize) < self.store.len()).then_some(number)
+        self.number_by_term(self.fields.id, id)
     }
 
     /// The passage `id` with up to `radius` neighbours of the same document on each side, in

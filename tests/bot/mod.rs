@@ -7,6 +7,9 @@ mod standin;
 /// Private chats, groups, inline mode, admin commands, flood control, token errors.
 mod conversation;
 
+/// Stable deep links, "Share", "See also", buttons across reindexes, follow-up questions.
+mod links;
+
 /// `serve --webhook`: `setWebhook`, the secret header, answers to POSTed updates.
 mod webhook;
 
@@ -371,6 +374,16 @@ fn button(call: &Call, label: &str) -> String {
         .find(|(l, _)| l.contains(label))
         .unwrap_or_else(|| panic!("no {label} button"))
         .1
+}
+
+/// The URL of the URL button whose label contains `label`.
+fn url_button(call: &Call, label: &str) -> String {
+    let rows = call.body["reply_markup"]["inline_keyboard"].as_array().cloned().unwrap_or_default();
+    rows.iter()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .find(|b| b["text"].as_str().unwrap_or("").contains(label) && b["url"].is_string())
+        .and_then(|b| b["url"].as_str().map(String::from))
+        .unwrap_or_else(|| panic!("no {label} link button"))
 }
 
 /// Only the tags the bot emits: `<b>`, `<i>`, `<a href="…">` and their closing tags.
