@@ -112,7 +112,8 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
                 let engine = engine.clone();
                 tokio::task::spawn_blocking(move || engine.related(number, 3)).await?
             };
-            let parts = telegram::see_also(&related, |p| {
+            let (heading, none) = (t!(lang, "see-also-heading"), t!(lang, "see-also-none"));
+            let parts = telegram::see_also(&related, &heading, &none, |p| {
                 texts::deep_link(&app.username, &engine.key_of(p))
             });
             outbox::follow_up(&bot, &app, message, parts, slot).await?;

@@ -9,8 +9,9 @@ use teloxide::types::{
     ParseMode,
 };
 
+use super::i18n::{Language, t};
 use super::{App, HandlerResult, Tg};
-use passagebot::render::{telegram, texts};
+use passagebot::render::telegram;
 
 /// Results are never paged deeper than this many passages.
 const MAX_DEPTH: usize = 50;
@@ -18,6 +19,7 @@ const MAX_DEPTH: usize = 50;
 /// Answers an inline query with one page of passages.
 #[tracing::instrument(skip_all, fields(user = q.from.id.0))]
 pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult {
+    let lang = app.lang(Some(&q.from));
     let question = q.query.trim().to_string();
     let offset = q.offset.parse::<usize>().unwrap_or(0).min(MAX_DEPTH);
     if question.is_empty() || offset >= MAX_DEPTH {
@@ -54,7 +56,7 @@ pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult 
         })
         .collect();
     if reply.answers.is_empty() && offset == 0 {
-        bot.answer_inline_query(q.id.clone(), vec![no_match_result()]).cache_time(30).await?;
+        bot.answer_inline_query(q.id.clone(), vec![no_match_result(lang)]).cache_time(30).await?;
         return Ok(());
     }
     let more = reply.answers.len() > offset + per_page && offset + per_page < MAX_DEPTH;
@@ -65,11 +67,11 @@ pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult 
 
 /// The one result for a question without a good match: it says so, and sends that if
 /// picked.
-fn no_match_result() -> InlineQueryResult {
-    let content =
-        InputMessageContent::Text(InputMessageContentText::new(texts::INLINE_NO_MATCH_TEXT));
-    InlineQueryResultArticle::new("no-match", texts::INLINE_NO_MATCH_TITLE, content)
-        .description(texts::INLINE_NO_MATCH_TEXT)
+fn no_match_result(lang: Language) -> InlineQueryResult {
+    let text = t!(lang, "inline-no-match-text");
+    let content = InputMessageContent::Text(InputMessageContentText::new(text.clone()));
+    InlineQueryResultArticle::new("no-match", t!(lang, "inline-no-match-title"), content)
+        .description(text)
         .into()
 }
 

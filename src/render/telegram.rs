@@ -122,14 +122,19 @@ pub fn context(passages: &[Arc<Passage>], focus: &str) -> Vec<String> {
 /// Characters of each related passage's opening in the "See also" list.
 const SEE_ALSO_OPENING: usize = 160;
 
-/// The "See also" message: each related passage as "Title › Section" (a link made by
-/// `link`, e.g. the passage's deep link) and its opening words.
-pub fn see_also(related: &[Arc<Passage>], link: impl Fn(&Passage) -> String) -> Vec<String> {
+/// The "See also" message under `heading` ("See also:" in the reader's language): each
+/// related passage as "Title › Section" (a link made by `link`, e.g. the passage's deep
+/// link) and its opening words; `none` alone when nothing is related.
+pub fn see_also(
+    related: &[Arc<Passage>],
+    heading: &str,
+    none: &str,
+    link: impl Fn(&Passage) -> String,
+) -> Vec<String> {
     if related.is_empty() {
-        return vec![escape(super::texts::NO_RELATED)];
+        return vec![escape(none)];
     }
-    let mut pieces =
-        vec![Piece::line(format!("<b>{}</b>", escape(super::texts::SEE_ALSO_HEADING)))];
+    let mut pieces = vec![Piece::line(format!("<b>{}</b>", escape(heading)))];
     for passage in related {
         let title = truncate_units(&escape(&source_title(passage)), MAX_TITLE_UNITS);
         let href = escape(&link(passage));

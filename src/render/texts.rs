@@ -21,19 +21,6 @@ pub const PASSAGE_GONE: &str = "That passage is no longer in the material: it wa
 /// `/context` (terminal) or "Show context" before any answer.
 pub const ASK_FIRST: &str = "Ask a question first.";
 
-/// An inline query that matches nothing: the title of the one result saying so.
-pub const INLINE_NO_MATCH_TITLE: &str = "No good match";
-
-/// Its description and the message it would send.
-pub const INLINE_NO_MATCH_TEXT: &str =
-    "I found no good match for that in the material. Try other words, or ask me in a chat.";
-
-/// The label of the "See also" button.
-pub const SEE_ALSO_BUTTON: &str = "See also";
-
-/// The label of the share button.
-pub const SHARE_BUTTON: &str = "Share";
-
 /// The `/start` text: the greeting (configured or [`DEFAULT_WELCOME`]), up to three example
 /// questions, and the pointer to `/help`.
 pub fn start_text(welcome: Option<&str>, examples: &[String]) -> String {
@@ -55,12 +42,6 @@ pub fn about_text(documents: usize, passages: usize, built_at_unix: u64) -> Stri
         format_utc(built_at_unix)
     )
 }
-
-/// The heading of the "See also" list.
-pub const SEE_ALSO_HEADING: &str = "See also:";
-
-/// "See also" when no other passage is related (the button is only shown when one is).
-pub const NO_RELATED: &str = "I know no other passage on this.";
 
 /// The first `max_chars` characters of `text` on one line, cut at a word with "…".
 pub fn opening(text: &str, max_chars: usize) -> String {
