@@ -125,18 +125,17 @@ fn normalize(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// No-break spaces, read as plain spaces.
+const NO_BREAK_SPACES: [char; 3] = ['\u{a0}', '\u{2007}', '\u{202f}'];
+/// Invisible characters (zero-width spaces and joiners, BOM, soft hyphen), dropped.
+const INVISIBLE: [char; 6] = ['\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}', '\u{feff}', '\u{ad}'];
+
 /// One raw line tidied: tabs expanded, invisible characters and no-break spaces tidied,
 /// trimmed; `None` for a line that counts as blank (empty, a counter or separator, or
 /// boilerplate).
 fn line_of(raw: &str, dominant: Option<Script>) -> Option<Line<'_>> {
-    let tidy = |c: char| {
-        matches!(c, '\t' | '\u{a0}' | '\u{2007}' | '\u{202f}')
-            || matches!(
-                c,
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-            )
-            || c.is_control()
-    };
+    // Tabs are control characters: one test finds every line that needs rewriting.
+    let tidy = |c: char| c.is_control() || NO_BREAK_SPACES.contains(&c) || INVISIBLE.contains(&c);
     let (indent, text): (usize, Cow<'_, str>) = if raw.chars().any(tidy) {
         let mut expanded = String::with_capacity(raw.len());
         for c in raw.chars() {
@@ -145,8 +144,8 @@ fn line_of(raw: &str, dominant: Option<Script>) -> Option<Line<'_>> {
                     let width = expanded.chars().count();
                     expanded.extend(std::iter::repeat_n(' ', 8 - width % 8));
                 }
-                '\u{a0}' | '\u{2007}' | '\u{202f}' => expanded.push(' '),
-                '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}' => {}
+                c if NO_BREAK_SPACES.contains(&c) => expanded.push(' '),
+                c if INVISIBLE.contains(&c) => {}
                 c if c.is_control() => expanded.push(' '),
                 c => expanded.push(c),
             }

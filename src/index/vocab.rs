@@ -33,10 +33,7 @@ impl Strings {
 
     /// String `id` (empty past the end).
     pub(super) fn get(&self, id: u32) -> &str {
-        let id = id as usize;
-        let Some(&end) = self.ends.get(id) else { return "" };
-        let start = if id == 0 { 0 } else { self.ends[id - 1] };
-        self.bytes.get(start as usize..end as usize).unwrap_or("")
+        string_at(&self.bytes, &self.ends, id)
     }
 
     /// The id of `text`, if it is held.
@@ -55,14 +52,10 @@ impl Strings {
         let end = u32::try_from(self.bytes.len() + text.len()).ok()?;
         self.bytes.push_str(text);
         self.ends.push(end);
+        // Fields borrowed apart: the table rehashes its ids by their strings as it grows.
         let (bytes, ends, hasher) = (&self.bytes, &self.ends, &self.hasher);
-        let text_of = |id: u32| {
-            let id = id as usize;
-            let start = if id == 0 { 0 } else { ends[id - 1] as usize };
-            &bytes[start..ends[id] as usize]
-        };
         let hash = hasher.hash_one(text);
-        self.table.insert_unique(hash, id, |&other| hasher.hash_one(text_of(other)));
+        self.table.insert_unique(hash, id, |&other| hasher.hash_one(string_at(bytes, ends, other)));
         Some((id, true))
     }
 
@@ -75,6 +68,14 @@ impl Strings {
     fn bytes(&self) -> usize {
         self.bytes.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
     }
+}
+
+/// String `id` of a buffer of strings end to end whose ends are `ends` ("" past the end).
+fn string_at<'b>(bytes: &'b str, ends: &[u32], id: u32) -> &'b str {
+    let id = id as usize;
+    let Some(&end) = ends.get(id) else { return "" };
+    let start = if id == 0 { 0 } else { ends[id - 1] };
+    bytes.get(start as usize..end as usize).unwrap_or("")
 }
 
 /// Word and term vocabularies with passage frequencies.
