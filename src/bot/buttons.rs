@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use passagebot::corpus::Passage;
 use passagebot::render::{telegram, texts};
 use passagebot::search::Engine;
 use teloxide::prelude::*;
@@ -85,29 +86,15 @@ pub async fn on_callback(bot: Tg, q: CallbackQuery, app: Arc<App>) -> HandlerRes
             bot.answer_callback_query(q.id.clone()).text(label).await?;
         }
         Action::Context { key } => {
-            let Some(message) = q.regular_message() else {
-                bot.answer_callback_query(q.id.clone()).await?;
-                return Ok(());
-            };
-            let Some((_, passage)) = engine.passage_by_key(&key) else {
-                return gone(&bot, &q, lang).await;
-            };
-            let Some(slot) = reserve(&bot, &app, &q, message, lang).await? else { return Ok(()) };
-            bot.answer_callback_query(q.id.clone()).await?;
+            let target = follow_up_target(&bot, &app, &q, &engine, &key, lang).await?;
+            let Some((message, _, passage, slot)) = target else { return Ok(()) };
             let neighbours = engine.context(&passage.id, app.config.context_radius);
             let parts = telegram::context(&neighbours, &passage.id);
             outbox::follow_up(&bot, &app, message, parts, slot).await?;
         }
         Action::SeeAlso { key } => {
-            let Some(message) = q.regular_message() else {
-                bot.answer_callback_query(q.id.clone()).await?;
-                return Ok(());
-            };
-            let Some((number, _)) = engine.passage_by_key(&key) else {
-                return gone(&bot, &q, lang).await;
-            };
-            let Some(slot) = reserve(&bot, &app, &q, message, lang).await? else { return Ok(()) };
-            bot.answer_callback_query(q.id.clone()).await?;
+            let target = follow_up_target(&bot, &app, &q, &engine, &key, lang).await?;
+            let Some((message, number, _, slot)) = target else { return Ok(()) };
             let related = {
                 let engine = engine.clone();
                 tokio::task::spawn_blocking(move || engine.related(number, 3)).await?
@@ -147,6 +134,31 @@ pub async fn has_related(engine: &Arc<Engine>, number: u32) -> anyhow::Result<bo
 async fn gone(bot: &Tg, q: &CallbackQuery, lang: Language) -> HandlerResult {
     bot.answer_callback_query(q.id.clone()).text(t!(lang, "passage-gone")).show_alert(true).await?;
     Ok(())
+}
+
+/// What a button that sends a follow-up message ("Show context", "See also") works on: the
+/// answer's message, the passage of `key` (its number and text) and a send slot in the
+/// chat. `None` once the press has been answered: no message, the passage is gone, or the
+/// chat is busy.
+async fn follow_up_target<'q>(
+    bot: &Tg,
+    app: &App,
+    q: &'q CallbackQuery,
+    engine: &Engine,
+    key: &str,
+    lang: Language,
+) -> anyhow::Result<Option<(&'q Message, u32, Arc<Passage>, tokio::time::Instant)>> {
+    let Some(message) = q.regular_message() else {
+        bot.answer_callback_query(q.id.clone()).await?;
+        return Ok(None);
+    };
+    let Some((number, passage)) = engine.passage_by_key(key) else {
+        gone(bot, q, lang).await?;
+        return Ok(None);
+    };
+    let Some(slot) = reserve(bot, app, q, message, lang).await? else { return Ok(None) };
+    bot.answer_callback_query(q.id.clone()).await?;
+    Ok(Some((message, number, passage, slot)))
 }
 
 /// A slot for a follow-up message in the chat, or `None` (the presser told) when busy.
