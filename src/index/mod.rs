@@ -10,9 +10,11 @@
 
 mod build;
 mod fingerprint;
+mod forward;
 mod generation;
 mod lock;
 mod readonly;
+mod records;
 mod schema;
 mod store;
 mod verify;

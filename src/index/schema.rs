@@ -23,9 +23,10 @@ pub struct Fields {
     pub id: Field,
     /// The passage's stable key ([`passage_key`]): what deep links and buttons carry.
     pub key: Field,
-    /// Passage text, stemmed, with positions.
+    /// Passage text, stemmed, with term frequencies (no positions: no query needs them, and
+    /// they were half the index).
     pub text: Field,
-    /// Passage text, unstemmed folded words, with positions: exact-form evidence.
+    /// Passage text, unstemmed folded words, with term frequencies: exact-form evidence.
     pub exact: Field,
     /// Document title, stemmed.
     pub title: Field,
@@ -36,26 +37,21 @@ pub struct Fields {
 /// Builds the schema and returns it with its field handles.
 pub fn build_schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let with_positions = |tokenizer: &str| {
+    let with_freqs = |tokenizer: &str| {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(tokenizer)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         )
     };
-    let with_freqs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(STEMMED_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
     let fields = Fields {
         number: builder.add_u64_field("number", FAST),
         id: builder.add_text_field("id", STRING | STORED),
         key: builder.add_text_field("key", STRING),
-        text: builder.add_text_field("text", with_positions(STEMMED_TOKENIZER)),
-        exact: builder.add_text_field("exact", with_positions(EXACT_TOKENIZER)),
-        title: builder.add_text_field("title", with_freqs.clone()),
-        section: builder.add_text_field("section", with_freqs),
+        text: builder.add_text_field("text", with_freqs(STEMMED_TOKENIZER)),
+        exact: builder.add_text_field("exact", with_freqs(EXACT_TOKENIZER)),
+        title: builder.add_text_field("title", with_freqs(STEMMED_TOKENIZER)),
+        section: builder.add_text_field("section", with_freqs(STEMMED_TOKENIZER)),
     };
     (builder.build(), fields)
 }

@@ -7,7 +7,8 @@
 //!
 //! The file is laid out to be used where it lies, memory-mapped (through tantivy's mmap
 //! directory, so no `unsafe` here): fixed-width tables of offsets, counts and ids, and
-//! variable-length records (`postcard`-encoded passages and forward entries, UTF-8 strings)
+//! variable-length records (passages `postcard`-encoded and zstd-compressed one by one with a
+//! dictionary trained on the corpus, forward entries as gap-coded varints, UTF-8 strings)
 //! that are decoded one at a time when a question needs them. Opening a store of a million
 //! passages reads its header and checks its tables' sizes: nothing is decoded into the heap,
 //! no hash map is built (look-ups by string binary-search a table of ids sorted by string),
@@ -20,10 +21,11 @@
 use std::ops::Range;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
+pub use super::forward::Forward;
 use super::generation::Manifest;
+use super::records::RecordReader;
 use super::verify::verify_bytes;
 use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result};
@@ -33,7 +35,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 12;
+pub const STORE_FORMAT: u32 = 13;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -50,11 +52,11 @@ pub(super) const FLAG_SECTIONS: u64 = 1;
 pub(super) enum Section {
     /// `u64` × (passages + 1): where each passage record starts in `PassageData`.
     PassageOffsets,
-    /// `postcard` [`Passage`] records.
+    /// [`Passage`] records: `postcard`, then zstd with the dictionary of `PassageDictionary`.
     PassageData,
     /// `u64` × (passages + 1): where each forward record starts in `ForwardData`.
     ForwardOffsets,
-    /// `postcard` [`Forward`] records.
+    /// [`Forward`] records ([`Forward::encode`]).
     ForwardData,
     /// `u64` × (terms + 1): where each term starts in `TermBytes`.
     TermOffsets,
@@ -85,51 +87,12 @@ pub(super) enum Section {
     HeadingWordOffsets,
     /// The UTF-8 bytes of the title and section words (stop words left out), back to back.
     HeadingWordBytes,
+    /// The zstd dictionary of the passage records (empty: none).
+    PassageDictionary,
 }
 
 /// Number of sections.
-pub(super) const SECTIONS: usize = 18;
-
-/// What re-ranking needs of a passage, laid out for set intersection rather than scanning:
-/// its distinct terms (sorted) with the sentences each occurs in, and its adjacent word pairs.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Forward {
-    /// Distinct term ids of the passage, ascending.
-    pub terms: Vec<u32>,
-    /// For each of `terms`, a bit per sentence it occurs in (sentences past 63 share bit 63).
-    pub term_sentences: Vec<u64>,
-    /// Distinct pairs of adjacent non-stop words, as `first word id << 32 | second`, ascending.
-    pub pairs: Vec<u64>,
-    /// Byte ranges of the passage's sentences in its text.
-    pub sentences: Vec<(u32, u32)>,
-    /// Distinct term ids of the document title and the section heading, ascending.
-    pub heading_terms: Vec<u32>,
-}
-
-impl Forward {
-    /// True when the title or section heading holds `term`.
-    pub fn heading_has(&self, term: u32) -> bool {
-        self.heading_terms.binary_search(&term).is_ok()
-    }
-
-    /// The sentence bits of `term`, or 0 when the passage lacks it.
-    pub fn sentences_of(&self, term: u32) -> u64 {
-        match self.terms.binary_search(&term) {
-            Ok(i) => self.term_sentences.get(i).copied().unwrap_or(0),
-            Err(_) => 0,
-        }
-    }
-
-    /// True when the word `second` directly follows the word `first` (stop words skipped).
-    pub fn has_pair(&self, first: u32, second: u32) -> bool {
-        self.pairs.binary_search(&(u64::from(first) << 32 | u64::from(second))).is_ok()
-    }
-
-    /// The byte range of sentence `i`.
-    pub fn sentence(&self, i: usize) -> Range<usize> {
-        self.sentences.get(i).map_or(0..0, |&(s, e)| s as usize..e as usize)
-    }
-}
+pub(super) const SECTIONS: usize = 19;
 
 /// Everything a generation needs besides the tantivy index, read in place.
 #[derive(Clone)]
@@ -143,6 +106,7 @@ pub struct Store {
     /// Number of title and section words.
     heading_words: usize,
     has_sections: bool,
+    records: RecordReader,
 }
 
 impl std::fmt::Debug for Store {
@@ -246,6 +210,9 @@ impl Store {
         if !fits {
             return Err("its tables do not fit together".into());
         }
+        let records =
+            RecordReader::new(&data[sections[Section::PassageDictionary as usize].clone()])
+                .map_err(|err| format!("its passage dictionary is damaged: {err}"))?;
         Ok(Store {
             bytes,
             sections,
@@ -255,6 +222,7 @@ impl Store {
             words,
             heading_words,
             has_sections: flags & FLAG_SECTIONS != 0,
+            records,
         })
     }
 
@@ -335,13 +303,13 @@ impl Store {
     /// Passage `number`, decoded; `None` past the end or when its record is damaged.
     pub fn passage(&self, number: usize) -> Option<Passage> {
         let record = self.record(Section::PassageOffsets, Section::PassageData, number)?;
-        postcard::from_bytes(record).ok()
+        postcard::from_bytes(&self.records.read(record)?).ok()
     }
 
     /// The forward entry of passage `number`, decoded; empty past the end or when damaged.
     pub fn forward(&self, number: usize) -> Forward {
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(|record| postcard::from_bytes(record).ok())
+            .and_then(Forward::decode)
             .unwrap_or_default()
     }
 

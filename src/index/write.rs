@@ -11,12 +11,12 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexWriter};
 
 use super::build::Progress;
+use super::records::RecordCompressor;
 use super::schema::{Fields, build_schema, register_tokenizers};
 use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
 use super::vocab::{Strings, Vocabulary, derivations};
@@ -240,6 +240,10 @@ struct StoreSpill {
     /// Where each record starts, plus the end: one more entry than passages.
     passage_offsets: Vec<u64>,
     forward_offsets: Vec<u64>,
+    /// Compresses the passage records on their way to the spill file.
+    compressor: RecordCompressor,
+    /// One forward record, reused.
+    scratch: Vec<u8>,
     /// Passages pushed so far.
     count: usize,
     /// Some passage has a section heading.
@@ -263,14 +267,28 @@ impl StoreSpill {
             forward_path,
             passage_offsets: vec![0],
             forward_offsets: vec![0],
+            compressor: RecordCompressor::new(),
+            scratch: Vec::new(),
             count: 0,
             has_sections: false,
         })
     }
 
     fn push(&mut self, passage: &Passage, forward: &Forward) -> Result<()> {
-        append(passage, &mut self.passages, &mut self.passage_offsets, &self.passages_path)?;
-        append(forward, &mut self.forward, &mut self.forward_offsets, &self.forward_path)?;
+        let record = postcard::to_stdvec(passage).map_err(|err| {
+            Error::Internal(InternalError::StoreDamaged {
+                path: self.passages_path.clone(),
+                message: format!("cannot write: {err}"),
+            })
+        })?;
+        let (passages, offsets) = (&mut self.passages, &mut self.passage_offsets);
+        self.compressor
+            .push(record, &mut |bytes| append(bytes, passages, offsets))
+            .map_err(|err| Error::io(format!("writing {}", self.passages_path.display()), err))?;
+        self.scratch.clear();
+        forward.encode(&mut self.scratch);
+        append(&self.scratch, &mut self.forward, &mut self.forward_offsets)
+            .map_err(|err| Error::io(format!("writing {}", self.forward_path.display()), err))?;
         self.has_sections |= passage.section.is_some();
         self.count += 1;
         Ok(())
@@ -280,19 +298,24 @@ impl StoreSpill {
     /// files.
     fn finish(self, path: &Path, documents: u32, vocab: Vocabulary) -> Result<()> {
         let StoreSpill {
-            passages,
+            mut passages,
             forward,
             passages_path,
             forward_path,
-            passage_offsets,
+            mut passage_offsets,
             forward_offsets,
+            compressor,
             count,
             has_sections,
+            ..
         } = self;
         let io = |what: &Path| {
             let what = what.display().to_string();
             move |err| Error::io(format!("writing {what}"), err)
         };
+        let dictionary = compressor
+            .finish(&mut |bytes| append(bytes, &mut passages, &mut passage_offsets))
+            .map_err(io(&passages_path))?;
         passages.into_inner().map_err(|err| err.into_error()).map_err(io(&passages_path))?;
         forward.into_inner().map_err(|err| err.into_error()).map_err(io(&forward_path))?;
         let file = fs::File::create(path).map_err(io(path))?;
@@ -345,6 +368,7 @@ impl StoreSpill {
         out.section(|o| o.u64s(&string_offsets(&vocab.heading_words))).map_err(io(path))?;
         out.section(|o| vocab.heading_words.iter().try_for_each(|w| o.write(w.as_bytes())))
             .map_err(io(path))?;
+        out.section(|o| o.write(&dictionary)).map_err(io(path))?;
         let table = out.at;
         let sections = std::mem::take(&mut out.sections);
         for (offset, len) in sections {
@@ -401,21 +425,10 @@ impl Out {
     }
 }
 
-/// Appends `value`'s `postcard` record to `out` and its end to `offsets`.
-fn append<T: Serialize>(
-    value: &T,
-    out: &mut impl Write,
-    offsets: &mut Vec<u64>,
-    path: &Path,
-) -> Result<()> {
-    let bytes = postcard::to_stdvec(value).map_err(|err| {
-        Error::Internal(InternalError::StoreDamaged {
-            path: path.to_path_buf(),
-            message: format!("cannot write: {err}"),
-        })
-    })?;
-    out.write_all(&bytes).map_err(|err| Error::io(format!("writing {}", path.display()), err))?;
-    let end = offsets.last().copied().unwrap_or(0) + bytes.len() as u64;
+/// Appends one record to `out` and its end to `offsets`.
+fn append(record: &[u8], out: &mut impl Write, offsets: &mut Vec<u64>) -> std::io::Result<()> {
+    out.write_all(record)?;
+    let end = offsets.last().copied().unwrap_or(0) + record.len() as u64;
     offsets.push(end);
     Ok(())
 }
@@ -470,7 +483,7 @@ mod tests {
             text: "x".repeat(n as usize * 300),
         };
         let forward = |n: u32| Forward {
-            terms: vec![1, n, 1000 + n],
+            terms: vec![n, n + 1, 1000 + n],
             term_sentences: vec![1, 2, u64::MAX],
             pairs: vec![u64::from(n) << 32 | 7],
             sentences: vec![(0, n), (n, 2 * n)],
