@@ -4,12 +4,10 @@
 //! a Latin letter carries an accent. Each word yields its *index terms*: the Snowball English
 //! stem for Latin-script words (none for the 33 Lucene English stop words), or, for words in
 //! Hangul, Han or Kana, the whole word plus its character bigrams — Korean particles glue onto
-//! nouns ("임종석이"), so bigrams are what lets questions and passages meet. The same code is
-//! wrapped as tantivy tokenizers ([`StemmedTokenizer`], [`ExactTokenizer`]) for the index.
+//! nouns ("임종석이"), so bigrams are what lets questions and passages meet. The index gets a
+//! passage's terms from here, already analysed (see `index::schema`).
 
 use std::ops::Range;
-
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Lucene's English stop words (the set tantivy, Lucene and the baselines share).
 pub const STOP_WORDS: [&str; 33] = [
@@ -81,23 +79,6 @@ impl Analyzer {
             words.push(Word { surface, span, terms, is_number });
         }
         words
-    }
-
-    /// The index terms of `text` as tantivy tokens, each at its word's position and span.
-    pub fn index_tokens(&self, text: &str) -> Vec<Token> {
-        let mut tokens = Vec::new();
-        for (position, word) in self.words(text).into_iter().enumerate() {
-            for term in word.terms {
-                tokens.push(Token {
-                    offset_from: word.span.start,
-                    offset_to: word.span.end,
-                    position,
-                    text: term,
-                    position_length: 1,
-                });
-            }
-        }
-        tokens
     }
 
     /// The index terms of one already folded word (see the module docs).
@@ -220,64 +201,6 @@ fn fold_latin(c: char) -> Option<&'static str> {
     })
 }
 
-/// A token stream over tokens computed up front.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for VecTokenStream {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
-/// tantivy tokenizer for the main text fields: the index terms of every word.
-#[derive(Clone, Default)]
-pub struct StemmedTokenizer {
-    analyzer: Analyzer,
-}
-
-impl Tokenizer for StemmedTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream { tokens: self.analyzer.index_tokens(text), next: 0 }
-    }
-}
-
-/// tantivy tokenizer for the exact-form field: every word's folded surface, stop words kept.
-#[derive(Clone, Default)]
-pub struct ExactTokenizer;
-
-impl Tokenizer for ExactTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = word_spans(text)
-            .filter(|span| span.len() <= MAX_WORD_BYTES)
-            .enumerate()
-            .map(|(position, span)| Token {
-                offset_from: span.start,
-                offset_to: span.end,
-                position,
-                text: fold(&text[span]),
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream { tokens, next: 0 }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,23 +248,5 @@ mod tests {
         let words = Analyzer::default().words(&text);
         assert_eq!(words.len(), 2);
         assert_eq!(&text[words[1].span.clone()], "fine");
-    }
-
-    #[test]
-    fn tokenizers_agree_with_the_analyzer() {
-        let mut stemmed = StemmedTokenizer::default();
-        let mut stream = stemmed.token_stream("Running dogs");
-        let mut seen = Vec::new();
-        while stream.advance() {
-            seen.push(stream.token().text.clone());
-        }
-        assert_eq!(seen, ["run", "dog"]);
-        let mut exact = ExactTokenizer;
-        let mut stream = exact.token_stream("Running the dogs");
-        let mut seen = Vec::new();
-        while stream.advance() {
-            seen.push(stream.token().text.clone());
-        }
-        assert_eq!(seen, ["running", "the", "dogs"]);
     }
 }

@@ -180,7 +180,8 @@ fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
     if staged.report().documents == 0 {
         bail!("the new index holds no document");
     }
-    let engine = staged.open().context("opening the new index")?;
+    let engine = passagebot::search::Engine::open_generation(staged.path())
+        .context("opening the new index")?;
     sanity_check(&engine, &app.config.sanity_questions)?;
     let report = staged.publish().context("making the new index live")?;
     app.engine.replace(engine);

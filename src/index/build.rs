@@ -177,11 +177,6 @@ impl StagedGeneration {
         &self.path
     }
 
-    /// Opens the staged generation for searching, e.g. to check it before publishing.
-    pub fn open(&self) -> Result<crate::search::Engine> {
-        crate::search::Engine::open_generation(&self.path)
-    }
-
     /// Makes the generation live, atomically, and prunes old generations.
     pub fn publish(mut self) -> Result<BuildReport> {
         write_current(&self.index_dir, &self.report.generation)?;
@@ -203,14 +198,6 @@ impl Drop for StagedGeneration {
 /// its files are intact (each one hashed). Waits for another running build.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     build_with_notices(opts, &mut |_| {}, &mut |_| {})
-}
-
-/// [`build`], reporting progress to `progress`.
-pub fn build_with_progress(
-    opts: &BuildOptions,
-    progress: &mut dyn FnMut(Progress),
-) -> Result<BuildReport> {
-    build_with_notices(opts, progress, &mut |_| {})
 }
 
 /// [`build`], reporting progress to `progress` and notices (waiting for another build, why

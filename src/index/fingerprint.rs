@@ -65,17 +65,6 @@ impl CorpusState {
     }
 }
 
-/// A content hash of every file a load of `corpus` reads (names and bytes), plus the store
-/// format and `follow_links`, so any edit, addition, removal, analysis change or change of
-/// what may be read triggers a rebuild. Hashes every file; see the module for the cached
-/// check builds use.
-///
-/// # Errors
-/// As [`corpus::list_files`].
-pub fn fingerprint(corpus: &Path, load: &LoadOptions) -> Result<String> {
-    Ok(corpus_state(corpus, load, None)?.hash)
-}
-
 /// The corpus state, re-hashing only the files whose size or modification time differ from
 /// what `previous` recorded.
 pub(super) fn corpus_state(
@@ -255,9 +244,10 @@ mod tests {
         let outside = dir.path().join("outside.txt");
         fs::write(&outside, "Secret one.").unwrap();
         std::os::unix::fs::symlink(&outside, corpus.join("link.txt")).unwrap();
-        let before = fingerprint(&corpus, &LoadOptions::default()).unwrap();
+        let hash = || corpus_state(&corpus, &LoadOptions::default(), None).unwrap().hash;
+        let before = hash();
         fs::write(&outside, "Secret two, changed.").unwrap();
-        assert_eq!(fingerprint(&corpus, &LoadOptions::default()).unwrap(), before);
+        assert_eq!(hash(), before);
         let state = corpus_state(&corpus, &LoadOptions::default(), None).unwrap();
         assert_eq!(state.files.len(), 1);
     }

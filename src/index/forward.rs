@@ -1,7 +1,7 @@
 //! A passage's forward entry — what re-ranking reads of it — and its compact record.
 //!
 //! The record is a run of LEB128 varints, with every ascending list stored as gaps. Word
-//! pairs, the bulk of an entry, are stored against a table of the distinct words they use:
+//! pairs, the bulk of an entry, are stored against the passage's table of distinct words:
 //! the table holds the word ids once (as gaps), each pair two small indexes into it. At a
 //! million passages this takes the forward data from 1.37 GB (`postcard` of the plain
 //! structure, a pair being one 8-byte number) to about half. Decoding checks every count
@@ -18,6 +18,8 @@ pub struct Forward {
     pub terms: Vec<u32>,
     /// For each of `terms`, a bit per sentence it occurs in (sentences past 63 share bit 63).
     pub term_sentences: Vec<u64>,
+    /// Distinct non-stop word ids of the passage (its words as written, folded), ascending.
+    pub words: Vec<u32>,
     /// Distinct pairs of adjacent non-stop words, as `first word id << 32 | second`, ascending.
     pub pairs: Vec<u64>,
     /// Byte ranges of the passage's sentences in its text.
@@ -40,6 +42,11 @@ impl Forward {
         }
     }
 
+    /// True when the passage holds the non-stop word `word` as written (not only its stem).
+    pub fn has_word(&self, word: u32) -> bool {
+        self.words.binary_search(&word).is_ok()
+    }
+
     /// True when the word `second` directly follows the word `first` (stop words skipped).
     pub fn has_pair(&self, first: u32, second: u32) -> bool {
         self.pairs.binary_search(&(u64::from(first) << 32 | u64::from(second))).is_ok()
@@ -50,14 +57,16 @@ impl Forward {
         self.sentences.get(i).map_or(0..0, |&(s, e)| s as usize..e as usize)
     }
 
-    /// Appends the entry's record to `out`. `terms`, `pairs` and `heading_terms` must be
-    /// ascending and `term_sentences` as long as `terms`, as the build makes them.
+    /// Appends the entry's record to `out`. `terms`, `words`, `pairs` and `heading_terms`
+    /// must be ascending and `term_sentences` as long as `terms`, as the build makes them;
+    /// the words of `pairs` are stored with `words` whether or not it lists them.
     pub(crate) fn encode(&self, out: &mut Vec<u8>) {
         ascending(out, self.terms.iter().map(|&t| u64::from(t)), self.terms.len());
         for &bits in &self.term_sentences {
             varint(out, bits);
         }
         let mut words: Vec<u32> = self.pairs.iter().flat_map(|&p| [first(p), second(p)]).collect();
+        words.extend_from_slice(&self.words);
         words.sort_unstable();
         words.dedup();
         ascending(out, words.iter().map(|&w| u64::from(w)), words.len());
@@ -108,6 +117,7 @@ impl Forward {
         input.bytes.is_empty().then_some(Forward {
             terms,
             term_sentences,
+            words,
             pairs,
             sentences,
             heading_terms,
@@ -192,6 +202,7 @@ mod tests {
         Forward {
             terms: vec![3, 17, 18, 400_000],
             term_sentences: vec![1, 2, 1 << 63 | 1, 6],
+            words: vec![2, 5, 9, 77, 400_001],
             pairs: vec![5 << 32 | 9, 5 << 32 | 400_001, 9 << 32 | 5, 400_001 << 32 | 2],
             sentences: vec![(0, 40), (41, 90), (92, 92)],
             heading_terms: vec![0, 17],
@@ -214,6 +225,7 @@ mod tests {
         let forward = Forward {
             terms: (0..120).map(|i| 500 + i * 3_301).collect(),
             term_sentences: (0..120).map(|i| 1 << (i % 9)).collect(),
+            words: words.iter().map(|&w| w as u32).collect(),
             pairs: {
                 let mut pairs: Vec<u64> = words.windows(2).map(|w| w[0] << 32 | w[1]).collect();
                 pairs.sort_unstable();
@@ -227,6 +239,7 @@ mod tests {
         let plain = postcard::to_stdvec(&(
             &forward.terms,
             &forward.term_sentences,
+            &forward.words,
             &forward.pairs,
             &forward.sentences,
             &forward.heading_terms,

@@ -9,11 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::build::BuildOptions;
-use super::fingerprint::{CorpusFileSum, corpus_state};
+use super::fingerprint::CorpusFileSum;
 use super::store::STORE_FORMAT;
 use crate::corpus::SkippedFile;
-use crate::error::{Error, Result, UserError};
+use crate::error::{Error, Result};
 
 /// Name of the file naming the live generation.
 pub const CURRENT_FILE: &str = "CURRENT";
@@ -107,18 +106,6 @@ pub fn remembered_corpus(index_dir: &Path) -> Option<PathBuf> {
 pub fn canonical_corpus(corpus: &Path) -> PathBuf {
     fs::canonicalize(corpus)
         .unwrap_or_else(|_| std::path::absolute(corpus).unwrap_or_else(|_| corpus.to_path_buf()))
-}
-
-/// The live generation, when it was built from exactly the corpus as it is now.
-pub fn up_to_date_generation(opts: &BuildOptions) -> Result<Option<(String, Manifest)>> {
-    let Some((name, _, manifest)) = live_generation(&opts.index_dir) else {
-        return Ok(None);
-    };
-    if !opts.corpus.exists() {
-        return Err(UserError::CorpusMissing(opts.corpus.clone()).into());
-    }
-    let state = corpus_state(&opts.corpus, &opts.load, Some(&manifest))?;
-    Ok(state.matches(&manifest).then_some((name, manifest)))
 }
 
 pub(super) fn write_current(index_dir: &Path, generation: &str) -> Result<()> {

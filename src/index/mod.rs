@@ -21,22 +21,19 @@ mod verify;
 mod vocab;
 mod write;
 
+// What the front ends (`cli`, `bot`), the tests and the benches use.
 pub use build::{
     BuildOptions, BuildReport, Ensured, Notice, Progress, StagedGeneration, Staleness, build,
-    build_with_notices, build_with_progress, clean_up_after_crashes, ensure_built, ensure_fresh,
-    stage, stage_with_progress,
+    build_with_notices, ensure_built, ensure_fresh, stage,
 };
-pub use fingerprint::{CorpusFileSum, fingerprint};
-pub use generation::{
-    CURRENT_FILE, FileSum, LOCK_FILE, MANIFEST_FILE, Manifest, canonical_corpus, live_generation,
-    read_manifest, remembered_corpus, up_to_date_generation,
-};
+pub use generation::{LOCK_FILE, live_generation, remembered_corpus};
 pub use lock::{BuildLock, DEFAULT_LOCK_WAIT};
-pub use readonly::open_read_only;
-pub use schema::{
-    Fields, PASSAGE_KEY_LEN, build_schema, fields_of, is_passage_key, passage_key,
-    register_tokenizers,
-};
-pub use store::{Forward, STORE_FILE, STORE_FORMAT, Store};
-pub use verify::{Depth, verify_bytes, verify_generation};
-pub use write::{DEFAULT_MEMORY_BUDGET, MIN_MEMORY_BUDGET};
+pub use schema::{is_passage_key, passage_key};
+pub use write::DEFAULT_MEMORY_BUDGET;
+
+// What `search` reads a generation with.
+pub(crate) use generation::read_manifest;
+pub(crate) use readonly::open_read_only;
+pub(crate) use schema::{Fields, fields_of};
+pub(crate) use store::{Forward, STORE_FILE, Store};
+pub(crate) use verify::{Depth, verify_generation};

@@ -35,7 +35,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 13;
+pub const STORE_FORMAT: u32 = 14;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -99,7 +99,6 @@ pub(super) const SECTIONS: usize = 19;
 pub struct Store {
     bytes: OwnedBytes,
     sections: [Range<usize>; SECTIONS],
-    documents: u32,
     passages: usize,
     terms: usize,
     words: usize,
@@ -175,7 +174,6 @@ impl Store {
         if format != STORE_FORMAT {
             return Err(format!("format {format} (this passagebot reads format {STORE_FORMAT})"));
         }
-        let documents = le_u32(data, 12).unwrap_or(0);
         let passages = le_u64(data, 16).unwrap_or(0) as usize;
         let flags = le_u64(data, 24).unwrap_or(0);
         let table = le_u64(data, data.len() - 16).unwrap_or(u64::MAX) as usize;
@@ -216,7 +214,6 @@ impl Store {
         Ok(Store {
             bytes,
             sections,
-            documents,
             passages,
             terms,
             words,
@@ -278,11 +275,6 @@ impl Store {
             }
         }
         None
-    }
-
-    /// Number of documents the passages came from.
-    pub fn documents(&self) -> u32 {
-        self.documents
     }
 
     /// Number of passages; a passage's number is 0 to this − 1.

@@ -12,12 +12,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use tantivy::schema::TantivyDocument;
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{Index, IndexWriter};
 
 use super::build::Progress;
 use super::records::RecordCompressor;
-use super::schema::{Fields, build_schema, register_tokenizers};
+use super::schema::{Fields, build_schema};
 use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
 use super::vocab::{Strings, Vocabulary, derivations};
 use crate::analysis::Analyzer;
@@ -104,7 +103,6 @@ pub(super) fn write_generation(
     progress(Progress::Read { documents: source.files, bytes: bytes as usize });
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(dir, schema)?;
-    register_tokenizers(&index);
     let shares = Shares::of(memory_budget);
     let (threads, writer_budget) = writer_memory(memory_budget, bytes);
     let mut writer: IndexWriter = index.writer_with_num_threads(threads, writer_budget)?;
@@ -162,14 +160,16 @@ fn analyse(
 ) -> Option<(TantivyDocument, Forward)> {
     let words = analyzer.words(&passage.text);
     let sentences = sentence_spans(&passage.text);
-    let mut text_tokens = Vec::new();
-    let mut exact_tokens = Vec::new();
+    // The terms and the folded words, joined by spaces for tantivy's whitespace tokenizer.
+    let mut text_terms = String::with_capacity(passage.text.len());
+    let mut exact_words = String::with_capacity(passage.text.len());
     let mut term_sentences: Vec<(u32, u64)> = Vec::new();
     let mut pairs: Vec<u64> = Vec::new();
+    let mut content_words: Vec<u32> = Vec::new();
     let mut word_ids = Vec::with_capacity(words.len());
     let mut previous_content: Option<u32> = None;
     let mut sentence = 0usize;
-    for (position, word) in words.iter().enumerate() {
+    for word in &words {
         while sentence + 1 < sentences.len() && word.span.start >= sentences[sentence].end {
             sentence += 1;
         }
@@ -180,23 +180,24 @@ fn analyse(
             term_sentences.push((term, sentence_bit));
         }
         if !word.is_stop() {
+            content_words.push(word_id);
             if let Some(previous) = previous_content {
                 pairs.push(u64::from(previous) << 32 | u64::from(word_id));
             }
             previous_content = Some(word_id);
         }
-        let token = |text: &str| Token {
-            offset_from: word.span.start,
-            offset_to: word.span.end,
-            position,
-            text: text.to_string(),
-            position_length: 1,
-        };
-        exact_tokens.push(token(&word.surface));
-        text_tokens.extend(word.terms.iter().map(|term| token(term)));
+        exact_words.push_str(&word.surface);
+        exact_words.push(' ');
+        for term in &word.terms {
+            text_terms.push_str(term);
+            text_terms.push(' ');
+        }
     }
     vocab.count_passage(&word_ids);
     let mut entry = forward_entry(term_sentences, pairs, &sentences);
+    content_words.sort_unstable();
+    content_words.dedup();
+    entry.words = content_words;
     let heading = format!("{} {}", passage.title, passage.section.as_deref().unwrap_or(""));
     let heading_words = analyzer.words(&heading);
     for word in heading_words.iter().filter(|word| !word.is_stop()) {
@@ -209,22 +210,23 @@ fn analyse(
     entry.heading_terms.sort_unstable();
     entry.heading_terms.dedup();
 
-    let title_tokens = |text: &str| pre_tokenized(analyzer, text);
+    let heading_terms = |text: &str| {
+        let words = analyzer.words(text);
+        words.iter().flat_map(|word| &word.terms).fold(String::new(), |mut joined, term| {
+            joined.push_str(term);
+            joined.push(' ');
+            joined
+        })
+    };
     let mut doc = TantivyDocument::default();
     doc.add_u64(fields.number, number as u64);
     doc.add_text(fields.id, &passage.id);
     doc.add_text(fields.key, super::schema::passage_key(passage));
-    doc.add_pre_tokenized_text(
-        fields.text,
-        PreTokenizedString { text: String::new(), tokens: text_tokens },
-    );
-    doc.add_pre_tokenized_text(
-        fields.exact,
-        PreTokenizedString { text: String::new(), tokens: exact_tokens },
-    );
-    doc.add_pre_tokenized_text(fields.title, title_tokens(&passage.title));
+    doc.add_text(fields.text, text_terms);
+    doc.add_text(fields.exact, exact_words);
+    doc.add_text(fields.title, heading_terms(&passage.title));
     if let Some(section) = &passage.section {
-        doc.add_pre_tokenized_text(fields.section, title_tokens(section));
+        doc.add_text(fields.section, heading_terms(section));
     }
     Some((doc, entry))
 }
@@ -460,10 +462,6 @@ fn forward_entry(
     entry
 }
 
-fn pre_tokenized(analyzer: &Analyzer, text: &str) -> PreTokenizedString {
-    PreTokenizedString { text: String::new(), tokens: analyzer.index_tokens(text) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,6 +483,7 @@ mod tests {
         let forward = |n: u32| Forward {
             terms: vec![n, n + 1, 1000 + n],
             term_sentences: vec![1, 2, u64::MAX],
+            words: vec![n.min(7), n.max(7)],
             pairs: vec![u64::from(n) << 32 | 7],
             sentences: vec![(0, n), (n, 2 * n)],
             heading_terms: vec![n],
@@ -501,7 +500,7 @@ mod tests {
         }
         spill.finish(&dir.path().join(STORE_FILE), 3, vocab).unwrap();
         let store = Store::open(dir.path()).unwrap();
-        assert_eq!((store.len(), store.documents(), store.has_sections()), (200, 3, true));
+        assert_eq!((store.len(), store.has_sections()), (200, true));
         for n in [0, 1, 199] {
             assert_eq!(store.passage(n as usize), Some(passage(n)));
             assert_eq!(store.forward(n as usize).terms, forward(n).terms);

@@ -599,7 +599,6 @@ fn idf(n: usize, df: u32) -> f32 {
 /// the passage number of every document.
 fn open_tantivy(path: &Path) -> tantivy::Result<(IndexReader, Fields, Vec<Vec<u32>>)> {
     let index = index::open_read_only(path)?;
-    index::register_tokenizers(&index);
     let fields = index::fields_of(&index.schema())?;
     let reader: IndexReader =
         index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

@@ -23,6 +23,8 @@ pub struct RankWeights {
     pub bigram: f32,
     /// Weight of the covered idf mass of the title and section heading.
     pub heading: f32,
+    /// Weight of the idf mass of question words the passage holds as written.
+    pub exact: f32,
 }
 
 /// A candidate after re-ranking.
@@ -89,6 +91,8 @@ pub struct Matcher {
     concepts: Vec<ConceptMasks>,
     /// Adjacent pairs of asked word ids with their weight.
     pairs: Vec<(u32, u32, f32)>,
+    /// Asked word ids of the evidence concepts with their concept's weight.
+    words: Vec<(u32, f32)>,
     /// Idf sum of the concepts that count toward coverage.
     evidence_idf: f32,
 }
@@ -140,8 +144,15 @@ impl Matcher {
                 pairs.push((a, b, (window[0].idf + window[1].idf) / 2.0));
             }
         }
+        let words = plan
+            .concepts
+            .iter()
+            .zip(&concepts)
+            .filter(|(_, masks)| masks.evidence)
+            .filter_map(|(concept, masks)| Some((concept.word_id?, masks.weight)))
+            .collect();
         let evidence_idf = concepts.iter().filter(|c| c.evidence).map(|c| c.weight).sum();
-        Matcher { term_bits, concepts, pairs, evidence_idf }
+        Matcher { term_bits, concepts, pairs, words, evidence_idf }
     }
 
     /// True when `term` is one of the question's terms (or their alternatives).
@@ -210,6 +221,15 @@ impl Matcher {
             .filter(|&&(a, b, _)| forward.has_pair(a, b))
             .map(|&(_, _, weight)| weight)
             .sum();
+        let exact_mass: f32 = if weights.exact > 0.0 {
+            self.words
+                .iter()
+                .filter(|&&(w, _)| forward.has_word(w))
+                .map(|&(_, weight)| weight)
+                .sum()
+        } else {
+            0.0
+        };
         let passage_mass = self.mass(passage_mask);
         let heading_mask = self
             .term_bits
@@ -223,7 +243,8 @@ impl Matcher {
             + weights.sentence * best.0
             + weights.coverage * passage_mass
             + weights.bigram * bigram_mass
-            + weights.heading * heading_mass;
+            + weights.heading * heading_mass
+            + weights.exact * exact_mass;
         Scored { number, score, sentence: best.1, coverage, evidence, confidence: 0.0 }
     }
 
