@@ -8,8 +8,8 @@
 //! and never makes a hidden file; a size over 20 MB is refused before `getFile`, and a
 //! download past it is cut off; an unreadable file, a failed or cut-short download save
 //! nothing; a taken name is not overwritten before the admin presses "Replace" (or "Keep
-//! both", or "Cancel"); a student's file is refused and never downloaded; a file in a group
-//! is ignored.
+//! both", or "Cancel"); a file the reindex gate refuses is taken out again (a replaced one
+//! put back); a student's file is refused and never downloaded; a file in a group is ignored.
 
 use std::io::Write;
 
@@ -282,4 +282,34 @@ fn upload_of_an_unsupported_format_is_refused_before_get_file() {
     bot.reply_containing(ADMIN, "its name has no extension");
     assert!(!called_after_a_while(&bot, "getFile"));
     assert_eq!(corpus_names(&bot), ["docs.jsonl"]);
+}
+
+/// A sanity question nothing answers, so every reindex is refused by the gate.
+fn failing_gate(dir: &Path) -> String {
+    std::fs::create_dir_all(dir.join("corpus")).unwrap();
+    std::fs::write(dir.join("corpus/kiln.txt"), KILN).unwrap();
+    "sanity_questions = [\"zzyzx qwvv plorf?\"]".to_string()
+}
+
+#[test]
+fn upload_is_taken_out_again_when_the_reindex_gate_refuses() {
+    let bot = Bot::start(Options { prepare: Some(failing_gate), ..Options::default() });
+    upload(&bot, ADMIN, "glaze.md", b"# Glazes\n\nCeladon is a pale green glaze.\n", Serve::Whole);
+    let reply = text(&bot.reply_containing(ADMIN, "glaze.md was not kept"));
+    assert!(reply.contains("sanity check failed"), "{reply}");
+    assert_eq!(corpus_names(&bot), ["docs.jsonl", "kiln.txt"]);
+
+    // A replaced file is put back.
+    let newer = KILN.replace("1222", "1240");
+    let mark = bot.api.calls().len();
+    upload(&bot, ADMIN, "kiln.txt", newer.as_bytes(), Serve::Whole);
+    let asked = reply_since(&bot, mark, ADMIN, "already has a file named kiln.txt");
+    bot.press(ADMIN, &asked.result, &button(&asked, "Replace"));
+    reply_since(&bot, mark, ADMIN, "kiln.txt was not kept");
+    assert_eq!(std::fs::read_to_string(bot.corpus().join("kiln.txt")).unwrap(), KILN);
+    assert_eq!(corpus_names(&bot), ["docs.jsonl", "kiln.txt"], "no backup left");
+    bot.say(STUDENT, STUDENT, "what colour is celadon glaze?");
+    let answer =
+        bot.api.wait_for(|c| c.method == "sendMessage" && c.body["chat_id"] == json!(STUDENT));
+    assert!(!text(&answer).contains("pale green"), "{}", text(&answer));
 }
