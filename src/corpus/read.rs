@@ -952,6 +952,20 @@ mod tests {
     /// The seed corpus file, as it sits in the crate.
     const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/south-korea-ai-strategy.txt");
 
+    #[test]
+    fn one_file_read_in_isolation_gets_the_ids_of_its_path_to_be_and_the_load_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = write(dir.path(), ".upload-1.txt", b"Kilns\n\nA cone 6 firing is hot.\n");
+        let docs = read_isolated(&temp, "kiln.txt", &LoadOptions::default()).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!((docs[0].id.as_str(), docs[0].source.as_str()), ("kiln.txt", "kiln.txt"));
+        let empty = write(dir.path(), ".upload-2.txt", b"  \n");
+        assert_eq!(read_isolated(&empty, "e.txt", &LoadOptions::default()).unwrap_err(), "empty");
+        let token = write(dir.path(), ".upload-3.md", b"# T\n\nthe key is 123:SECRET here\n");
+        let opts = LoadOptions { secrets: vec!["123:SECRET".into()], ..LoadOptions::default() };
+        assert_eq!(read_isolated(&token, "t.md", &opts).unwrap_err(), SECRET_REASON);
+    }
+
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
         let path = dir.join(name);
         if let Some(parent) = path.parent() {

@@ -5,10 +5,10 @@
 //!
 //! In order, each step refusing with its reason and saving nothing:
 //! 1. the name: [`name::SafeName`] (one plain component, a format the corpus reads);
-//! 2. the size Telegram states, at most [`MAX_BYTES`] (its download limit for bots), checked
-//!    before `getFile`; then `getFile`, and the download itself bounded by the same limit
-//!    ([`Capped`]) and by [`DOWNLOAD_TIME`], and compared with the stated size (a cut-short
-//!    download is a failure, not a smaller file);
+//! 2. the size Telegram states, at most [`fetch::MAX_BYTES`] (its download limit for bots),
+//!    checked before `getFile`; then `getFile` and the download ([`fetch`]), bounded by the
+//!    same limit as it arrives and by [`fetch::DOWNLOAD_TIME`], and compared with the stated
+//!    size (a cut-short download is a failure, not a smaller file);
 //! 3. reading: the bytes go to a hidden temporary file in the corpus folder and are read by
 //!    [`passagebot::corpus::read_isolated`], the load's reader in its isolation wrapper; no
 //!    passages is a refusal with the reader's reason;
@@ -23,20 +23,18 @@
 //! Documents in groups are ignored: the corpus is changed only where no one else reads
 //! along, and a file shared in a group is meant for its people, not the bot.
 
-pub mod name;
+mod fetch;
+mod name;
 mod pending;
 mod save;
 
 use std::io;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use passagebot::corpus::read_isolated;
 use passagebot::render::telegram;
 use passagebot::search::Engine;
-use teloxide::net::Download;
 use teloxide::prelude::*;
 use teloxide::types::{Document, InlineKeyboardButton, InlineKeyboardMarkup};
 use tracing::{info, instrument, warn};
@@ -46,17 +44,12 @@ use super::outbox::{self, plain_turn};
 use super::pace::Turn;
 use super::{App, HandlerResult, Tg, admin};
 use crate::redact::redact;
+use fetch::{Fetch, download};
 use name::{NameProblem, SafeName};
 use pending::{Choice, PENDING_FOR, Pending};
 use save::{PlaceError, Placed};
 
 pub use pending::Waiting;
-
-/// The largest file added from chat: 20 MiB, what the Bot API lets a bot download.
-pub const MAX_BYTES: u32 = 20 * 1024 * 1024;
-
-/// The longest a download may take.
-pub const DOWNLOAD_TIME: Duration = Duration::from_secs(120);
 
 /// The longest an upload waits for a reindex already running to end.
 const REINDEX_WAIT: Duration = Duration::from_secs(15 * 60);
@@ -95,7 +88,7 @@ pub async fn on_document(bot: Tg, msg: Message, doc: Document, app: Arc<App>) ->
         }
     };
     let shown = name.file_name();
-    if doc.file.size != u32::MAX && doc.file.size > MAX_BYTES {
+    if doc.file.size != u32::MAX && doc.file.size > fetch::MAX_BYTES {
         return say(too_large(lang, &shown, u64::from(doc.file.size))).await;
     }
     let dir = app.config.corpus_path();
@@ -341,110 +334,13 @@ fn added(engine: &Engine, ids: &[String]) -> (usize, Vec<String>) {
 /// "… is N MB; files up to 20 MB …".
 fn too_large(lang: Language, name: &str, size: u64) -> String {
     let size = format!("{:.1}", size as f64 / MIB);
-    let limit = format!("{:.0}", f64::from(MAX_BYTES) / MIB);
+    let limit = format!("{:.0}", f64::from(fetch::MAX_BYTES) / MIB);
     t!(lang, "upload-too-large", name = name, size = size, limit = limit)
-}
-
-/// Why a download gave no file.
-#[derive(Debug)]
-enum Fetch {
-    /// Larger than [`MAX_BYTES`] (the size Telegram states, or what came).
-    TooLarge(u64),
-    /// Telegram's error, a time-out, or a file cut short (for the log, maybe with the token).
-    Failed(String),
-}
-
-/// `getFile`, then the download, bounded by [`MAX_BYTES`] and [`DOWNLOAD_TIME`].
-async fn download(bot: &Tg, doc: &Document) -> Result<Vec<u8>, Fetch> {
-    let file = bot
-        .get_file(doc.file.id.clone())
-        .await
-        .map_err(|e| Fetch::Failed(format!("getFile: {e}")))?;
-    let stated = [file.size, doc.file.size].into_iter().find(|&s| s != u32::MAX);
-    if let Some(size) = stated.filter(|&s| s > MAX_BYTES) {
-        return Err(Fetch::TooLarge(u64::from(size)));
-    }
-    let mut sink = Capped::new(MAX_BYTES as usize);
-    let fetched =
-        tokio::time::timeout(DOWNLOAD_TIME, bot.download_file(&file.path, &mut sink)).await;
-    match fetched {
-        Err(_) => return Err(Fetch::Failed("the download timed out".to_string())),
-        Ok(Err(_)) if sink.over => return Err(Fetch::TooLarge(sink.seen)),
-        Ok(Err(err)) => return Err(Fetch::Failed(format!("download: {err}"))),
-        Ok(Ok(())) => {}
-    }
-    if let Some(size) = stated
-        && sink.bytes.len() != size as usize
-    {
-        return Err(Fetch::Failed(format!("got {} of {size} bytes", sink.bytes.len())));
-    }
-    Ok(sink.bytes)
-}
-
-/// A download's destination that holds at most `limit` bytes: past it, writing fails, which
-/// ends the download.
-struct Capped {
-    bytes: Vec<u8>,
-    limit: usize,
-    /// Bytes offered so far, kept and refused.
-    seen: u64,
-    /// Whether more than `limit` bytes came.
-    over: bool,
-}
-
-impl Capped {
-    fn new(limit: usize) -> Capped {
-        Capped { bytes: Vec::new(), limit, seen: 0, over: false }
-    }
-}
-
-impl tokio::io::AsyncWrite for Capped {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.seen += buf.len() as u64;
-        if self.bytes.len() + buf.len() > self.limit {
-            self.over = true;
-            return Poll::Ready(Err(io::Error::other("past the upload size limit")));
-        }
-        self.bytes.extend_from_slice(buf);
-        Poll::Ready(Ok(buf.len()))
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use tokio::io::AsyncWrite;
-
     use super::*;
-
-    fn write(sink: &mut Capped, bytes: &[u8]) -> io::Result<usize> {
-        let mut cx = Context::from_waker(std::task::Waker::noop());
-        match Pin::new(sink).poll_write(&mut cx, bytes) {
-            Poll::Ready(result) => result,
-            Poll::Pending => panic!("a capped sink never waits"),
-        }
-    }
-
-    #[test]
-    fn a_download_past_the_limit_stops_at_the_limit() {
-        let mut sink = Capped::new(10);
-        assert_eq!(write(&mut sink, b"12345").unwrap(), 5);
-        assert_eq!(write(&mut sink, b"12345").unwrap(), 5);
-        assert!(write(&mut sink, b"1").is_err());
-        assert!(sink.over);
-        assert_eq!((sink.bytes.len(), sink.seen), (10, 11));
-    }
 
     #[test]
     fn sizes_are_said_in_megabytes() {
