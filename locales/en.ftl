@@ -122,3 +122,34 @@ stats-top-unanswered = Top unanswered:
 stats-most-down = Most 👎:
 stats-asked = asked
 stats-said = said
+
+## Adding material from chat (admins send a document in a private chat)
+
+upload-not-admin = Thanks for the file, but only this bot's admins can add material to it. If it should be here, please ask them; meanwhile you can ask me questions in words.
+upload-no-extension = I can't tell what kind of file this is: its name has no extension. Send it again named like notes.pdf.
+upload-unsupported = I can't add .{ $ext } files. I read PDF, DOCX, PPTX, EPUB, ODT, TXT, Markdown and HTML files.
+upload-too-large = { $name } is { $size } MB; files up to { $limit } MB can be added from chat (Telegram's limit for bots). Nothing was saved; put larger files in the corpus folder on the server.
+upload-no-folder = The corpus is a single file, not a folder, so files can't be added from chat. Nothing was saved.
+upload-reading = Got { $name }; reading it…
+upload-download-failed = I couldn't download { $name } from Telegram, so nothing was saved. Please send it again.
+upload-unreadable =
+    I found no passages in { $name }, so nothing was saved.
+    Why: { $why }
+upload-save-failed =
+    I couldn't save { $name } in the corpus, so nothing changed.
+    Why: { $why }
+upload-exists = The corpus already has a file named { $name }. Replace it with this one, or keep both (this one saved under a new name)?
+button-upload-replace = Replace
+button-upload-keep-both = Keep both
+button-upload-cancel = Cancel
+upload-cancelled = Cancelled; nothing was added.
+upload-expired = This choice has expired or was already made. Send the file again if you still want it added.
+upload-reindex-failed =
+    { $name } was not kept: the reindex with it failed, so the live index stays as it was.
+    Why: { $why }
+upload-added = Added { $name }: { $passages } { $passages ->
+        [one] passage
+       *[other] passages
+    }. The new index is live.
+upload-examples = It now answers questions like:
+upload-no-examples = I found no example question its passages answer clearly yet; try asking about its headings.

@@ -112,3 +112,31 @@ stats-top-unanswered = 답하지 못한 질문(많이 물은 순):
 stats-most-down = 👎가 많은 구절:
 stats-asked = 질문
 stats-said = 의견
+
+## 채팅으로 자료 추가 (관리자가 개인 채팅에서 문서를 보냄)
+
+upload-not-admin = 파일 감사합니다. 다만 자료는 이 봇의 관리자만 추가할 수 있습니다. 이 자료가 필요하다면 관리자에게 요청해 주세요. 그동안 질문은 글로 보내 주시면 됩니다.
+upload-no-extension = 파일 이름에 확장자가 없어 어떤 파일인지 알 수 없습니다. notes.pdf 처럼 이름을 붙여 다시 보내 주세요.
+upload-unsupported = .{ $ext } 파일은 추가할 수 없습니다. PDF, DOCX, PPTX, EPUB, ODT, TXT, Markdown, HTML 파일을 읽습니다.
+upload-too-large = { $name } 파일은 { $size } MB입니다. 채팅으로는 { $limit } MB까지 추가할 수 있습니다(텔레그램의 봇 제한). 아무것도 저장하지 않았습니다. 더 큰 파일은 서버의 코퍼스 폴더에 넣어 주세요.
+upload-no-folder = 코퍼스가 폴더가 아닌 파일 하나라서 채팅으로 파일을 추가할 수 없습니다. 아무것도 저장하지 않았습니다.
+upload-reading = { $name } 파일을 받았습니다. 읽는 중입니다…
+upload-download-failed = 텔레그램에서 { $name } 파일을 내려받지 못해 아무것도 저장하지 않았습니다. 다시 보내 주세요.
+upload-unreadable =
+    { $name } 파일에서 구절을 찾지 못해 아무것도 저장하지 않았습니다.
+    원인: { $why }
+upload-save-failed =
+    { $name } 파일을 코퍼스에 저장하지 못해 아무것도 바뀌지 않았습니다.
+    원인: { $why }
+upload-exists = 코퍼스에 이미 { $name } 파일이 있습니다. 이 파일로 바꿀까요, 아니면 둘 다 둘까요(이 파일은 새 이름으로 저장)?
+button-upload-replace = 바꾸기
+button-upload-keep-both = 둘 다 두기
+button-upload-cancel = 취소
+upload-cancelled = 취소했습니다. 아무것도 추가하지 않았습니다.
+upload-expired = 이 선택은 만료되었거나 이미 처리되었습니다. 추가하려면 파일을 다시 보내 주세요.
+upload-reindex-failed =
+    { $name } 파일은 남기지 않았습니다. 이 파일을 넣어 다시 색인하지 못해 기존 색인을 그대로 사용합니다.
+    원인: { $why }
+upload-added = { $name } 파일을 추가했습니다: 구절 { $passages }개. 새 색인을 사용합니다.
+upload-examples = 이제 이런 질문에 답합니다:
+upload-no-examples = 이 파일의 구절이 분명히 답하는 예시 질문은 아직 찾지 못했습니다. 제목에 나오는 내용을 물어보세요.

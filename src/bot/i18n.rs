@@ -137,6 +137,7 @@ mod tests {
         include_str!("inline.rs"),
         include_str!("outbox.rs"),
         include_str!("stats.rs"),
+        include_str!("upload/mod.rs"),
         include_str!("watch.rs"),
     ];
 
@@ -202,7 +203,10 @@ mod tests {
                 for name in ["documents", "passages", "when", "seconds", "position", "total"] {
                     args.set(name, 2);
                 }
-                for name in ["suggestion", "topics", "changes", "mode", "users", "chats"] {
+                for name in ["suggestion", "topics", "changes", "mode", "users", "chats", "name"] {
+                    args.set(name, "x");
+                }
+                for name in ["ext", "size", "limit"] {
                     args.set(name, "x");
                 }
                 for name in ["denied", "questions", "answered", "nomatch", "rate", "up", "down"] {

@@ -29,6 +29,7 @@ mod replies;
 mod schema;
 mod shutdown;
 mod stats;
+mod upload;
 mod watch;
 mod webhook;
 
@@ -90,6 +91,8 @@ pub(crate) struct App {
     pub searches: tokio::sync::Semaphore,
     /// The bot's username as `getMe` reported it, for share links (`t.me/<username>`).
     pub username: String,
+    /// Uploads whose name is taken, waiting for the admin's choice.
+    pub uploads: upload::Waiting,
 }
 
 impl App {
@@ -164,6 +167,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         memberships: gate::Memberships::default(),
         awaiting: feedback::Awaiting::default(),
         username: me.username().to_string(),
+        uploads: upload::Waiting::default(),
     });
     // Watching before the menus are set, so the corpus is watched once they are.
     watch::spawn(bot.clone(), app.clone())?;
@@ -346,6 +350,7 @@ pub(crate) fn test_app(config: BotConfig) -> Arc<App> {
         searches: tokio::sync::Semaphore::new(4),
         awaiting: feedback::Awaiting::default(),
         username: "passagebot_test_bot".to_string(),
+        uploads: upload::Waiting::default(),
         config,
     })
 }

@@ -3,8 +3,10 @@
 //! First the one message after a 👎 that is its comment ([`super::feedback`]). Then commands:
 //! the join code (`/start <code>`), everyone's [`Command`]s, then the [`AdminCommand`]s
 //! (admins only; anyone else is refused politely). `/ask@otherbot` does not parse, so it
-//! falls through and is ignored. Then private questions, group questions (mention or reply
-//! to the bot), and a hint for anything else in a private chat. Buttons and inline queries
+//! falls through and is ignored. Then a document in a private chat (an admin's is material
+//! to add, [`super::upload`]; anyone else's is refused politely; in groups documents are
+//! ignored), private questions, group questions (mention or reply to the bot), and a hint for
+//! anything else in a private chat. Buttons (the upload choices first) and inline queries
 //! have their own branches. Every endpoint that answers someone sits behind the access gate
 //! ([`gated`]), so inline queries and button presses obey the same rule as messages.
 //! Everything not matched reaches the dispatcher's silent default handler, and so does an
@@ -19,13 +21,13 @@ use std::sync::Arc;
 
 use teloxide::dispatching::{UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::InlineQuery;
+use teloxide::types::{Document, InlineQuery};
 
 use super::commands::{AdminCommand, Command};
 use super::feedback::Comment;
 use super::gate::{Gate, gated};
 use super::handlers::Question;
-use super::{App, HandlerResult, Tg, admin, buttons, feedback, gate, handlers, inline};
+use super::{App, HandlerResult, Tg, admin, buttons, feedback, gate, handlers, inline, upload};
 
 /// The endpoints of the tree, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,12 @@ pub enum Route {
     Comment,
     /// A question (private text, or a group mention or reply).
     Question,
+    /// A document from an admin in a private chat: material to add ([`super::upload`]).
+    Upload,
+    /// A document from anyone else in a private chat.
+    UploadNotAdmin,
+    /// A press of an upload's "Replace" / "Keep both" / "Cancel".
+    UploadChoice,
     /// Anything else in a private chat (an unknown command, a sticker).
     PrivateOther,
     /// A press of an answer button.
@@ -74,6 +82,14 @@ fn tree(endpoint: fn(Route) -> UpdateHandler<anyhow::Error>) -> UpdateHandler<an
         .branch(dptree::filter_map(feedback::comment_in).chain(behind_gate(Route::Comment)))
         .branch(commands)
         .branch(admin_commands)
+        .branch(
+            dptree::filter_map(upload::private_document).chain(gated(
+                endpoint(Route::Refused),
+                dptree::entry()
+                    .branch(dptree::filter(is_admin).chain(endpoint(Route::Upload)))
+                    .branch(endpoint(Route::UploadNotAdmin)),
+            )),
+        )
         .branch(dptree::filter_map(handlers::private_question).chain(behind_gate(Route::Question)))
         .branch(dptree::filter_map(handlers::group_question).chain(behind_gate(Route::Question)))
         .branch(
@@ -83,7 +99,13 @@ fn tree(endpoint: fn(Route) -> UpdateHandler<anyhow::Error>) -> UpdateHandler<an
     // A duplicate delivery of an update already seen goes to the silent default handler.
     dptree::filter(|update: Update, app: Arc<App>| app.seen.first_time(update.id.0))
         .branch(messages)
-        .branch(Update::filter_callback_query().chain(behind_gate(Route::Button)))
+        .branch(
+            Update::filter_callback_query()
+                .branch(
+                    dptree::filter_map(upload::choice_of).chain(behind_gate(Route::UploadChoice)),
+                )
+                .branch(behind_gate(Route::Button)),
+        )
         .branch(Update::filter_inline_query().chain(behind_gate(Route::Inline)))
 }
 
@@ -114,6 +136,17 @@ fn endpoint(route: Route) -> UpdateHandler<anyhow::Error> {
                 own_task(handlers::on_question(bot, msg, question, app))
             })
         }
+        Route::Upload => dptree::endpoint(|bot: Tg, msg: Message, doc: Document, app: Arc<App>| {
+            own_task(upload::on_document(bot, msg, doc, app))
+        }),
+        Route::UploadNotAdmin => dptree::endpoint(|bot: Tg, msg: Message, app: Arc<App>| {
+            own_task(upload::not_an_admin(bot, msg, app))
+        }),
+        Route::UploadChoice => dptree::endpoint(
+            |bot: Tg, q: CallbackQuery, choice: (u64, upload::UploadChoice), app: Arc<App>| {
+                own_task(upload::on_choice(bot, q, choice, app))
+            },
+        ),
         Route::PrivateOther => dptree::endpoint(|bot: Tg, msg: Message, app: Arc<App>| {
             own_task(handlers::on_private_other(bot, msg, app))
         }),
@@ -203,6 +236,13 @@ mod tests {
                "from": user(from), "text": text}})
     }
 
+    /// A document message from `from` in `chat_id`, as update `id`.
+    fn document(id: i32, from: u64, chat_id: i64) -> Value {
+        json!({"update_id": id, "message": {"message_id": id, "date": 0, "chat": chat(chat_id),
+               "from": user(from), "document": {"file_id": "f", "file_unique_id": "u",
+               "file_name": "notes.txt", "file_size": 10}}})
+    }
+
     /// Dispatches `update` through the tree; the routes reached (none: left unhandled).
     async fn route(app: &Arc<App>, update: Value) -> Vec<Route> {
         // From text, as Telegram sends it (teloxide reads an `Update` only from a string).
@@ -280,6 +320,15 @@ mod tests {
                 "button press",
             ),
             (text(21, STUDENT, STUDENT as i64, "what is x?"), vec![], "duplicate update id"),
+            (document(22, ADMIN, ADMIN as i64), vec![Upload], "an admin's document"),
+            (document(23, STUDENT, STUDENT as i64), vec![UploadNotAdmin], "a student's document"),
+            (document(24, ADMIN, GROUP), vec![], "a document in a group"),
+            (
+                json!({"update_id": 25, "callback_query": {"id": "cb2", "from": user(ADMIN),
+                       "chat_instance": "ci", "data": "U|1|r"}}),
+                vec![UploadChoice],
+                "an upload choice",
+            ),
         ];
         for (update, expected, what) in cases {
             assert_eq!(route(&app, update).await, expected, "{what}");

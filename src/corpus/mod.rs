@@ -36,7 +36,7 @@ mod walk;
 mod xml;
 
 pub use clean::{clean_lines, is_boilerplate_line, normalize_for_matching};
-pub use read::{SkippedFile, for_each_document, load, load_file, load_with};
+pub use read::{SkippedFile, for_each_document, load, load_file, load_with, read_isolated};
 pub use segment::{SegmentOptions, segment};
 pub use sentences::sentence_spans;
 pub use walk::{

@@ -124,14 +124,8 @@ fn load_using(
         let read_memory = opts.read_memory;
         match runner.run(move || reader(&found, read_memory)) {
             Ok(mut read) => {
-                let secret = opts
-                    .secrets
-                    .iter()
-                    .filter(|s| !s.is_empty())
-                    .any(|secret| read.docs.iter().any(|doc| document_holds(doc, secret)));
-                if secret {
-                    let reason = "holds passagebot's bot token; never indexed".to_string();
-                    skipped.push(SkippedFile { path: shown, reason });
+                if holds_secret(&read, opts) {
+                    skipped.push(SkippedFile { path: shown, reason: SECRET_REASON.to_string() });
                     continue;
                 }
                 ids.assign(&mut read.docs);
@@ -153,6 +147,45 @@ fn load_using(
         warn!(path = %file.path.display(), reason = %file.reason, "skipping");
     }
     Ok(skipped)
+}
+
+/// Reads one file the way a corpus load reads each of its files (the reader its extension
+/// picks, in isolation, so a panic or a time-out is a reason and never a crash; within
+/// `opts`' time limit and read memory; refused when it holds one of `opts.secrets`), without
+/// walking a corpus: for a file about to be added to one, such as a chat upload. `rel` is
+/// the path it will have relative to the corpus root, which its document ids and sources
+/// start with.
+///
+/// # Errors
+/// The reason the file would be skipped, as a load reports it.
+pub fn read_isolated(
+    path: &Path,
+    rel: &str,
+    opts: &LoadOptions,
+) -> std::result::Result<Vec<Document>, String> {
+    let found = Found {
+        open: path.to_path_buf(),
+        shown: path.to_path_buf(),
+        rel: rel.to_string(),
+        id: None,
+    };
+    let read_memory = opts.read_memory;
+    let read = Isolated::new(opts.time_limit).run(move || read_found(&found, read_memory))?;
+    if holds_secret(&read, opts) {
+        return Err(SECRET_REASON.to_string());
+    }
+    Ok(read.docs)
+}
+
+/// Why a file holding the bot token is left out.
+const SECRET_REASON: &str = "holds passagebot's bot token; never indexed";
+
+/// Whether any document of `read` holds one of `opts.secrets`.
+fn holds_secret(read: &FileRead, opts: &LoadOptions) -> bool {
+    opts.secrets
+        .iter()
+        .filter(|s| !s.is_empty())
+        .any(|secret| read.docs.iter().any(|doc| document_holds(doc, secret)))
 }
 
 /// Which documents are compared for text repeated across pages (see `repeated`): all web
@@ -918,6 +951,20 @@ mod tests {
 
     /// The seed corpus file, as it sits in the crate.
     const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/south-korea-ai-strategy.txt");
+
+    #[test]
+    fn one_file_read_in_isolation_gets_the_ids_of_its_path_to_be_and_the_load_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        let temp = write(dir.path(), ".upload-1.txt", b"Kilns\n\nA cone 6 firing is hot.\n");
+        let docs = read_isolated(&temp, "kiln.txt", &LoadOptions::default()).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!((docs[0].id.as_str(), docs[0].source.as_str()), ("kiln.txt", "kiln.txt"));
+        let empty = write(dir.path(), ".upload-2.txt", b"  \n");
+        assert_eq!(read_isolated(&empty, "e.txt", &LoadOptions::default()).unwrap_err(), "empty");
+        let token = write(dir.path(), ".upload-3.md", b"# T\n\nthe key is 123:SECRET here\n");
+        let opts = LoadOptions { secrets: vec!["123:SECRET".into()], ..LoadOptions::default() };
+        assert_eq!(read_isolated(&token, "t.md", &opts).unwrap_err(), SECRET_REASON);
+    }
 
     fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
         let path = dir.join(name);

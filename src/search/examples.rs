@@ -44,15 +44,26 @@ impl Engine {
         self.examples.get_or_init(|| self.make_examples(EXAMPLES))
     }
 
+    /// Up to `n` example questions made, by the same rules, from the passages numbered
+    /// `numbers` only (one document's, say, to show what a newly added file answers); made
+    /// afresh on each call. Questions are still asked of the whole index.
+    pub fn examples_from(&self, numbers: &[u32], n: usize) -> Vec<String> {
+        let step = numbers.len().div_ceil(SCAN).max(1);
+        let spread = numbers.iter().step_by(step).take(SCAN).map(|&number| number as usize);
+        self.examples_among(spread, n)
+    }
+
     fn make_examples(&self, n: usize) -> Vec<String> {
         let len = self.store.len();
-        if len == 0 {
-            return Vec::new();
-        }
         let step = len.div_ceil(SCAN).max(1);
+        self.examples_among((0..len).step_by(step).take(SCAN), n)
+    }
+
+    /// Up to `n` questions made from the passages `candidates` (numbers, tried in turn).
+    fn examples_among(&self, candidates: impl Iterator<Item = usize>, n: usize) -> Vec<String> {
         // (topic, question, found its own passage)
         let mut found: Vec<(String, String, bool)> = Vec::new();
-        for number in (0..len).step_by(step).take(SCAN) {
+        for number in candidates {
             let Some(passage) = self.store.passage(number) else { continue };
             let Some(question) = self.question_from(&passage) else { continue };
             if found.iter().any(|(_, q, _)| *q == question) {

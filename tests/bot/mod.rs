@@ -36,6 +36,10 @@ mod feedback;
 /// The user's language: Korean for `language_code` `ko*`, else the configured default.
 mod language;
 
+/// Admins add material from chat: documents through `getFile` and the file URL, hostile
+/// names, sizes, files and downloads, taken names confirmed with buttons.
+mod upload;
+
 /// Bot API faults: 429, 500, slow, malformed, dropped and refused; duplicate updates.
 mod faults;
 

@@ -6,6 +6,12 @@
 //! `message_thread_id` comes back as a forum-topic message. `getChatMember` says "member" for
 //! the pairs given to [`StandIn::add_member`], "left" for everyone else.
 //!
+//! Files ([`StandIn::add_file`]): `getFile` answers for a known `file_id` with its size and
+//! a `file_path` (an unknown id gets 400 `invalid file_id`), and `GET
+//! /file/bot<token>/<file_path>` serves the bytes as asked ([`Serve`]: whole, 404, cut short,
+//! or far more than stated); each download is recorded as a call of method `download` with
+//! the path under `path`.
+//!
 //! Unknown methods get HTTP 404 `Not Found` (never a 5xx unasked: teloxide waits 10 s after
 //! one).
 //!
@@ -61,6 +67,29 @@ struct Inner {
     replays: Vec<Value>,
     /// (chat, user) pairs `getChatMember` reports as members; everyone else has left.
     members: Vec<(i64, i64)>,
+    /// Files `getFile` knows, by `file_id`.
+    files: HashMap<String, StoredFile>,
+}
+
+/// How a file's download is served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Serve {
+    /// All of its bytes.
+    Whole,
+    /// HTTP 404, as for an expired `file_path`.
+    NotFound,
+    /// The first half of its bytes only (a complete HTTP response, shorter than stated).
+    Truncated,
+    /// This many bytes of filler instead of the file, whatever `getFile` said.
+    Oversized(usize),
+}
+
+/// A file the stand-in holds for `getFile` and its download.
+#[derive(Debug, Clone)]
+struct StoredFile {
+    path: String,
+    bytes: Arc<Vec<u8>>,
+    serve: Serve,
 }
 
 /// A fault the stand-in serves instead of (or before) a normal answer.
@@ -152,6 +181,15 @@ impl StandIn {
     /// Makes `getChatMember` report `user` as a member of `chat`.
     pub fn add_member(&self, chat: i64, user: i64) {
         self.inner.lock().unwrap().members.push((chat, user));
+    }
+
+    /// Holds `bytes` as a file served as `serve`; returns its `file_id`.
+    pub fn add_file(&self, bytes: Vec<u8>, serve: Serve) -> String {
+        let n = self.message_id();
+        let (id, path) = (format!("doc{n}"), format!("documents/file_{n}"));
+        let file = StoredFile { path, bytes: Arc::new(bytes), serve };
+        self.inner.lock().unwrap().files.insert(id.clone(), file);
+        id
     }
 
     /// Faults served so far for `method`.
@@ -303,6 +341,9 @@ fn now() -> i64 {
 }
 
 async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Response {
+    if let Some(rest) = uri.path().strip_prefix("/file/") {
+        return download(&standin, rest);
+    }
     let segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
     let method = match segments.as_slice() {
         // teloxide spells methods as its payload types ("GetMe"); the Bot API ignores case.
@@ -376,6 +417,18 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
                    "chat": chat(chat_id), "from": bot_user(), "text": body["text"].clone()})
         }
         "getMyCommands" => json!([]),
+        "getFile" => {
+            let id = body["file_id"].as_str().unwrap_or("").to_string();
+            let file = standin.inner.lock().unwrap().files.get(&id).cloned();
+            let Some(file) = file else {
+                standin.record(&method, body, Value::Null);
+                let error = json!({"ok": false, "error_code": 400,
+                    "description": "Bad Request: invalid file_id"});
+                return (StatusCode::BAD_REQUEST, axum::Json(error)).into_response();
+            };
+            json!({"file_id": id, "file_unique_id": format!("u{id}"),
+                   "file_size": file.bytes.len(), "file_path": file.path})
+        }
         "getChatMember" => {
             let (chat, user) =
                 (body["chat_id"].as_i64().unwrap_or(0), body["user_id"].as_i64().unwrap_or(0));
@@ -409,6 +462,22 @@ async fn handle(State(standin): State<StandIn>, uri: Uri, body: Bytes) -> Respon
         Some(Fault::HandledThenDropped) => drop_connection(),
         _ => ok(result),
     }
+}
+
+/// `GET /file/bot<token>/<file_path>`: the file's bytes as its [`Serve`] says; 404 for an
+/// unknown path. teloxide sends the path as one URL segment (`/` as `%2F`).
+fn download(standin: &StandIn, rest: &str) -> Response {
+    let path = rest.split_once('/').map_or("", |(_, path)| path).replace("%2F", "/");
+    let file = standin.inner.lock().unwrap().files.values().find(|f| f.path == path).cloned();
+    standin.record("download", json!({"path": path}), Value::Null);
+    let Some(file) = file else { return not_found() };
+    let bytes = match file.serve {
+        Serve::Whole => file.bytes.to_vec(),
+        Serve::NotFound => return not_found(),
+        Serve::Truncated => file.bytes[..file.bytes.len() / 2].to_vec(),
+        Serve::Oversized(n) => vec![b'x'; n],
+    };
+    ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
 }
 
 /// Ends the connection's task, which drops the socket without a response (and, unlike
