@@ -177,10 +177,11 @@ fn parts_of(
         outline.iter().any(|o| same_heading(line, &o.2) || same_heading(bare, &o.2))
     };
     let listed = fonts::Listed { on_page: &on_page, anywhere: &anywhere };
-    let mut font = fonts::font_headings(print, &pages, &skip, &listed);
-    if drop_reprinted_headings(&mut pages, &font) {
-        font = fonts::font_headings(print, &pages, &skip, &listed);
+    let mut marked = fonts::font_headings(print, &pages, &skip, &listed);
+    if drop_reprinted_headings(&mut pages, &marked.headings) {
+        marked = fonts::font_headings(print, &pages, &skip, &listed);
     }
+    let fonts::Marked { headings: mut font, labels } = marked;
     if let Some(title) = title.map(fonts::fold).filter(|t| !t.is_empty()) {
         for page in &mut font {
             page.retain(|h| fonts::fold(&h.text) != title);
@@ -214,6 +215,12 @@ fn parts_of(
             .map(|(level, text, _)| Block::Heading { level: *level, text: text.clone() })
             .collect();
         let events = page_events(lines, &entries, std::mem::take(&mut font[index]));
+        let mut label = vec![false; lines.len()];
+        for at in labels.get(index).into_iter().flatten() {
+            if let Some(l) = label.get_mut(*at) {
+                *l = true;
+            }
+        }
         let mut start = 0;
         let mut pending: Option<(u8, String)> = None;
         // The level of the font heading just placed if no text has followed it yet, and the
@@ -224,7 +231,8 @@ fn parts_of(
             if event.at > start {
                 bare = None;
             }
-            push_section(&mut blocks, &mut pending, &lines[start..event.at.max(start)]);
+            let end = event.at.max(start);
+            push_section(&mut blocks, &mut pending, &lines[start..end], &label[start..end]);
             start = start.max(event.at + event.taken);
             if let Some((level, text)) = pending.take() {
                 blocks.push(Block::Heading { level, text });
@@ -253,7 +261,7 @@ fn parts_of(
             let listed = matches!(event.level, fonts::Level::Listed(_));
             enter(&mut open, level, &event.title, listed);
         }
-        push_section(&mut blocks, &mut pending, &lines[start..]);
+        push_section(&mut blocks, &mut pending, &lines[start..], &label[start..]);
         if let Some((level, text)) = pending {
             blocks.push(Block::Heading { level, text });
         }
@@ -370,24 +378,34 @@ fn join_across_pages(pages: &mut [Vec<String>], keep: &[bool], outline: &[(usize
 
 /// Appends the paragraphs of `lines`, after the pending heading if there is text. A line
 /// that is a numbered heading of two or more parts ("5.1.1. Network Profiling") the outline
-/// does not list becomes a heading of that depth.
-fn push_section(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
+/// does not list becomes a heading of that depth. `labels` marks the label lines.
+fn push_section(
+    blocks: &mut Vec<Block>,
+    pending: &mut Option<(u8, String)>,
+    lines: &[String],
+    labels: &[bool],
+) {
     let mut start = 0;
     for (at, line) in lines.iter().enumerate() {
         let Some(depth) = super::text::numbered_depth(line).filter(|d| *d >= 2) else { continue };
-        push_paragraphs(blocks, pending, &lines[start..at]);
+        push_paragraphs(blocks, pending, &lines[start..at], &labels[start..at]);
         if let Some((level, text)) = pending.take() {
             blocks.push(Block::Heading { level, text });
         }
         *pending = Some((u8::try_from(depth.min(6)).unwrap_or(6), line.clone()));
         start = at + 1;
     }
-    push_paragraphs(blocks, pending, &lines[start..]);
+    push_paragraphs(blocks, pending, &lines[start..], &labels[start..]);
 }
 
 /// Appends the paragraphs of `lines`, after the pending heading if there is text.
-fn push_paragraphs(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
-    let paragraphs = paragraphs_of(lines);
+fn push_paragraphs(
+    blocks: &mut Vec<Block>,
+    pending: &mut Option<(u8, String)>,
+    lines: &[String],
+    labels: &[bool],
+) {
+    let paragraphs = paragraphs_of(lines, labels);
     if paragraphs.is_empty() {
         return;
     }
@@ -627,8 +645,10 @@ fn fold_overlays(pages: &[Vec<String>]) -> Vec<bool> {
 /// Assembles a page's lines into paragraphs. A line ends a paragraph when it is blank-free
 /// but clearly short of the page's full width and ends a sentence, or when the next line
 /// starts a list item. Within a paragraph, a full-width line is joined to the next with a
-/// space (a word hyphenated across them is joined whole); short lines keep their breaks.
-fn paragraphs_of(lines: &[String]) -> Vec<String> {
+/// space (a word hyphenated across them is joined whole); short lines keep their breaks. A
+/// label line (`labels`: "Important") opens a paragraph, its text on the next line.
+fn paragraphs_of(lines: &[String], labels: &[bool]) -> Vec<String> {
+    let label = |i: usize| labels.get(i).copied().unwrap_or(false);
     let mut widths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
     widths.sort_unstable();
     let full = widths.get(widths.len() * 9 / 10).copied().unwrap_or(0).max(1);
@@ -637,6 +657,12 @@ fn paragraphs_of(lines: &[String]) -> Vec<String> {
     let mut current = String::new();
     for (index, line) in lines.iter().enumerate() {
         if current.is_empty() {
+            current.push_str(line);
+        } else if label(index) {
+            paragraphs.push(std::mem::take(&mut current));
+            current.push_str(line);
+        } else if label(index - 1) {
+            current.push('\n');
             current.push_str(line);
         } else if let Some(stem) = hyphen_stem(&current, line) {
             current.truncate(stem);
@@ -745,7 +771,7 @@ mod tests {
             "{printf(\"read performed\\n\"); exit()}'",
         ]);
         assert_eq!(
-            paragraphs_of(&lines),
+            paragraphs_of(&lines, &[]),
             [
                 "SystemTap allows users to gather information about the running kernel in great detail; this line is as long as the others. A short closing line.",
                 "stap -v -e 'probe vfs.read\n{printf(\"read performed\\n\"); exit()}'",
@@ -780,6 +806,22 @@ mod tests {
             [
                 Block::Heading { level: 1, text: "Introduction".into() },
                 Block::Heading { level: 2, text: "2.1. Architecture".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn pdf_label_line_is_not_glued_to_the_paragraph_before() {
+        let lines = page(&[
+            "The following sections discuss the installation procedures in greater detail.",
+            "Important",
+            "Many users confuse -debuginfo with -debug. Remember that the deployment needs it.",
+        ]);
+        assert_eq!(
+            paragraphs_of(&lines, &[false, true, false]),
+            [
+                "The following sections discuss the installation procedures in greater detail.",
+                "Important\nMany users confuse -debuginfo with -debug. Remember that the deployment needs it.",
             ]
         );
     }

@@ -261,6 +261,16 @@ pub(super) struct Listed<'a> {
 /// A heading candidate: page, first line, lines taken, look, text.
 type Candidate = (usize, usize, usize, Look, String);
 
+/// What the print marks on the pages: headings, and labels.
+#[derive(Debug, Default)]
+pub(super) struct Marked {
+    /// Per page, its font headings in line order.
+    pub headings: Vec<Vec<FontHeading>>,
+    /// Per page, the lines that are labels ("Note", "Important"): set like a heading but
+    /// repeated through the document, they open the paragraph they label.
+    pub labels: Vec<Vec<usize>>,
+}
+
 /// The font headings of each page. `lines` are the pages' lines after clean-up, `skip` the
 /// pages left out (folded overlays).
 ///
@@ -275,9 +285,12 @@ pub(super) fn font_headings(
     lines: &[Vec<String>],
     skip: &[bool],
     listed: &Listed<'_>,
-) -> Vec<Vec<FontHeading>> {
+) -> Marked {
     let mut out: Vec<Vec<FontHeading>> = vec![Vec::new(); lines.len()];
-    let Some((body, body_bold)) = print.body() else { return out };
+    let mut labels: Vec<Vec<usize>> = vec![Vec::new(); lines.len()];
+    let Some((body, body_bold)) = print.body() else {
+        return Marked { headings: out, labels };
+    };
     let mut found: Vec<Candidate> = Vec::new();
     let mut total_lines = 0;
     for (page, page_lines) in lines.iter().enumerate() {
@@ -287,7 +300,9 @@ pub(super) fn font_headings(
         total_lines += page_lines.len();
         found.extend(page_candidates(print, page, page_lines, body, body_bold));
     }
-    drop_labels(&mut found);
+    for (page, at, ..) in drop_labels(&mut found) {
+        labels[page].push(at);
+    }
     // Rank the looks, largest first, bold before regular at one size.
     let mut ranked: Vec<Look> = found.iter().map(|f| f.3).collect();
     ranked.sort_by_key(|l| (std::cmp::Reverse(l.size), !l.bold));
@@ -345,7 +360,7 @@ pub(super) fn font_headings(
         }
         out[page].push(FontHeading { at, taken, level: *level, text });
     }
-    out
+    Marked { headings: out, labels }
 }
 
 /// The most common of `levels` (the smaller on a tie); `levels` is not empty.
@@ -411,9 +426,9 @@ fn page_candidates(
     out
 }
 
-/// Drops the candidates whose text heads three or more separate runs of pages: labels such
-/// as "Note" or "Example", not sections (a slide's overlay steps are one run).
-fn drop_labels(found: &mut Vec<Candidate>) {
+/// Takes out the candidates whose text heads three or more separate runs of pages: labels
+/// such as "Note" or "Example", not sections (a slide's overlay steps are one run).
+fn drop_labels(found: &mut Vec<Candidate>) -> Vec<Candidate> {
     let mut runs: HashMap<String, (usize, usize)> = HashMap::new();
     for (page, _, _, _, text) in found.iter() {
         let entry = runs.entry(fold(text)).or_insert((0, usize::MAX));
@@ -422,7 +437,11 @@ fn drop_labels(found: &mut Vec<Candidate>) {
         }
         entry.1 = *page;
     }
-    found.retain(|f| runs.get(&fold(&f.4)).is_none_or(|r| r.0 < 3));
+    let (kept, labels): (Vec<Candidate>, Vec<Candidate>) = std::mem::take(found)
+        .into_iter()
+        .partition(|f| runs.get(&fold(&f.4)).is_none_or(|r| r.0 < 3));
+    *found = kept;
+    labels
 }
 
 /// Whether a line's words read like a heading: letters, a few words, no list bullet, no
@@ -485,7 +504,7 @@ mod tests {
     fn headings(spans: &[Span]) -> Vec<(usize, u8, String)> {
         let (print, lines) = page_of(spans);
         let listed = Listed { on_page: &|_, _| None, anywhere: &|_| false };
-        font_headings(&print, &lines, &[false], &listed)[0]
+        font_headings(&print, &lines, &[false], &listed).headings[0]
             .iter()
             .map(|h| (h.at, rank(h.level), h.text.clone()))
             .collect()
@@ -604,7 +623,9 @@ mod tests {
             on_page: &|p, l| if p == 0 { outline(l) } else { None },
             anywhere: &|l| outline(l).is_some(),
         };
-        let found = font_headings(&print, &pages, &skip, &listed);
+        let marked = font_headings(&print, &pages, &skip, &listed);
+        let found = marked.headings;
+        assert_eq!(marked.labels, [vec![], vec![0], vec![], vec![0], vec![], vec![0]]);
         let first: Vec<(usize, Level, String)> =
             found[0].iter().map(|h| (h.at, h.level, h.text.clone())).collect();
         assert_eq!(
