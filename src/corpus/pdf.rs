@@ -6,7 +6,9 @@
 //! dropped; a page whose every line reappears on the next page (a slide overlay building up)
 //! is folded into that page; words hyphenated at line ends are joined; wrapped lines are
 //! unwrapped into paragraphs, while short lines (code, table rows) keep their breaks. The
-//! document outline (bookmarks), when there is one, gives the sections.
+//! document outline (bookmarks), when there is one, gives the sections; headings found from
+//! font size and weight ([`fonts`]) add the sections the outline does not list (all of them
+//! when there is no outline), nested below its entries.
 //!
 //! A PDF without a text layer is skipped with "no text layer — scanned? run OCR first";
 //! encrypted and damaged files are skipped with their reason. The parser is third-party code
@@ -19,6 +21,8 @@ use pdf_oxide::object::Object;
 use pdf_oxide::outline::{Destination, OutlineItem};
 
 use super::{Block, Book, Part};
+
+mod fonts;
 
 /// Most pages read from one file; the rest are left out with a warning.
 const MAX_PAGES: usize = 5_000;
@@ -53,6 +57,7 @@ pub(crate) fn read_pdf(bytes: &[u8]) -> Result<Book, String> {
         tracing::warn!(pages = count, limit = MAX_PAGES, "PDF too long: reading the first pages");
     }
     let mut pages = Vec::new();
+    let mut print = fonts::Print::default();
     let mut first_error = None;
     for index in 0..count.min(MAX_PAGES) {
         match doc.extract_text(index) {
@@ -61,6 +66,11 @@ pub(crate) fn read_pdf(bytes: &[u8]) -> Result<Book, String> {
                 first_error.get_or_insert_with(|| damaged(&err));
                 pages.push(Vec::new());
             }
+        }
+        // The spans `extract_text` was made of (the parser keeps them): their fonts.
+        match doc.extract_spans(index) {
+            Ok(spans) => print.add_page(&spans.iter().map(fonts::Span::of).collect::<Vec<_>>()),
+            Err(_) => print.add_empty_page(),
         }
     }
     let letters = |page: &Vec<String>| -> usize {
@@ -74,7 +84,8 @@ pub(crate) fn read_pdf(bytes: &[u8]) -> Result<Book, String> {
     }
     let outline = doc.get_outline().ok().flatten().map(|items| flatten(&items)).unwrap_or_default();
     let title = info_title(&doc).or_else(|| outline.first().map(|o| o.2.clone()));
-    Ok(Book { title, parts: parts_of(pages, &outline) })
+    let parts = parts_of(pages, &outline, &print, title.as_deref());
+    Ok(Book { title, parts })
 }
 
 /// The parser's error as a skip reason.
@@ -131,27 +142,63 @@ fn flatten(items: &[OutlineItem]) -> Vec<(usize, u8, String)> {
 }
 
 /// Turns pages of raw lines into cited parts: running lines removed, overlays folded,
-/// outline headings placed, paragraphs assembled.
-fn parts_of(mut pages: Vec<Vec<String>>, outline: &[(usize, u8, String)]) -> Vec<Part> {
+/// outline and font headings placed, paragraphs assembled. A font heading that only repeats
+/// the document's `title` stays text (the title names every passage already).
+fn parts_of(
+    mut pages: Vec<Vec<String>>,
+    outline: &[(usize, u8, String)],
+    print: &fonts::Print,
+    title: Option<&str>,
+) -> Vec<Part> {
     for page in &mut pages {
         for line in page.iter_mut() {
             *line = line.split_whitespace().collect::<Vec<_>>().join(" ");
         }
     }
+    rejoin_stray_lines(&mut pages, print);
     remove_running_lines(&mut pages);
+    drop_reprinted_titles(&mut pages, outline);
+    join_split_titles(&mut pages, outline);
     let keep = fold_overlays(&pages);
     join_across_pages(&mut pages, &keep, outline);
+    let skip: Vec<bool> = keep.iter().map(|k| !k).collect();
+    let on_page = |page: usize, line: &str| {
+        outline.iter().find(|o| o.0 == page && same_heading(line, &o.2)).map(|o| o.1)
+    };
+    // A table-of-contents line prints the title and its page number.
+    let anywhere = |line: &str| {
+        let bare =
+            line.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || c == '.');
+        let bare = if is_page_number(line.rsplit(' ').next().unwrap_or("")) {
+            line.rsplit_once(' ').map_or(bare, |(head, _)| head)
+        } else {
+            bare
+        };
+        outline.iter().any(|o| same_heading(line, &o.2) || same_heading(bare, &o.2))
+    };
+    let listed = fonts::Listed { on_page: &on_page, anywhere: &anywhere };
+    let mut marked = fonts::font_headings(print, &pages, &skip, &listed);
+    if drop_reprinted_headings(&mut pages, &marked.headings) {
+        marked = fonts::font_headings(print, &pages, &skip, &listed);
+    }
+    let fonts::Marked { headings: mut font, labels } = marked;
+    if let Some(title) = title.map(fonts::fold).filter(|t| !t.is_empty()) {
+        for page in &mut font {
+            page.retain(|h| fonts::fold(&h.text) != title);
+        }
+    }
     let mut by_page: HashMap<usize, Vec<(u8, &str)>> = HashMap::new();
     for (page, level, title) in outline {
         by_page.entry(*page).or_default().push((*level, title.as_str()));
     }
-    // The open headings, outermost first: every page starts under all of them.
-    let mut open: Vec<(u8, String)> = Vec::new();
-    let enter = |open: &mut Vec<(u8, String)>, level: u8, title: &str| {
-        while open.last().is_some_and(|(l, _)| *l >= level) {
+    // The open headings, outermost first, each marked if it is the outline's: every page
+    // starts under all of them.
+    let mut open: Vec<(u8, String, bool)> = Vec::new();
+    let enter = |open: &mut Vec<(u8, String, bool)>, level: u8, title: &str, listed: bool| {
+        while open.last().is_some_and(|(l, ..)| *l >= level) {
             open.pop();
         }
-        open.push((level, title.to_string()));
+        open.push((level, title.to_string(), listed));
     };
     let mut parts = Vec::new();
     for (index, lines) in pages.iter().enumerate() {
@@ -159,28 +206,62 @@ fn parts_of(mut pages: Vec<Vec<String>>, outline: &[(usize, u8, String)]) -> Vec
         let entries = by_page.remove(&index).unwrap_or_default();
         if !keep[index] {
             for (level, title) in entries {
-                enter(&mut open, level, title);
+                enter(&mut open, level, title, true);
             }
             continue;
         }
         let mut blocks: Vec<Block> = open
             .iter()
-            .map(|(level, text)| Block::Heading { level: *level, text: text.clone() })
+            .map(|(level, text, _)| Block::Heading { level: *level, text: text.clone() })
             .collect();
+        let events = page_events(lines, &entries, std::mem::take(&mut font[index]));
+        let mut label = vec![false; lines.len()];
+        for at in labels.get(index).into_iter().flatten() {
+            if let Some(l) = label.get_mut(*at) {
+                *l = true;
+            }
+        }
         let mut start = 0;
         let mut pending: Option<(u8, String)> = None;
-        for (level, title) in entries {
-            if let Some((at, taken)) = find_heading(&lines[start..], title) {
-                push_section(&mut blocks, &mut pending, &lines[start..start + at]);
-                start += at + taken;
+        // The level of the font heading just placed if no text has followed it yet, and the
+        // font levels found to head others of their own look on this page.
+        let mut bare: Option<u8> = None;
+        let mut parents: Vec<u8> = Vec::new();
+        for event in events {
+            if event.at > start {
+                bare = None;
             }
+            let end = event.at.max(start);
+            push_section(&mut blocks, &mut pending, &lines[start..end], &label[start..end]);
+            start = start.max(event.at + event.taken);
             if let Some((level, text)) = pending.take() {
                 blocks.push(Block::Heading { level, text });
             }
-            pending = Some((level, title.to_string()));
-            enter(&mut open, level, title);
+            let mut level = match event.level {
+                fonts::Level::Listed(level) => level,
+                fonts::Level::Below(rank) => {
+                    let base = open.iter().rev().find(|o| o.2).map_or(0, |o| o.0);
+                    base.saturating_add(rank).min(6)
+                }
+            };
+            if event.font {
+                // A heading right under another of the same level (a slide's title, then a
+                // block title) is its child, and so are its later siblings on the page.
+                if bare == Some(level) && !parents.contains(&level) {
+                    parents.push(level);
+                }
+                if parents.contains(&level) {
+                    level = level.saturating_add(1).min(6);
+                }
+                bare = Some(level);
+            } else {
+                bare = None;
+            }
+            pending = Some((level, event.title.clone()));
+            let listed = matches!(event.level, fonts::Level::Listed(_));
+            enter(&mut open, level, &event.title, listed);
         }
-        push_section(&mut blocks, &mut pending, &lines[start..]);
+        push_section(&mut blocks, &mut pending, &lines[start..], &label[start..]);
         if let Some((level, text)) = pending {
             blocks.push(Block::Heading { level, text });
         }
@@ -190,6 +271,64 @@ fn parts_of(mut pages: Vec<Vec<String>>, outline: &[(usize, u8, String)]) -> Vec
         }
     }
     parts
+}
+
+/// A heading placed on a page: the line it starts at and the lines it takes (none for an
+/// outline entry not found printed there, which then opens where the search stood).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Event {
+    /// Index of the heading's first line.
+    at: usize,
+    /// Lines the heading takes out of the text.
+    taken: usize,
+    /// Where its level comes from.
+    level: fonts::Level,
+    /// Whether it was found from the print (else it is an outline entry).
+    font: bool,
+    /// The heading's text.
+    title: String,
+}
+
+/// The headings of a page in line order: its outline entries, each looked for after the one
+/// before, and the font headings that are not printed inside one of them.
+fn page_events(
+    lines: &[String],
+    entries: &[(u8, &str)],
+    font: Vec<fonts::FontHeading>,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    let mut from = 0;
+    for (level, title) in entries {
+        let (at, taken) = match find_heading(&lines[from..], title) {
+            Some((at, taken)) => (from + at, taken),
+            None => (from, 0),
+        };
+        from = at + taken;
+        events.push(Event {
+            at,
+            taken,
+            level: fonts::Level::Listed(*level),
+            font: false,
+            title: (*title).to_string(),
+        });
+    }
+    let taken: Vec<(usize, usize)> = events.iter().map(|e| (e.at, e.at + e.taken)).collect();
+    for heading in font {
+        let end = heading.at + heading.taken;
+        if taken.iter().any(|(a, b)| heading.at < *b && *a < end) || end > lines.len() {
+            continue;
+        }
+        events.push(Event {
+            at: heading.at,
+            taken: heading.taken,
+            level: heading.level,
+            font: true,
+            title: heading.text,
+        });
+    }
+    // Stable: at one line an outline entry comes first.
+    events.sort_by_key(|e| e.at);
+    events
 }
 
 /// Where an outline title is printed among `lines`: (index, lines it takes), also when the
@@ -239,24 +378,34 @@ fn join_across_pages(pages: &mut [Vec<String>], keep: &[bool], outline: &[(usize
 
 /// Appends the paragraphs of `lines`, after the pending heading if there is text. A line
 /// that is a numbered heading of two or more parts ("5.1.1. Network Profiling") the outline
-/// does not list becomes a heading of that depth.
-fn push_section(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
+/// does not list becomes a heading of that depth. `labels` marks the label lines.
+fn push_section(
+    blocks: &mut Vec<Block>,
+    pending: &mut Option<(u8, String)>,
+    lines: &[String],
+    labels: &[bool],
+) {
     let mut start = 0;
     for (at, line) in lines.iter().enumerate() {
         let Some(depth) = super::text::numbered_depth(line).filter(|d| *d >= 2) else { continue };
-        push_paragraphs(blocks, pending, &lines[start..at]);
+        push_paragraphs(blocks, pending, &lines[start..at], &labels[start..at]);
         if let Some((level, text)) = pending.take() {
             blocks.push(Block::Heading { level, text });
         }
         *pending = Some((u8::try_from(depth.min(6)).unwrap_or(6), line.clone()));
         start = at + 1;
     }
-    push_paragraphs(blocks, pending, &lines[start..]);
+    push_paragraphs(blocks, pending, &lines[start..], &labels[start..]);
 }
 
 /// Appends the paragraphs of `lines`, after the pending heading if there is text.
-fn push_paragraphs(blocks: &mut Vec<Block>, pending: &mut Option<(u8, String)>, lines: &[String]) {
-    let paragraphs = paragraphs_of(lines);
+fn push_paragraphs(
+    blocks: &mut Vec<Block>,
+    pending: &mut Option<(u8, String)>,
+    lines: &[String],
+    labels: &[bool],
+) {
+    let paragraphs = paragraphs_of(lines, labels);
     if paragraphs.is_empty() {
         return;
     }
@@ -361,6 +510,125 @@ fn remove_running_lines(pages: &mut [Vec<String>]) {
     }
 }
 
+/// Drops a running header that repeats a heading: a line among the first or last
+/// [`EDGE_LINES`] of a page that prints the title of an outline entry of an earlier page
+/// (a chapter's title over its later pages, the section shown in a slide deck's header).
+fn drop_reprinted_titles(pages: &mut [Vec<String>], outline: &[(usize, u8, String)]) {
+    if outline.is_empty() {
+        return;
+    }
+    for (index, page) in pages.iter_mut().enumerate() {
+        let n = page.len();
+        let mut at = 0;
+        page.retain(|line| {
+            let edge = at < EDGE_LINES || at + EDGE_LINES >= n;
+            at += 1;
+            !(edge && outline.iter().any(|(p, _, title)| *p < index && same_heading(line, title)))
+        });
+    }
+}
+
+/// How close (points) two rows' vertical middles are to count as one printed row.
+const SAME_ROW: f32 = 1.0;
+
+/// Puts back a line the parser's reading order took out of its row: a line printed below
+/// both the line before it and the line after it, while those two run top to bottom (one
+/// column, not a column break), and for which a later line of the page is printed on the
+/// same row. The stray line joins that line, the one printed further left first. Lines the
+/// print does not place are left alone.
+fn rejoin_stray_lines(pages: &mut [Vec<String>], print: &fonts::Print) {
+    for (index, lines) in pages.iter_mut().enumerate() {
+        lines.retain(|l| !l.is_empty());
+        let mut at = 1;
+        while at + 1 < lines.len() {
+            let place = |i: usize| print.place(index, &lines[i]);
+            let (Some(before), Some(this), Some(after)) = (place(at - 1), place(at), place(at + 1))
+            else {
+                at += 1;
+                continue;
+            };
+            let stray = before.0 > after.0 && this.0 < after.0 - SAME_ROW;
+            let row = stray
+                .then(|| {
+                    (at + 1..lines.len())
+                        .find(|&j| place(j).is_some_and(|p| (p.0 - this.0).abs() <= SAME_ROW))
+                })
+                .flatten();
+            let Some(row) = row else {
+                at += 1;
+                continue;
+            };
+            let line = lines.remove(at);
+            let target = row - 1;
+            let other_left = print.place(index, &lines[target]).map_or(f32::MAX, |p| p.1);
+            lines[target] = if this.1 <= other_left {
+                format!("{line} {}", lines[target])
+            } else {
+                format!("{} {line}", lines[target])
+            };
+        }
+    }
+}
+
+/// Most stray lines the parser may put between the two parts of a heading.
+const MAX_STRAY_LINES: usize = 3;
+
+/// Puts an outline title printed in two parts back together when the parser's reading order
+/// put a stray line between them ("Chapter 3." / "systemtap/tapset/" / "Understanding How
+/// SystemTap Works"): the second part moves up under the first, the stray lines after it.
+fn join_split_titles(pages: &mut [Vec<String>], outline: &[(usize, u8, String)]) {
+    for (page, _, title) in outline {
+        let Some(lines) = pages.get_mut(*page) else { continue };
+        if find_heading(lines, title).is_some() {
+            continue;
+        }
+        let whole = fonts::fold(title);
+        let split = (0..lines.len()).find_map(|first| {
+            let head = fonts::fold(&lines[first]);
+            if head.is_empty() || !whole.starts_with(&head) {
+                return None;
+            }
+            let last = (first + MAX_STRAY_LINES + 1).min(lines.len().saturating_sub(1));
+            (first + 2..=last)
+                .find(|&second| head.clone() + &fonts::fold(&lines[second]) == whole)
+                .map(|second| (first, second))
+        });
+        if let Some((first, second)) = split {
+            lines[first + 1..=second].rotate_right(1);
+        }
+    }
+}
+
+/// Drops a running header that repeats a font heading: a line among the first or last
+/// [`EDGE_LINES`] of a page, not itself a heading, that prints the text of a heading on that
+/// page or an earlier one. Whether any line was dropped.
+fn drop_reprinted_headings(pages: &mut [Vec<String>], font: &[Vec<fonts::FontHeading>]) -> bool {
+    let mut first_page: HashMap<String, usize> = HashMap::new();
+    for (page, headings) in font.iter().enumerate() {
+        for heading in headings {
+            first_page.entry(fonts::fold(&heading.text)).or_insert(page);
+        }
+    }
+    let mut dropped = false;
+    for (index, page) in pages.iter_mut().enumerate() {
+        let n = page.len();
+        let headings = font.get(index).map_or(&[][..], Vec::as_slice);
+        let mut at = 0;
+        page.retain(|line| {
+            let i = at;
+            at += 1;
+            let edge = i < EDGE_LINES || i + EDGE_LINES >= n;
+            let heading_line = headings.iter().any(|h| (h.at..h.at + h.taken).contains(&i));
+            let reprint = edge
+                && !heading_line
+                && first_page.get(&fonts::fold(line)).is_some_and(|first| *first <= index);
+            dropped |= reprint;
+            !reprint
+        });
+    }
+    dropped
+}
+
 /// Which pages to keep: a page whose every line reappears on the next page (an overlay step
 /// of a slide) is folded into the next one.
 fn fold_overlays(pages: &[Vec<String>]) -> Vec<bool> {
@@ -377,8 +645,10 @@ fn fold_overlays(pages: &[Vec<String>]) -> Vec<bool> {
 /// Assembles a page's lines into paragraphs. A line ends a paragraph when it is blank-free
 /// but clearly short of the page's full width and ends a sentence, or when the next line
 /// starts a list item. Within a paragraph, a full-width line is joined to the next with a
-/// space (a word hyphenated across them is joined whole); short lines keep their breaks.
-fn paragraphs_of(lines: &[String]) -> Vec<String> {
+/// space (a word hyphenated across them is joined whole); short lines keep their breaks. A
+/// label line (`labels`: "Important") opens a paragraph, its text on the next line.
+fn paragraphs_of(lines: &[String], labels: &[bool]) -> Vec<String> {
+    let label = |i: usize| labels.get(i).copied().unwrap_or(false);
     let mut widths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
     widths.sort_unstable();
     let full = widths.get(widths.len() * 9 / 10).copied().unwrap_or(0).max(1);
@@ -387,6 +657,12 @@ fn paragraphs_of(lines: &[String]) -> Vec<String> {
     let mut current = String::new();
     for (index, line) in lines.iter().enumerate() {
         if current.is_empty() {
+            current.push_str(line);
+        } else if label(index) {
+            paragraphs.push(std::mem::take(&mut current));
+            current.push_str(line);
+        } else if label(index - 1) {
+            current.push('\n');
             current.push_str(line);
         } else if let Some(stem) = hyphen_stem(&current, line) {
             current.truncate(stem);
@@ -495,7 +771,7 @@ mod tests {
             "{printf(\"read performed\\n\"); exit()}'",
         ]);
         assert_eq!(
-            paragraphs_of(&lines),
+            paragraphs_of(&lines, &[]),
             [
                 "SystemTap allows users to gather information about the running kernel in great detail; this line is as long as the others. A short closing line.",
                 "stap -v -e 'probe vfs.read\n{printf(\"read performed\\n\"); exit()}'",
@@ -512,7 +788,7 @@ mod tests {
         ];
         let outline =
             vec![(0, 1, "Introduction".to_string()), (1, 2, "2.1. Architecture".to_string())];
-        let parts = parts_of(pages, &outline);
+        let parts = parts_of(pages, &outline, &fonts::Print::default(), None);
         let locators: Vec<_> = parts.iter().map(|p| p.locator.clone().unwrap()).collect();
         assert_eq!(locators, ["p. 1", "p. 2", "p. 3"]);
         assert_eq!(
@@ -530,6 +806,22 @@ mod tests {
             [
                 Block::Heading { level: 1, text: "Introduction".into() },
                 Block::Heading { level: 2, text: "2.1. Architecture".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn pdf_label_line_is_not_glued_to_the_paragraph_before() {
+        let lines = page(&[
+            "The following sections discuss the installation procedures in greater detail.",
+            "Important",
+            "Many users confuse -debuginfo with -debug. Remember that the deployment needs it.",
+        ]);
+        assert_eq!(
+            paragraphs_of(&lines, &[false, true, false]),
+            [
+                "The following sections discuss the installation procedures in greater detail.",
+                "Important\nMany users confuse -debuginfo with -debug. Remember that the deployment needs it.",
             ]
         );
     }
@@ -560,11 +852,12 @@ mod tests {
         let objects = [
             "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R /F2 8 0 R >> >> >>".to_string(),
             format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len() + 1),
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_string(),
             "<< /Title (Tiny Guide) >>".to_string(),
             "<< /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -4 >>".to_string(),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_string(),
         ];
         let mut out = b"%PDF-1.4\n".to_vec();
         let mut offsets = Vec::new();
@@ -616,6 +909,146 @@ mod tests {
         let passages: Vec<_> =
             docs.iter().flat_map(|d| segment(d, &SegmentOptions::default())).collect();
         insta::assert_snapshot!("pdf_tiny_passages", describe_passages(&passages));
+    }
+
+    /// A content stream line of text at `y` in font `font` (`F1` Helvetica, `F2` bold).
+    fn text_at(font: &str, size: &str, y: u32, text: &str) -> String {
+        format!("BT /{font} {size} Tf 72 {y} Td ({text}) Tj ET\n")
+    }
+
+    const BODY_LINE: &str = "The stap command reads a script and runs its probes on the kernel";
+
+    #[test]
+    fn pdf_font_size_headings_become_sections_without_an_outline() {
+        let mut content = text_at("F2", "20", 740, "Installing the Tool");
+        for (n, y) in (600..720).rev().step_by(14).enumerate() {
+            content += &text_at("F1", "10", y, &format!("{BODY_LINE} line {n}."));
+        }
+        content += &text_at("F2", "14", 560, "Checking the Setup");
+        for (n, y) in (400..540).rev().step_by(14).enumerate() {
+            content += &text_at("F1", "10", y, &format!("{BODY_LINE} check {n}."));
+        }
+        let book = read_pdf(&pdf_of(&content, false)).unwrap();
+        let headings: Vec<(u8, &str)> = book.parts[0]
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, text } => Some((*level, text.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(headings, [(1, "Installing the Tool"), (2, "Checking the Setup")]);
+        // The text stays under them, none of it lost.
+        let text = format!("{:?}", book.parts[0].blocks);
+        assert!(text.contains("line 0.") && text.contains("check 9."), "{text}");
+    }
+
+    #[test]
+    fn pdf_hostile_font_sizes_do_not_panic_or_make_every_line_a_heading() {
+        let sizes = ["0", "-5", "1000000000000000000000000000000", "0.0001", "499", "3"];
+        let mut content = String::new();
+        for n in 0..2000u32 {
+            let size = if n % 5 == 0 {
+                sizes[(n / 5) as usize % sizes.len()].to_string()
+            } else {
+                format!("{:.3}", 9.0 + f64::from(n) * 0.001)
+            };
+            content += &text_at(
+                if n % 2 == 0 { "F2" } else { "F1" },
+                &size,
+                780 - n % 700,
+                &format!("Row {n} of text"),
+            );
+        }
+        let book = read_pdf(&pdf_of(&content, false));
+        if let Ok(book) = book {
+            let blocks: Vec<&Block> = book.parts.iter().flat_map(|p| &p.blocks).collect();
+            let headings = blocks.iter().filter(|b| matches!(b, Block::Heading { .. })).count();
+            assert!(headings * 3 <= blocks.len().max(3), "{headings} headings of {}", blocks.len());
+        }
+    }
+
+    fn print_of(rows: &[(&str, f32, f32)]) -> fonts::Print {
+        let spans: Vec<fonts::Span> = rows
+            .iter()
+            .map(|(text, middle, left)| fonts::Span {
+                text: (*text).to_string(),
+                size: 10.0,
+                bold: false,
+                mono: false,
+                middle: *middle,
+                left: *left,
+            })
+            .collect();
+        let mut print = fonts::Print::default();
+        print.add_page(&spans);
+        print
+    }
+
+    #[test]
+    fn pdf_stray_line_out_of_its_row_is_rejoined() {
+        // The parser put "systemtap/tapset/" (printed at the start of row 390) second.
+        let print = print_of(&[
+            ("Chapter 3.", 745.0, 72.0),
+            ("systemtap/tapset/", 390.0, 72.0),
+            ("Understanding How It Works", 708.0, 72.0),
+            ("checks the tapset library (normally in /usr/share/", 403.0, 72.0),
+            ("for any tapsets used.", 390.0, 160.0),
+        ]);
+        let mut pages = vec![page(&[
+            "Chapter 3.",
+            "",
+            "systemtap/tapset/",
+            "Understanding How It Works",
+            "checks the tapset library (normally in /usr/share/",
+            "for any tapsets used.",
+        ])];
+        rejoin_stray_lines(&mut pages, &print);
+        assert_eq!(
+            pages[0],
+            page(&[
+                "Chapter 3.",
+                "Understanding How It Works",
+                "checks the tapset library (normally in /usr/share/",
+                "systemtap/tapset/ for any tapsets used.",
+            ])
+        );
+    }
+
+    #[test]
+    fn pdf_outline_title_split_by_a_stray_line_is_joined() {
+        let mut pages =
+            vec![page(&["Chapter 3.", "systemtap/tapset/", "Understanding How It Works", "Body."])];
+        let outline = vec![(0, 1, "Chapter 3. Understanding How It Works".to_string())];
+        join_split_titles(&mut pages, &outline);
+        assert_eq!(
+            pages[0],
+            page(&["Chapter 3.", "Understanding How It Works", "systemtap/tapset/", "Body."])
+        );
+    }
+
+    #[test]
+    fn pdf_running_header_reprinting_a_heading_is_dropped() {
+        // The page's header repeats the heading printed under it.
+        let mut pages = vec![page(&[
+            "semantic error: no match for probe point foo",
+            "semantic error: no match for probe point",
+            "foo",
+            "SystemTap could not resolve the events.",
+        ])];
+        let font = vec![vec![fonts::FontHeading {
+            at: 1,
+            taken: 2,
+            level: fonts::Level::Below(1),
+            text: "semantic error: no match for probe point foo".into(),
+        }]];
+        assert!(drop_reprinted_headings(&mut pages, &font));
+        assert_eq!(pages[0][0], "semantic error: no match for probe point");
+        // An outline title over a later page is a running header too.
+        let mut pages =
+            vec![page(&["Intro", "Text."]), page(&["Chapter 4. Probing", "More text.", "x", "y"])];
+        drop_reprinted_titles(&mut pages, &[(0, 1, "Chapter 4. Probing".into())]);
+        assert_eq!(pages[1][0], "More text.");
     }
 
     #[test]
