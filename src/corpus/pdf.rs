@@ -531,6 +531,10 @@ fn drop_reprinted_titles(pages: &mut [Vec<String>], outline: &[(usize, u8, Strin
 /// How close (points) two rows' vertical middles are to count as one printed row.
 const SAME_ROW: f32 = 1.0;
 
+/// Lines after a stray line searched for its row: bounds the work on a hostile page of many
+/// lines (linear, not quadratic, in its line count).
+const STRAY_ROW_SEARCH: usize = 64;
+
 /// Puts back a line the parser's reading order took out of its row: a line printed below
 /// both the line before it and the line after it, while those two run top to bottom (one
 /// column, not a column break), and for which a later line of the page is printed on the
@@ -550,7 +554,7 @@ fn rejoin_stray_lines(pages: &mut [Vec<String>], print: &fonts::Print) {
             let stray = before.0 > after.0 && this.0 < after.0 - SAME_ROW;
             let row = stray
                 .then(|| {
-                    (at + 1..lines.len())
+                    (at + 1..lines.len().min(at + 1 + STRAY_ROW_SEARCH))
                         .find(|&j| place(j).is_some_and(|p| (p.0 - this.0).abs() <= SAME_ROW))
                 })
                 .flatten();
