@@ -233,6 +233,25 @@ fn eval_scores_an_expectation_set() {
 }
 
 #[test]
+fn eval_with_index_alone_does_not_rebuild_it_from_the_corpus_folder_of_the_working_directory() {
+    let env = TestEnv::with_bundled_corpus();
+    env.write(
+        "material/notes.txt",
+        "Penguins of Antarctica\n\nEmperor penguins breed in the coldest winter of Antarctica.\n",
+    );
+    assert_success(&env.run(&["index", "--corpus", "material", "--index", "penguins"]));
+    env.write(
+        "questions.jsonl",
+        "{\"id\":\"p1\",\"question\":\"Where do emperor penguins breed?\",\"expect_any\":[\"coldest winter\"]}\n",
+    );
+    // The working directory has a `corpus/` folder (the bundled article) too.
+    let output = env.run(&["eval", "--questions", "questions.jsonl", "--index", "penguins"]);
+    assert_success(&output);
+    let text = stdout(&output);
+    assert!(text.contains("index up to date") && text.contains("pass 1/1"), "{text}");
+}
+
+#[test]
 fn every_subcommand_has_help() {
     let env = TestEnv::empty();
     for sub in ["index", "ask", "chat", "eval"] {

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use passagebot::eval::{Options, Question, evaluate_with, load_questions};
-use passagebot::index::{BuildOptions, build};
+use passagebot::index::{BuildOptions, build, remembered_corpus};
 use passagebot::search::{Engine, Ranking, Tuning};
 
 /// Arguments of `passagebot eval`.
@@ -17,9 +17,10 @@ pub struct EvalArgs {
     /// Question set (JSON Lines with `gold` ids or `expect_*` fields).
     #[arg(long)]
     questions: PathBuf,
-    /// Corpus to index for the run (folder, or a .jsonl file such as passages.jsonl).
-    #[arg(long, env = "PASSAGEBOT_CORPUS", default_value = "corpus")]
-    corpus: PathBuf,
+    /// Corpus to index for the run (folder, or a .jsonl file such as passages.jsonl)
+    /// [default: the corpus `--index` was built from, else `corpus`].
+    #[arg(long, env = "PASSAGEBOT_CORPUS")]
+    corpus: Option<PathBuf>,
     /// Index directory; defaults to `index/` for the default corpus and to a cache
     /// directory under the system temp dir for any other corpus.
     #[arg(long)]
@@ -49,10 +50,17 @@ pub struct EvalArgs {
 
 /// Runs `passagebot eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let index_dir = args.index.clone().unwrap_or_else(|| default_index_for(&args.corpus));
+    // `--index DIR` alone checks DIR against the corpus it was built from, as `ask` does:
+    // never rebuilds it from whatever `./corpus` happens to be.
+    let corpus = args
+        .corpus
+        .clone()
+        .or_else(|| args.index.as_deref().and_then(remembered_corpus))
+        .unwrap_or_else(|| PathBuf::from("corpus"));
+    let index_dir = args.index.clone().unwrap_or_else(|| default_index_for(&corpus));
     let build_started = Instant::now();
     let report = build(&BuildOptions {
-        corpus: args.corpus.clone(),
+        corpus,
         index_dir: index_dir.clone(),
         force: false,
         load: Default::default(),
