@@ -45,7 +45,7 @@ pub struct BuildOptions {
     pub load: corpus::LoadOptions,
     /// Bytes the build may use at its peak, whatever the corpus size (tantivy's writer gets
     /// a share, see `write`); [`DEFAULT_MEMORY_BUDGET`](super::DEFAULT_MEMORY_BUDGET) unless configured, at least
-    /// [`MIN_MEMORY_BUDGET`](super::MIN_MEMORY_BUDGET).
+    /// `MIN_MEMORY_BUDGET` (64 MiB).
     pub memory_budget: usize,
 }
 

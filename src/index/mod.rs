@@ -28,7 +28,7 @@ pub use build::{
 };
 pub use generation::{LOCK_FILE, live_generation, remembered_corpus};
 pub use lock::{BuildLock, DEFAULT_LOCK_WAIT};
-pub use schema::{is_passage_key, passage_key};
+pub use schema::{PASSAGE_KEY_LEN, is_passage_key, passage_key};
 pub use write::DEFAULT_MEMORY_BUDGET;
 
 // What `search` reads a generation with.
