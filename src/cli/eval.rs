@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 use passagebot::eval::{Options, Question, evaluate_with, load_questions};
-use passagebot::index::{BuildOptions, build, remembered_corpus};
+use passagebot::index::{BuildOptions, build};
 use passagebot::search::{Engine, Ranking, Tuning};
 
 /// Arguments of `passagebot eval`.
@@ -50,13 +50,7 @@ pub struct EvalArgs {
 
 /// Runs `passagebot eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    // `--index DIR` alone checks DIR against the corpus it was built from, as `ask` does:
-    // never rebuilds it from whatever `./corpus` happens to be.
-    let corpus = args
-        .corpus
-        .clone()
-        .or_else(|| args.index.as_deref().and_then(remembered_corpus))
-        .unwrap_or_else(|| PathBuf::from("corpus"));
+    let corpus = super::corpus_for(args.corpus.as_deref(), args.index.as_deref());
     let index_dir = args.index.clone().unwrap_or_else(|| default_index_for(&corpus));
     let build_started = Instant::now();
     let report = build(&BuildOptions {

@@ -7,7 +7,7 @@ mod index;
 mod serve;
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -81,11 +81,18 @@ impl Paths {
     /// remembers it was built from, else `./corpus`. So `--index DIR` alone never rebuilds
     /// DIR from whatever `./corpus` happens to be.
     pub fn corpus(&self) -> PathBuf {
-        self.corpus
-            .clone()
-            .or_else(|| remembered_corpus(&self.index))
-            .unwrap_or_else(|| PathBuf::from("corpus"))
+        corpus_for(self.corpus.as_deref(), Some(&self.index))
     }
+}
+
+/// The corpus a command uses: `given`, else the one `index` remembers it was built from,
+/// else `./corpus` — so an index given alone is never rebuilt from whatever `./corpus`
+/// happens to be.
+pub(crate) fn corpus_for(given: Option<&Path>, index: Option<&Path>) -> PathBuf {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| index.and_then(remembered_corpus))
+        .unwrap_or_else(|| PathBuf::from("corpus"))
 }
 
 impl Cli {

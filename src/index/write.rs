@@ -19,7 +19,7 @@ use super::records::RecordCompressor;
 use super::schema::{Fields, build_schema};
 use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
 use super::vocab::{Strings, Vocabulary, derivations};
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Word};
 use crate::corpus::{self, Passage, SegmentOptions, sentence_spans};
 use crate::error::{Error, InternalError, Result, UserError};
 
@@ -198,20 +198,21 @@ fn analyse(
     content_words.sort_unstable();
     content_words.dedup();
     entry.words = content_words;
-    let heading = format!("{} {}", passage.title, passage.section.as_deref().unwrap_or(""));
-    let heading_words = analyzer.words(&heading);
-    for word in heading_words.iter().filter(|word| !word.is_stop()) {
+    // The title and the section are analysed once each, for the heading words, the heading
+    // terms of the forward entry and their fields.
+    let title_words = analyzer.words(&passage.title);
+    let section_words = passage.section.as_deref().map(|s| analyzer.words(s)).unwrap_or_default();
+    let heading_words = || title_words.iter().chain(&section_words);
+    for word in heading_words().filter(|word| !word.is_stop()) {
         vocab.heading_word(&word.surface)?;
     }
-    entry.heading_terms = heading_words
-        .iter()
+    entry.heading_terms = heading_words()
         .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_id(term)))
         .collect();
     entry.heading_terms.sort_unstable();
     entry.heading_terms.dedup();
 
-    let heading_terms = |text: &str| {
-        let words = analyzer.words(text);
+    let joined_terms = |words: &[Word]| {
         words.iter().flat_map(|word| &word.terms).fold(String::new(), |mut joined, term| {
             joined.push_str(term);
             joined.push(' ');
@@ -224,9 +225,9 @@ fn analyse(
     doc.add_text(fields.key, super::schema::passage_key(passage));
     doc.add_text(fields.text, text_terms);
     doc.add_text(fields.exact, exact_words);
-    doc.add_text(fields.title, heading_terms(&passage.title));
-    if let Some(section) = &passage.section {
-        doc.add_text(fields.section, heading_terms(section));
+    doc.add_text(fields.title, joined_terms(&title_words));
+    if passage.section.is_some() {
+        doc.add_text(fields.section, joined_terms(&section_words));
     }
     Some((doc, entry))
 }

@@ -104,7 +104,7 @@ fn key_question(engine: &Engine, number: usize) -> Option<String> {
 
 /// `text` cut to at most `max` bytes, at a space when there is one.
 fn cut(text: &str, max: usize) -> &str {
-    let head = super::truncate(text, max);
+    let head = &text[..text.floor_char_boundary(max)];
     if head.len() == text.len() {
         return text;
     }

@@ -435,7 +435,7 @@ impl Engine {
         let lookup = Lookup::new(self);
         let empty = Synonyms::default();
         let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
-        let question = truncate(question, MAX_QUESTION_BYTES);
+        let question = &question[..question.floor_char_boundary(MAX_QUESTION_BYTES)];
         plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos)
     }
 
@@ -626,16 +626,4 @@ pub struct Ranking {
     pub confidence: f32,
     /// True when the best hit clears the confidence threshold: what `ask` answers.
     pub answered: bool,
-}
-
-/// `text` cut to at most `max` bytes at a character boundary.
-fn truncate(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }

@@ -62,7 +62,8 @@ impl SafeName {
             }
             tidy.push(if c.is_whitespace() { ' ' } else { c });
         }
-        let mut stem = truncate(tidy.trim_end_matches(['.', ' ']), MAX_STEM_BYTES)
+        let trimmed = tidy.trim_end_matches(['.', ' ']);
+        let mut stem = trimmed[..trimmed.floor_char_boundary(MAX_STEM_BYTES)]
             .trim_end_matches(['.', ' '])
             .to_string();
         if stem.is_empty() {
@@ -111,18 +112,6 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*' | '\0')
         // Bidirectional overrides would show a name other than the one saved.
         || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
-}
-
-/// The longest prefix of `text` of at most `max` bytes ending at a character boundary.
-fn truncate(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]
