@@ -20,6 +20,7 @@ configs=(
     "− typo correction|--tune typos=off"
     "− synonyms|--tune synonyms=off"
     "− derivational relatives|--tune derived=0"
+    "− definition openings|--tune definition=0"
     "− feedback order for ranks past the re-ranked 20|--tune deep_feedback=off"
     "+ pseudo-relevance feedback on every rank (10 terms, 5 passages)|--tune feedback_terms=10"
 )

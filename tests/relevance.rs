@@ -68,3 +68,22 @@ fn outside_questions_get_no_answer_but_topics() {
     assert!(reply.no_match.is_some());
     assert!(!reply.nearby.is_empty() || engine.topics(3).len() < 2);
 }
+
+/// Regression: "describe" was question filler everywhere, so "What does git describe print?"
+/// searched only "git" and "print" and never reached git-describe's page.
+#[test]
+fn describe_in_git_describe_is_searched_as_a_topic_word() {
+    let (_dir, engine) = open_bundled_engine();
+    let informative = |question: &str, word: &str| {
+        let plan = engine.plan(question);
+        let concept = plan.concepts.iter().find(|c| c.surface == word);
+        concept.unwrap_or_else(|| panic!("{word} in {question}")).informative
+    };
+    assert!(informative("What does git describe print?", "describe"));
+    assert!(informative("how does git show display a merge", "show"));
+    // Where they make the request, they stay filler.
+    assert!(!informative("Describe the AI semiconductor strategy", "describe"));
+    assert!(!informative("can you please explain the AI strategy", "explain"));
+    assert!(!informative("how do I show the budget", "show"));
+    assert!(!informative("tell me about KT", "tell"));
+}

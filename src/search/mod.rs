@@ -9,6 +9,7 @@
 mod check;
 mod clean;
 pub mod confidence;
+mod definition;
 mod english;
 mod examples;
 mod followup;
@@ -303,6 +304,20 @@ impl Engine {
                 matcher.score(&forward, number, score, &self.tuning.rank)
             })
             .collect();
+        if self.tuning.definition > 0.0
+            && let Some(definition) = definition::Definition::of_question(question, &self.analyzer)
+        {
+            // Relative to the best candidate's score, so that it can lift a definition over
+            // passages that only repeat the term more often.
+            let best = hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
+            let bonus = self.tuning.definition * best;
+            for hit in &mut hits {
+                let text = self.store.passage(hit.number as usize).map(|p| p.text);
+                if text.is_some_and(|text| definition.is_defined_in(&text, &self.analyzer)) {
+                    hit.score += bonus;
+                }
+            }
+        }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
         for i in 0..hits.len() {
             let next = hits.get(i + 1).map_or(0.0, |h| h.score);

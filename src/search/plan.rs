@@ -75,6 +75,11 @@ pub const QUESTION_FILLER: &[&str] = &[
     "gonna",
 ];
 
+/// Request verbs among [`QUESTION_FILLER`] ("describe the …", "can you show me …"): filler
+/// only where they make the request, at the start of the question or after other filler.
+/// After a content word they name something ("what does git describe print", "git show").
+const REQUEST_VERBS: &[&str] = &["give", "show", "explain", "describe", "tell", "know"];
+
 /// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
 /// "why", "how"), matched as word beginnings since particles attach to them ("무엇인가").
 pub const KOREAN_QUESTION_WORDS: &[&str] =
@@ -434,7 +439,14 @@ pub fn plan(
         if word.is_stop() {
             continue;
         }
+        let after_content = index
+            .checked_sub(1)
+            .and_then(|previous| words.get(previous))
+            .is_some_and(|previous| !previous.is_stop() && !is_filler(&previous.surface));
         let mut concept = concept_for(word, lookup);
+        if after_content && REQUEST_VERBS.contains(&word.surface.as_str()) {
+            concept.informative = true;
+        }
         if typos
             && concept.alternatives[0].terms.is_empty()
             && typo::correctable(&word.surface)
@@ -515,6 +527,12 @@ pub fn plan(
     Plan { concepts, suggestion }
 }
 
+/// True for question words and filler (English or Korean), which never count as evidence.
+fn is_filler(surface: &str) -> bool {
+    QUESTION_FILLER.contains(&surface)
+        || KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q))
+}
+
 fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
     let bigrams = word.terms.len().saturating_sub(1);
     let asked = Alternative {
@@ -524,12 +542,10 @@ fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
         kind: AltKind::Asked,
     };
     let alternatives = vec![asked];
-    let surface = word.surface.as_str();
-    let korean_question = KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q));
     Concept {
         idf: lookup.concept_idf(&alternatives),
         alternatives,
-        informative: !QUESTION_FILLER.contains(&surface) && !korean_question,
+        informative: !is_filler(&word.surface),
         common: COMMON_WORDS.binary_search(&word.surface.as_str()).is_ok(),
         surface: word.surface.clone(),
         word_id: lookup.word_id(&word.surface),

@@ -24,6 +24,9 @@ pub struct Tuning {
     pub derived_boost: f32,
     /// Second-stage weights; all zero turns re-ranking off.
     pub rank: RankWeights,
+    /// For a definition question ("what is X"), the bonus of a candidate that defines X, as
+    /// a share of the best candidate's score (see [`super::definition`]).
+    pub definition: f32,
     /// Least confidence (0–1) of the best passage for an answer; below it, "no good match"
     /// (see [`super::confidence`]).
     pub min_confidence: f32,
@@ -60,6 +63,7 @@ impl Default for Tuning {
                 heading: 1.2,
                 exact: 0.0,
             },
+            definition: 0.2,
             min_confidence: super::confidence::DEFAULT_MIN_CONFIDENCE,
             typos: true,
             synonyms: true,
@@ -94,9 +98,9 @@ impl Tuning {
     }
 
     /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
-    /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `min_confidence`,
-    /// `typos`, `synonyms`, `feedback_terms`, `feedback_passages`, `feedback_weight`,
-    /// `deep_feedback`.
+    /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `exact_rank`,
+    /// `definition`, `min_confidence`, `typos`, `synonyms`, `feedback_terms`,
+    /// `feedback_passages`, `feedback_weight`, `deep_feedback`.
     ///
     /// ```
     /// let mut tuning = passagebot::search::Tuning::default();
@@ -127,6 +131,7 @@ impl Tuning {
             "bigram" => self.rank.bigram = number()?,
             "heading" => self.rank.heading = number()?,
             "exact_rank" => self.rank.exact = number()?,
+            "definition" => self.definition = number()?,
             "min_confidence" => self.min_confidence = number()?.clamp(0.0, 1.0),
             "typos" => self.typos = flag()?,
             "feedback_terms" => self.feedback_terms = number()? as usize,
