@@ -94,6 +94,12 @@ pub fn spawn(bot: Tg, app: Arc<App>) -> anyhow::Result<()> {
             if changes.is_empty() {
                 continue;
             }
+            if already_indexed(&app).await {
+                // A `/reindex` or an upload from chat indexed this change already.
+                info!(changes = %changes, "the corpus changed; the live index already has it");
+                live = now;
+                continue;
+            }
             info!(changes = %changes, "the corpus changed; reindexing");
             // The admins' languages are not known here: the configured one.
             let lang = app.config.language;
@@ -110,6 +116,32 @@ pub fn spawn(bot: Tg, app: Arc<App>) -> anyhow::Result<()> {
         }
     });
     Ok(())
+}
+
+/// True when the live generation is fresh for the corpus as it is now and is the one the
+/// bot answers from.
+async fn already_indexed(app: &Arc<App>) -> bool {
+    let opts = passagebot::index::BuildOptions {
+        corpus: app.config.corpus_path(),
+        index_dir: app.config.index.clone(),
+        force: false,
+        load: app.config.load_options(),
+        memory_budget: app.config.memory_budget(),
+    };
+    let serving = app.engine.current().info().generation.clone();
+    let fresh = tokio::task::spawn_blocking(move || passagebot::index::fresh_generation(&opts));
+    match fresh.await {
+        Ok(Ok(Some(live))) => live == serving,
+        Ok(Ok(None)) => false,
+        Ok(Err(err)) => {
+            warn!(cause = %err, "checking whether the index has the change failed; reindexing");
+            false
+        }
+        Err(err) => {
+            warn!(cause = %err, "checking whether the index has the change crashed; reindexing");
+            false
+        }
+    }
 }
 
 /// Waits until no event came for `window`, or [`MAX_WAIT_WINDOWS`] windows in all.

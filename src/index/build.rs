@@ -315,6 +315,20 @@ pub fn ensure_built(
     })
 }
 
+/// The name of the live generation when it is intact, of this format and built from
+/// `opts.corpus` as it is now (file sizes and modification times first, as at start-up);
+/// `None` when a build would be needed. The corpus watcher asks this so that a change that a
+/// `/reindex` or an upload has already indexed is not indexed again.
+///
+/// # Errors
+/// When the corpus cannot be read.
+pub fn fresh_generation(opts: &BuildOptions) -> Result<Option<String>> {
+    if staleness(opts, Depth::Quick)?.is_some() {
+        return Ok(None);
+    }
+    Ok(live_generation(&opts.index_dir).map(|(name, _, _)| name))
+}
+
 /// Why the live generation cannot be used as it is for `opts.corpus`, or `None` when it can.
 /// A missing corpus makes any intact live generation usable.
 fn staleness(opts: &BuildOptions, depth: Depth) -> Result<Option<Staleness>> {

@@ -24,7 +24,7 @@ mod write;
 // What the front ends (`cli`, `bot`), the tests and the benches use.
 pub use build::{
     BuildOptions, BuildReport, Ensured, Notice, Progress, StagedGeneration, Staleness, build,
-    build_with_notices, ensure_built, ensure_fresh, stage,
+    build_with_notices, ensure_built, ensure_fresh, fresh_generation, stage,
 };
 pub use generation::{LOCK_FILE, live_generation, remembered_corpus};
 pub use lock::{BuildLock, DEFAULT_LOCK_WAIT};

@@ -6,7 +6,7 @@
 //! Intelligence", "HyperCLOVA X", a capitalised word inside a sentence), asked as "What is
 //! …?", or else the pair of adjacent topic words (or one long word) with the highest idf
 //! ("tea leaves"), asked as "What about …?"; topic words are neither stop words, question
-//! filler, everyday words nor adverbs. A question is
+//! filler, everyday words, function words ("because") nor adverbs. A question is
 //! kept only when asking it clears the confidence cut, and preferably when it finds the very
 //! passage it came from; never when its phrase is a title or a section heading. Different
 //! documents and sections go first. The engine computes them once per generation, on first
@@ -25,6 +25,86 @@ pub const EXAMPLES: usize = 3;
 const MAX_PHRASE_CHARS: usize = 60;
 /// Longest name run, in words.
 const MAX_RUN_WORDS: usize = 7;
+
+/// Function words the stop list and the everyday words leave out: conjunctions,
+/// prepositions, pronouns and auxiliaries never name a topic ("What about because melted?").
+const FUNCTION_WORDS: &[&str] = &[
+    "although",
+    "amongst",
+    "anybody",
+    "anyone",
+    "anything",
+    "are",
+    "because",
+    "beside",
+    "besides",
+    "beyond",
+    "cannot",
+    "despite",
+    "does",
+    "doing",
+    "done",
+    "during",
+    "each",
+    "either",
+    "else",
+    "every",
+    "everybody",
+    "everyone",
+    "everything",
+    "hence",
+    "her",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "however",
+    "itself",
+    "may",
+    "might",
+    "must",
+    "neither",
+    "nobody",
+    "nothing",
+    "onto",
+    "ours",
+    "shall",
+    "she",
+    "since",
+    "somebody",
+    "someone",
+    "something",
+    "than",
+    "theirs",
+    "them",
+    "themselves",
+    "therefore",
+    "those",
+    "though",
+    "through",
+    "throughout",
+    "thus",
+    "toward",
+    "towards",
+    "unless",
+    "until",
+    "upon",
+    "via",
+    "whereas",
+    "whether",
+    "while",
+    "whilst",
+    "within",
+    "without",
+    "yet",
+    "yours",
+];
+
+/// True for a lower-case function word ([`FUNCTION_WORDS`]).
+fn is_function_word(lower: &str) -> bool {
+    FUNCTION_WORDS.binary_search(&lower).is_ok()
+}
 
 /// A phrase of a sentence that could be asked about, with how much it says.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,7 +295,7 @@ impl Engine {
     }
 
     /// A word that can name a topic: letters, not a stop word, question filler, everyday
-    /// word or adverb ("before", "you", "slowly").
+    /// word, function word or adverb ("before", "you", "because", "slowly").
     fn is_topic_word(&self, token: &Token) -> bool {
         let lower = token.word.to_lowercase();
         token.wordlike()
@@ -223,6 +303,7 @@ impl Engine {
             && !lower.ends_with("ly")
             && !COMMON_WORDS.contains(&lower.as_str())
             && !QUESTION_FILLER.contains(&lower.as_str())
+            && !is_function_word(&lower)
             && !self.is_stop(&token.word)
     }
 
@@ -283,6 +364,17 @@ impl Token {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn because_is_not_a_topic_word_of_an_example_question() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]), "sorted for binary search");
+        for word in ["because", "although", "through", "themselves", "whether"] {
+            assert!(is_function_word(word), "{word}");
+        }
+        for word in ["melted", "glacier", "beekeeping"] {
+            assert!(!is_function_word(word), "{word}");
+        }
+    }
 
     #[test]
     fn tokens_strip_punctuation_and_possessives() {

@@ -8,6 +8,11 @@ fn watching(_: &Path) -> String {
     "watch = true\nwatch_debounce_ms = 300".to_string()
 }
 
+/// `watch = true` with a debounce long enough for a `/reindex` to take the gate first.
+fn watching_slowly(_: &Path) -> String {
+    "watch = true\nwatch_debounce_ms = 1500".to_string()
+}
+
 /// Notes about watcher reindexes sent to the admin so far.
 fn notes(bot: &Bot) -> Vec<String> {
     bot.api
@@ -70,4 +75,23 @@ fn a_corpus_change_the_gate_refuses_keeps_the_live_index_and_says_why() {
     assert!(note.contains("the live index stays") && note.contains("Why: "), "{note}");
     bot.say(STUDENT, STUDENT, "how long should the tea steep?");
     bot.reply_containing(STUDENT, "three minutes");
+}
+
+/// Regression: a change indexed by `/reindex` (or an upload) from chat was indexed a second
+/// time by the watcher, which compared the corpus with what it had itself last indexed.
+#[test]
+fn a_change_reindexed_from_chat_is_not_reindexed_again_by_the_watcher() {
+    let bot = Bot::start(Options { prepare: Some(watching_slowly), ..Options::default() });
+    bot.api.wait_for(|c| c.method == "setMyCommands");
+    let mut records = CORPUS.to_vec();
+    records.push(("bread", "Baking", None, "Knead the dough for ten minutes, then let it rise."));
+    write_corpus(&bot.corpus(), &records);
+    bot.say(ADMIN, ADMIN, "/reindex");
+    bot.reply_containing(ADMIN, "The new index is live");
+    bot.say(STUDENT, STUDENT, "how long should I knead the dough?");
+    bot.reply_containing(STUDENT, "ten minutes");
+    std::thread::sleep(Duration::from_millis(4000));
+    assert!(notes(&bot).iter().all(|n| !n.starts_with("reindexed:")), "{:?}", notes(&bot));
+    let stderr = bot.stop().1;
+    assert_eq!(stderr.matches("the corpus changed; reindexing").count(), 0, "{stderr}");
 }
