@@ -2,13 +2,17 @@
 //! order, each page one cited part ("p. 12").
 //!
 //! General clean-up, no rule for any one file: lines repeated at the top or bottom of most
-//! pages (running headers and footers, page numbers, a slide deck's navigation bar) are
-//! dropped; a page whose every line reappears on the next page (a slide overlay building up)
-//! is folded into that page; words hyphenated at line ends are joined; wrapped lines are
-//! unwrapped into paragraphs, while short lines (code, table rows) keep their breaks. The
-//! document outline (bookmarks), when there is one, gives the sections; headings found from
-//! font size and weight ([`fonts`]) add the sections the outline does not list (all of them
-//! when there is no outline), nested below its entries.
+//! pages (running headers and footers, page numbers, a slide deck's navigation bar), a table
+//! of contents and a back-of-book index are dropped, and a page whose every line reappears on
+//! the next page (a slide overlay building up) is folded into that page ([`furniture`]);
+//! lines the parser's reading order misplaced are put back ([`layout`]); words hyphenated at
+//! line ends are joined and wrapped lines unwrapped into paragraphs, while short lines (code,
+//! table rows) keep their breaks, and a section's paragraphs on a page are packed to a
+//! passage's size, also over a page break ([`paragraphs`]). The document outline
+//! (bookmarks), when there is one, gives the sections; headings found from font size and
+//! weight ([`fonts`]) add the sections the outline does not list (all of them when there is
+//! no outline), nested below its entries. This file reads the document and places the
+//! headings.
 //!
 //! A PDF without a text layer is skipped with "no text layer — scanned? run OCR first";
 //! encrypted and damaged files are skipped with their reason. The parser is third-party code
@@ -23,13 +27,19 @@ use pdf_oxide::outline::{Destination, OutlineItem};
 use super::{Block, Book, Part};
 
 mod fonts;
+mod furniture;
+mod layout;
+mod paragraphs;
+
+use furniture::{
+    drop_reference_pages, drop_reprinted_headings, drop_reprinted_titles, fold_overlays,
+    is_page_number, remove_running_lines,
+};
+use layout::{join_across_pages, join_split_titles, rejoin_stray_lines};
+use paragraphs::{HeadingPath, carry_section_openings, pack_paragraphs, paragraphs_of};
 
 /// Most pages read from one file; the rest are left out with a warning.
 const MAX_PAGES: usize = 5_000;
-/// Lines looked at from each end of a page when looking for running headers and footers.
-const EDGE_LINES: usize = 3;
-/// Pages whose edges a line with words must reach to count as a running header.
-const RUNNING_PAGES: usize = 4;
 /// A page needs at least this many letters to count as having text.
 const MIN_PAGE_LETTERS: usize = 20;
 /// Longest skip reason kept from the parser's own error text.
@@ -157,6 +167,7 @@ fn parts_of(
     }
     rejoin_stray_lines(&mut pages, print);
     remove_running_lines(&mut pages);
+    drop_reference_pages(&mut pages);
     drop_reprinted_titles(&mut pages, outline);
     join_split_titles(&mut pages, outline);
     let keep = fold_overlays(&pages);
@@ -201,6 +212,8 @@ fn parts_of(
         open.push((level, title.to_string(), listed));
     };
     let mut parts = Vec::new();
+    // Per part: the heading path it starts under and the one it ends under.
+    let mut paths: Vec<(HeadingPath, HeadingPath)> = Vec::new();
     for (index, lines) in pages.iter().enumerate() {
         // Headings of folded overlay pages carry on to the page that is kept.
         let entries = by_page.remove(&index).unwrap_or_default();
@@ -210,6 +223,7 @@ fn parts_of(
             }
             continue;
         }
+        let start_path: HeadingPath = open.iter().map(|(l, t, _)| (*l, t.clone())).collect();
         let mut blocks: Vec<Block> = open
             .iter()
             .map(|(level, text, _)| Block::Heading { level: *level, text: text.clone() })
@@ -267,9 +281,16 @@ fn parts_of(
         }
         // A page that is only a heading says nothing.
         if blocks.iter().any(|b| !matches!(b, Block::Heading { .. })) {
+            let end_path = open.iter().map(|(l, t, _)| (*l, t.clone())).collect();
+            paths.push((start_path, end_path));
             parts.push(Part { locator: Some(format!("p. {}", index + 1)), blocks });
         }
     }
+    carry_section_openings(&mut parts, &paths);
+    for part in &mut parts {
+        part.blocks = pack_paragraphs(std::mem::take(&mut part.blocks));
+    }
+    parts.retain(|p| p.blocks.iter().any(|b| !matches!(b, Block::Heading { .. })));
     parts
 }
 
@@ -343,39 +364,6 @@ fn find_heading(lines: &[String], title: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// Most lines of a sentence carried back from the top of a page to the page before.
-const MAX_CARRIED_LINES: usize = 8;
-
-/// Puts a sentence broken by a page break back together: when a kept page ends inside a
-/// sentence and the next kept page goes on in lower case, the next page's lines up to the end
-/// of that sentence move to the first page (which the passage then cites).
-fn join_across_pages(pages: &mut [Vec<String>], keep: &[bool], outline: &[(usize, u8, String)]) {
-    let kept: Vec<usize> = (0..pages.len()).filter(|&i| keep[i]).collect();
-    for pair in kept.windows(2) {
-        let (this, next) = (pair[0], pair[1]);
-        let Some(last) = pages[this].last() else { continue };
-        if last.ends_with(['.', '!', '?', ':']) || is_page_number(last) {
-            continue;
-        }
-        let opens_lower =
-            pages[next].first().and_then(|l| l.chars().next()).is_some_and(|c| c.is_lowercase());
-        let heading_there = outline.iter().any(|(page, ..)| *page == next)
-            && pages[next].first().is_some_and(|l| outline.iter().any(|o| same_heading(l, &o.2)));
-        if !opens_lower || heading_there {
-            continue;
-        }
-        let end = pages[next]
-            .iter()
-            .take(MAX_CARRIED_LINES)
-            .position(|l| l.ends_with(['.', '!', '?', ':']))
-            .map(|p| p + 1);
-        if let Some(end) = end {
-            let carried: Vec<String> = pages[next].drain(..end).collect();
-            pages[this].extend(carried);
-        }
-    }
-}
-
 /// Appends the paragraphs of `lines`, after the pending heading if there is text. A line
 /// that is a numbered heading of two or more parts ("5.1.1. Network Profiling") the outline
 /// does not list becomes a heading of that depth. `labels` marks the label lines.
@@ -427,288 +415,6 @@ fn same_heading(line: &str, title: &str) -> bool {
             || (line.ends_with(&title)
                 && line[..line.len() - title.len()].chars().all(|c| c.is_ascii_digit())))
 }
-
-/// The key two running lines share: lower case, digits and roman page numbers ignored.
-fn running_key(line: &str) -> String {
-    line.chars()
-        .filter(|c| !c.is_ascii_digit() && !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Whether a line is only a page number ("12", "- 12 -", "xiv", "Page 3 of 9").
-fn is_page_number(line: &str) -> bool {
-    let core = line.trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
-    let lower = core.to_lowercase();
-    let lower = lower.strip_prefix("page ").unwrap_or(&lower);
-    let digits_only = !lower.is_empty()
-        && lower.split(" of ").all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    let roman = !lower.is_empty() && lower.len() <= 6 && lower.chars().all(|c| "ivxlc".contains(c));
-    digits_only || roman
-}
-
-/// Drops running headers and footers: among the first and last [`EDGE_LINES`] lines of each
-/// page, page numbers and lines whose [`running_key`] appears at an edge of at least 40 % of
-/// the pages (and on three or more), or, for a line with words, at an edge of
-/// [`RUNNING_PAGES`] separate runs of pages (a chapter's header on its odd or even pages; the
-/// overlay steps of one slide are one run). Blank lines are dropped too.
-fn remove_running_lines(pages: &mut [Vec<String>]) {
-    for page in pages.iter_mut() {
-        page.retain(|l| !l.is_empty());
-    }
-    let edges = |page: &[String]| -> Vec<usize> {
-        let n = page.len();
-        let mut idx: Vec<usize> = (0..n.min(EDGE_LINES)).collect();
-        idx.extend(n.saturating_sub(EDGE_LINES).max(EDGE_LINES.min(n))..n);
-        idx
-    };
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    // Separate runs of pages a key is on: overlay steps of one slide count once.
-    let mut runs: HashMap<String, usize> = HashMap::new();
-    let mut before: Vec<String> = Vec::new();
-    for page in pages.iter() {
-        let mut seen: Vec<String> =
-            edges(page).into_iter().map(|i| running_key(&page[i])).collect();
-        seen.sort();
-        seen.dedup();
-        for key in &seen {
-            *counts.entry(key.clone()).or_default() += 1;
-            if !before.contains(key) {
-                *runs.entry(key.clone()).or_default() += 1;
-            }
-        }
-        before = seen;
-    }
-    let with_text = pages.iter().filter(|p| !p.is_empty()).count();
-    let threshold = (with_text * 2).div_ceil(5).max(3);
-    // A chapter's running header ("Chapter 3. Understanding How SystemTap Works") repeats on
-    // its pages only: a line with words at the edge of four pages or more is one too.
-    let chapter_threshold = threshold.min(RUNNING_PAGES);
-    let counts: HashMap<String, usize> = counts
-        .into_iter()
-        .map(|(key, n)| {
-            let wordy = key.chars().filter(|c| c.is_alphabetic()).count() >= 8;
-            let separate = runs.get(&key).copied().unwrap_or(0);
-            (key, if wordy && separate >= chapter_threshold { threshold.max(n) } else { n })
-        })
-        .collect();
-    for page in pages.iter_mut() {
-        let drop: Vec<usize> = edges(page)
-            .into_iter()
-            .filter(|&i| {
-                let line = &page[i];
-                let key = running_key(line);
-                is_page_number(line) || (counts.get(&key).copied().unwrap_or(0) >= threshold)
-            })
-            .collect();
-        let mut index = 0;
-        page.retain(|_| {
-            let keep = !drop.contains(&index);
-            index += 1;
-            keep
-        });
-    }
-}
-
-/// Drops a running header that repeats a heading: a line among the first or last
-/// [`EDGE_LINES`] of a page that prints the title of an outline entry of an earlier page
-/// (a chapter's title over its later pages, the section shown in a slide deck's header).
-fn drop_reprinted_titles(pages: &mut [Vec<String>], outline: &[(usize, u8, String)]) {
-    if outline.is_empty() {
-        return;
-    }
-    for (index, page) in pages.iter_mut().enumerate() {
-        let n = page.len();
-        let mut at = 0;
-        page.retain(|line| {
-            let edge = at < EDGE_LINES || at + EDGE_LINES >= n;
-            at += 1;
-            !(edge && outline.iter().any(|(p, _, title)| *p < index && same_heading(line, title)))
-        });
-    }
-}
-
-/// How close (points) two rows' vertical middles are to count as one printed row.
-const SAME_ROW: f32 = 1.0;
-
-/// Lines after a stray line searched for its row: bounds the work on a hostile page of many
-/// lines (linear, not quadratic, in its line count).
-const STRAY_ROW_SEARCH: usize = 64;
-
-/// Puts back a line the parser's reading order took out of its row: a line printed below
-/// both the line before it and the line after it, while those two run top to bottom (one
-/// column, not a column break), and for which a later line of the page is printed on the
-/// same row. The stray line joins that line, the one printed further left first. Lines the
-/// print does not place are left alone.
-fn rejoin_stray_lines(pages: &mut [Vec<String>], print: &fonts::Print) {
-    for (index, lines) in pages.iter_mut().enumerate() {
-        lines.retain(|l| !l.is_empty());
-        let mut at = 1;
-        while at + 1 < lines.len() {
-            let place = |i: usize| print.place(index, &lines[i]);
-            let (Some(before), Some(this), Some(after)) = (place(at - 1), place(at), place(at + 1))
-            else {
-                at += 1;
-                continue;
-            };
-            let stray = before.0 > after.0 && this.0 < after.0 - SAME_ROW;
-            let row = stray
-                .then(|| {
-                    (at + 1..lines.len().min(at + 1 + STRAY_ROW_SEARCH))
-                        .find(|&j| place(j).is_some_and(|p| (p.0 - this.0).abs() <= SAME_ROW))
-                })
-                .flatten();
-            let Some(row) = row else {
-                at += 1;
-                continue;
-            };
-            let line = lines.remove(at);
-            let target = row - 1;
-            let other_left = print.place(index, &lines[target]).map_or(f32::MAX, |p| p.1);
-            lines[target] = if this.1 <= other_left {
-                format!("{line} {}", lines[target])
-            } else {
-                format!("{} {line}", lines[target])
-            };
-        }
-    }
-}
-
-/// Most stray lines the parser may put between the two parts of a heading.
-const MAX_STRAY_LINES: usize = 3;
-
-/// Puts an outline title printed in two parts back together when the parser's reading order
-/// put a stray line between them ("Chapter 3." / "systemtap/tapset/" / "Understanding How
-/// SystemTap Works"): the second part moves up under the first, the stray lines after it.
-fn join_split_titles(pages: &mut [Vec<String>], outline: &[(usize, u8, String)]) {
-    for (page, _, title) in outline {
-        let Some(lines) = pages.get_mut(*page) else { continue };
-        if find_heading(lines, title).is_some() {
-            continue;
-        }
-        let whole = fonts::fold(title);
-        let split = (0..lines.len()).find_map(|first| {
-            let head = fonts::fold(&lines[first]);
-            if head.is_empty() || !whole.starts_with(&head) {
-                return None;
-            }
-            let last = (first + MAX_STRAY_LINES + 1).min(lines.len().saturating_sub(1));
-            (first + 2..=last)
-                .find(|&second| head.clone() + &fonts::fold(&lines[second]) == whole)
-                .map(|second| (first, second))
-        });
-        if let Some((first, second)) = split {
-            lines[first + 1..=second].rotate_right(1);
-        }
-    }
-}
-
-/// Drops a running header that repeats a font heading: a line among the first or last
-/// [`EDGE_LINES`] of a page, not itself a heading, that prints the text of a heading on that
-/// page or an earlier one. Whether any line was dropped.
-fn drop_reprinted_headings(pages: &mut [Vec<String>], font: &[Vec<fonts::FontHeading>]) -> bool {
-    let mut first_page: HashMap<String, usize> = HashMap::new();
-    for (page, headings) in font.iter().enumerate() {
-        for heading in headings {
-            first_page.entry(fonts::fold(&heading.text)).or_insert(page);
-        }
-    }
-    let mut dropped = false;
-    for (index, page) in pages.iter_mut().enumerate() {
-        let n = page.len();
-        let headings = font.get(index).map_or(&[][..], Vec::as_slice);
-        let mut at = 0;
-        page.retain(|line| {
-            let i = at;
-            at += 1;
-            let edge = i < EDGE_LINES || i + EDGE_LINES >= n;
-            let heading_line = headings.iter().any(|h| (h.at..h.at + h.taken).contains(&i));
-            let reprint = edge
-                && !heading_line
-                && first_page.get(&fonts::fold(line)).is_some_and(|first| *first <= index);
-            dropped |= reprint;
-            !reprint
-        });
-    }
-    dropped
-}
-
-/// Which pages to keep: a page whose every line reappears on the next page (an overlay step
-/// of a slide) is folded into the next one.
-fn fold_overlays(pages: &[Vec<String>]) -> Vec<bool> {
-    let mut keep = vec![true; pages.len()];
-    for index in 0..pages.len().saturating_sub(1) {
-        let (this, next) = (&pages[index], &pages[index + 1]);
-        if !this.is_empty() && this.len() <= next.len() && this.iter().all(|l| next.contains(l)) {
-            keep[index] = false;
-        }
-    }
-    keep
-}
-
-/// Assembles a page's lines into paragraphs. A line ends a paragraph when it is blank-free
-/// but clearly short of the page's full width and ends a sentence, or when the next line
-/// starts a list item. Within a paragraph, a full-width line is joined to the next with a
-/// space (a word hyphenated across them is joined whole); short lines keep their breaks. A
-/// label line (`labels`: "Important") opens a paragraph, its text on the next line.
-fn paragraphs_of(lines: &[String], labels: &[bool]) -> Vec<String> {
-    let label = |i: usize| labels.get(i).copied().unwrap_or(false);
-    let mut widths: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
-    widths.sort_unstable();
-    let full = widths.get(widths.len() * 9 / 10).copied().unwrap_or(0).max(1);
-    let is_full = |line: &str| line.chars().count() * 10 >= full * 7;
-    let mut paragraphs = Vec::new();
-    let mut current = String::new();
-    for (index, line) in lines.iter().enumerate() {
-        if current.is_empty() {
-            current.push_str(line);
-        } else if label(index) {
-            paragraphs.push(std::mem::take(&mut current));
-            current.push_str(line);
-        } else if label(index - 1) {
-            current.push('\n');
-            current.push_str(line);
-        } else if let Some(stem) = hyphen_stem(&current, line) {
-            current.truncate(stem);
-            current.push_str(line);
-        } else if is_full(lines[index - 1].as_str()) && !starts_item(line) {
-            current.push(' ');
-            current.push_str(line);
-        } else {
-            let previous = lines[index - 1].as_str();
-            let ends_sentence = previous.ends_with(['.', '!', '?', ':']);
-            if ends_sentence || starts_item(line) || is_full(line) {
-                paragraphs.push(std::mem::take(&mut current));
-                current.push_str(line);
-            } else {
-                current.push('\n');
-                current.push_str(line);
-            }
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs.retain(|p| p.chars().any(char::is_alphanumeric));
-    paragraphs
-}
-
-/// When `text` ends in a word broken by a hyphen and `next` goes on in lower case, the byte
-/// length of `text` without the hyphen.
-fn hyphen_stem(text: &str, next: &str) -> Option<usize> {
-    let stem = text.strip_suffix('-').or_else(|| text.strip_suffix('\u{ad}'))?;
-    let before = stem.chars().next_back()?;
-    let after = next.chars().next()?;
-    (before.is_lowercase() && after.is_lowercase()).then_some(stem.len())
-}
-
-/// Whether a line opens a list item (a bullet, or "1." / "a)" numbering).
-fn starts_item(line: &str) -> bool {
-    line.starts_with(['•', '◦', '▪', '‣', '–', '*', '-', '●', '■'])
-        && line.chars().nth(1).is_some_and(char::is_whitespace)
-        || super::sentences::starts_list_item(line, None)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -718,76 +424,12 @@ mod tests {
     }
 
     #[test]
-    fn running_headers_footers_and_page_numbers_are_dropped() {
-        let words = ["probes", "scripts", "tapsets", "events", "handlers", "sessions"];
-        let mut pages: Vec<Vec<String>> = words
-            .iter()
-            .enumerate()
-            .map(|(n, word)| {
-                page(&[
-                    "Chapter 2. Using SystemTap",
-                    &format!("This page is about {word}."),
-                    &format!("{}", n + 1),
-                ])
-            })
-            .collect();
-        remove_running_lines(&mut pages);
-        for (p, word) in pages.iter().zip(words) {
-            assert_eq!(p, &page(&[&format!("This page is about {word}.")]));
-        }
-    }
-
-    #[test]
-    fn chapter_running_header_on_a_few_pages_is_dropped() {
-        let mut pages: Vec<Vec<String>> = (0..20)
-            .map(|n| {
-                let header = if n < 10 && n % 2 == 0 {
-                    "Chapter 3. Understanding How It Works"
-                } else {
-                    "Other"
-                };
-                let words = ["alpha", "beta", "gamma", "delta", "epsilon"];
-                let body = format!("Body {} {} text.", words[n % 5], words[n / 5 % 5]);
-                page(&[header, &body])
-            })
-            .collect();
-        remove_running_lines(&mut pages);
-        assert_eq!(pages[0], page(&["Body alpha alpha text."]));
-    }
-
-    #[test]
-    fn overlay_steps_fold_into_the_full_slide() {
-        let pages = vec![
-            page(&["Title", "first point"]),
-            page(&["Title", "first point", "second"]),
-            page(&["Other"]),
-        ];
-        assert_eq!(fold_overlays(&pages), [false, true, true]);
-    }
-
-    #[test]
-    fn hyphenated_words_join_and_wrapped_lines_unwrap() {
-        let lines = page(&[
-            "SystemTap allows users to gather information about the run-",
-            "ning kernel in great detail; this line is as long as the others.",
-            "A short closing line.",
-            "stap -v -e 'probe vfs.read",
-            "{printf(\"read performed\\n\"); exit()}'",
-        ]);
-        assert_eq!(
-            paragraphs_of(&lines, &[]),
-            [
-                "SystemTap allows users to gather information about the running kernel in great detail; this line is as long as the others. A short closing line.",
-                "stap -v -e 'probe vfs.read\n{printf(\"read performed\\n\"); exit()}'",
-            ]
-        );
-    }
-
-    #[test]
     fn outline_headings_become_sections_and_carry_over_pages() {
+        let long = "A session begins when stap runs. ".repeat(16).trim_end().to_string();
         let pages = vec![
             page(&["Some intro text that is long enough to be a line."]),
-            page(&["more of the intro.", "2.1. Architecture", "A session begins when stap runs."]),
+            // Long enough that the next page's text is not carried up to it.
+            page(&["more of the intro.", "2.1. Architecture", &long]),
             page(&["The session goes on here."]),
         ];
         let outline =
@@ -798,10 +440,10 @@ mod tests {
         assert_eq!(
             parts[1].blocks,
             vec![
+                // "more of the intro." went on from p. 1: it was carried up there.
                 Block::Heading { level: 1, text: "Introduction".into() },
-                Block::Paragraph("more of the intro.".into()),
                 Block::Heading { level: 2, text: "2.1. Architecture".into() },
-                Block::Paragraph("A session begins when stap runs.".into()),
+                Block::Paragraph(long.clone()),
             ]
         );
         // The next page starts under the whole heading path.
@@ -814,41 +456,68 @@ mod tests {
         );
     }
 
-    #[test]
-    fn pdf_label_line_is_not_glued_to_the_paragraph_before() {
-        let lines = page(&[
-            "The following sections discuss the installation procedures in greater detail.",
-            "Important",
-            "Many users confuse -debuginfo with -debug. Remember that the deployment needs it.",
-        ]);
-        assert_eq!(
-            paragraphs_of(&lines, &[false, true, false]),
-            [
-                "The following sections discuss the installation procedures in greater detail.",
-                "Important\nMany users confuse -debuginfo with -debug. Remember that the deployment needs it.",
-            ]
-        );
+    /// The text of a part's paragraphs, one string per paragraph block.
+    fn paragraph_texts(part: &Part) -> Vec<String> {
+        part.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph(text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]
-    fn sentence_broken_by_a_page_break_is_joined_on_the_first_page() {
-        let mut pages = vec![
-            page(&["The probe fires each time the kernel reads a", "file from"]),
-            page(&["the disk, and the handler runs.", "A new paragraph starts here."]),
+    fn pdf_numbered_steps_of_a_procedure_are_one_passage_not_one_each() {
+        let pages = vec![page(&[
+            "A session begins when you run a script. This session occurs in the following fashion:",
+            "1. First, the tool checks the script against the existing library of probes.",
+            "2. It then translates the script to C and builds a kernel module from it.",
+            "3. It loads the module, then enables all the probes in the script at once.",
+        ])];
+        let outline = vec![(0, 2, "3.1. Architecture".to_string())];
+        let parts = parts_of(pages, &outline, &fonts::Print::default(), None);
+        let texts = paragraph_texts(&parts[0]);
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert!(texts[0].contains("1. First") && texts[0].contains("3. It loads"), "{texts:?}");
+    }
+
+    #[test]
+    fn pdf_section_going_on_over_a_page_break_is_not_cut_at_the_page() {
+        let long = "Scripts are made of two parts, events and handlers, and the tool runs them.";
+        let pages = vec![
+            page(&["3.2. Scripts", "For the most part, scripts are the foundation of a session."]),
+            page(&[long, "An event and its corresponding handler is collectively called a probe."]),
         ];
-        join_across_pages(&mut pages, &[true, true], &[]);
-        assert_eq!(pages[0].last().unwrap(), "the disk, and the handler runs.");
-        assert_eq!(pages[1], page(&["A new paragraph starts here."]));
+        let outline = vec![(0, 2, "3.2. Scripts".to_string())];
+        let parts = parts_of(pages, &outline, &fonts::Print::default(), None);
+        assert_eq!(parts.len(), 1, "{parts:?}");
+        let text = paragraph_texts(&parts[0]).join("\n\n");
+        assert!(text.contains("foundation") && text.contains("called a probe"), "{text}");
     }
 
     #[test]
-    fn page_numbers_are_recognised() {
-        for yes in ["12", "- 12 -", "xiv", "Page 3 of 9"] {
-            assert!(is_page_number(yes), "{yes}");
-        }
-        for no in ["12 monkeys", "Introduction", "2.1"] {
-            assert!(!is_page_number(no), "{no}");
-        }
+    fn pdf_back_of_book_index_and_contents_pages_are_not_indexed() {
+        let body = page(&["SystemTap is a tracing and probing tool for the running kernel."]);
+        let index = page(&[
+            "arrays",
+            "associative arrays, 1",
+            "clearing arrays, 2, 3",
+            "sample usage",
+            "local variables, 2",
+            "deleting elements, 1",
+            "reading values, 3",
+        ]);
+        let contents = page(&[
+            "1. Introduction ........................ 1",
+            "1.1. Goals .............................. 1",
+            "2. Using It .............................. 2",
+            "2.1. Setup .............................. 2",
+            "3. Scripts .............................. 3",
+        ]);
+        let parts = parts_of(vec![contents, body, index], &[], &fonts::Print::default(), None);
+        let locators: Vec<_> = parts.iter().filter_map(|p| p.locator.clone()).collect();
+        assert_eq!(locators, ["p. 2"]);
     }
 
     /// A one-page PDF whose content stream is `content`; offsets in the xref are computed.
@@ -966,93 +635,18 @@ mod tests {
         }
         let book = read_pdf(&pdf_of(&content, false));
         if let Ok(book) = book {
+            // Paragraphs are packed, so lines are counted, not blocks.
             let blocks: Vec<&Block> = book.parts.iter().flat_map(|p| &p.blocks).collect();
             let headings = blocks.iter().filter(|b| matches!(b, Block::Heading { .. })).count();
-            assert!(headings * 3 <= blocks.len().max(3), "{headings} headings of {}", blocks.len());
+            let lines: usize = blocks
+                .iter()
+                .map(|b| match b {
+                    Block::Paragraph(text) => text.lines().filter(|l| !l.is_empty()).count(),
+                    _ => 1,
+                })
+                .sum();
+            assert!(headings * 3 <= lines.max(3), "{headings} headings of {lines} lines");
         }
-    }
-
-    fn print_of(rows: &[(&str, f32, f32)]) -> fonts::Print {
-        let spans: Vec<fonts::Span> = rows
-            .iter()
-            .map(|(text, middle, left)| fonts::Span {
-                text: (*text).to_string(),
-                size: 10.0,
-                bold: false,
-                mono: false,
-                middle: *middle,
-                left: *left,
-            })
-            .collect();
-        let mut print = fonts::Print::default();
-        print.add_page(&spans);
-        print
-    }
-
-    #[test]
-    fn pdf_stray_line_out_of_its_row_is_rejoined() {
-        // The parser put "systemtap/tapset/" (printed at the start of row 390) second.
-        let print = print_of(&[
-            ("Chapter 3.", 745.0, 72.0),
-            ("systemtap/tapset/", 390.0, 72.0),
-            ("Understanding How It Works", 708.0, 72.0),
-            ("checks the tapset library (normally in /usr/share/", 403.0, 72.0),
-            ("for any tapsets used.", 390.0, 160.0),
-        ]);
-        let mut pages = vec![page(&[
-            "Chapter 3.",
-            "",
-            "systemtap/tapset/",
-            "Understanding How It Works",
-            "checks the tapset library (normally in /usr/share/",
-            "for any tapsets used.",
-        ])];
-        rejoin_stray_lines(&mut pages, &print);
-        assert_eq!(
-            pages[0],
-            page(&[
-                "Chapter 3.",
-                "Understanding How It Works",
-                "checks the tapset library (normally in /usr/share/",
-                "systemtap/tapset/ for any tapsets used.",
-            ])
-        );
-    }
-
-    #[test]
-    fn pdf_outline_title_split_by_a_stray_line_is_joined() {
-        let mut pages =
-            vec![page(&["Chapter 3.", "systemtap/tapset/", "Understanding How It Works", "Body."])];
-        let outline = vec![(0, 1, "Chapter 3. Understanding How It Works".to_string())];
-        join_split_titles(&mut pages, &outline);
-        assert_eq!(
-            pages[0],
-            page(&["Chapter 3.", "Understanding How It Works", "systemtap/tapset/", "Body."])
-        );
-    }
-
-    #[test]
-    fn pdf_running_header_reprinting_a_heading_is_dropped() {
-        // The page's header repeats the heading printed under it.
-        let mut pages = vec![page(&[
-            "semantic error: no match for probe point foo",
-            "semantic error: no match for probe point",
-            "foo",
-            "SystemTap could not resolve the events.",
-        ])];
-        let font = vec![vec![fonts::FontHeading {
-            at: 1,
-            taken: 2,
-            level: fonts::Level::Below(1),
-            text: "semantic error: no match for probe point foo".into(),
-        }]];
-        assert!(drop_reprinted_headings(&mut pages, &font));
-        assert_eq!(pages[0][0], "semantic error: no match for probe point");
-        // An outline title over a later page is a running header too.
-        let mut pages =
-            vec![page(&["Intro", "Text."]), page(&["Chapter 4. Probing", "More text.", "x", "y"])];
-        drop_reprinted_titles(&mut pages, &[(0, 1, "Chapter 4. Probing".into())]);
-        assert_eq!(pages[1][0], "More text.");
     }
 
     #[test]

@@ -458,7 +458,7 @@ fn reads_as_heading(line: &str) -> bool {
         && line.chars().count() <= MAX_HEADING_CHARS
         && !line.ends_with([',', ';'])
         && !sentence
-        && !super::starts_item(line)
+        && !super::paragraphs::starts_item(line)
 }
 
 #[cfg(test)]
