@@ -252,16 +252,16 @@ fn real_docs_pdf_manual_slides_does_not_regress() {
     guard_real_docs(
         "real_docs_pdf_manual_slides_does_not_regress",
         "pdf-manual-slides",
-        (22, 26, 8),
+        (31, 34, 8),
     );
 }
 
 #[test]
 fn real_docs_git_html_does_not_regress() {
-    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (10, 15, 8));
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (11, 16, 8));
 }
 
 #[test]
 fn real_docs_ebook_office_does_not_regress() {
-    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (25, 36, 8));
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (26, 36, 8));
 }
