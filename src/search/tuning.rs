@@ -24,8 +24,9 @@ pub struct Tuning {
     pub derived_boost: f32,
     /// Second-stage weights; all zero turns re-ranking off.
     pub rank: RankWeights,
-    /// For a definition question ("what is X"), the bonus of a candidate that defines X, as
-    /// a share of the best candidate's score (see [`super::definition`]).
+    /// For a definition question ("what is X"), the bonus of a candidate that defines X (a
+    /// sentence opening with X and "is", or a glossary line "X: …"), as a share of the best
+    /// candidate's score.
     pub definition: f32,
     /// Least confidence (0–1) of the best passage for an answer; below it, "no good match"
     /// (see [`super::confidence`]).
