@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use passagebot::index::{BuildOptions, BuildReport};
+use passagebot::index::BuildReport;
 use passagebot::search::Engine;
 use teloxide::prelude::*;
 use tracing::{info, warn};
@@ -169,14 +169,8 @@ impl Drop for Running {
 
 /// Builds a fresh generation, checks it, publishes it and swaps it in.
 fn rebuild(app: &App) -> anyhow::Result<BuildReport> {
-    let opts = BuildOptions {
-        corpus: app.config.corpus_path(),
-        index_dir: app.config.index.clone(),
-        force: true,
-        load: app.config.load_options(),
-        memory_budget: app.config.memory_budget(),
-    };
-    let staged = passagebot::index::stage(&opts).context("building the new index")?;
+    let staged = passagebot::index::stage(&app.config.build_options(true))
+        .context("building the new index")?;
     if staged.report().documents == 0 {
         bail!("the new index holds no document");
     }

@@ -276,6 +276,18 @@ impl BotConfig {
         }
     }
 
+    /// The options of a build of the configured corpus into the configured index (`force`:
+    /// build even when the live generation is fresh).
+    pub fn build_options(&self, force: bool) -> passagebot::index::BuildOptions {
+        passagebot::index::BuildOptions {
+            corpus: self.corpus_path(),
+            index_dir: self.index.clone(),
+            force,
+            load: self.load_options(),
+            memory_budget: self.memory_budget(),
+        }
+    }
+
     /// Applies the environment overrides, read through `var` (so tests need no real env):
     /// `PASSAGEBOT_<KEY>` for every key of the file ([`ENV_KEYS`]; `PASSAGEBOT_LIMITS_<KEY>`
     /// for the `[limits]` table), and `TELOXIDE_TOKEN` for the token. A value is read as the

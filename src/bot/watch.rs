@@ -121,13 +121,7 @@ pub fn spawn(bot: Tg, app: Arc<App>) -> anyhow::Result<()> {
 /// True when the live generation is fresh for the corpus as it is now and is the one the
 /// bot answers from.
 async fn already_indexed(app: &Arc<App>) -> bool {
-    let opts = passagebot::index::BuildOptions {
-        corpus: app.config.corpus_path(),
-        index_dir: app.config.index.clone(),
-        force: false,
-        load: app.config.load_options(),
-        memory_budget: app.config.memory_budget(),
-    };
+    let opts = app.config.build_options(false);
     let serving = app.engine.current().info().generation.clone();
     let fresh = tokio::task::spawn_blocking(move || passagebot::index::fresh_generation(&opts));
     match fresh.await {

@@ -415,11 +415,13 @@ fn same_heading(line: &str, title: &str) -> bool {
             || (line.ends_with(&title)
                 && line[..line.len() - title.len()].chars().all(|c| c.is_ascii_digit())))
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn page(lines: &[&str]) -> Vec<String> {
+    /// A page of lines, as the readers' functions take it (shared by the submodules' tests).
+    pub(super) fn page(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()
     }
 

@@ -13,6 +13,13 @@ fn watching_slowly(_: &Path) -> String {
     "watch = true\nwatch_debounce_ms = 1500".to_string()
 }
 
+/// The test corpus with one record more, on baking.
+fn with_bread() -> Vec<(&'static str, &'static str, Option<&'static str>, &'static str)> {
+    let mut records = CORPUS.to_vec();
+    records.push(("bread", "Baking", None, "Knead the dough for ten minutes, then let it rise."));
+    records
+}
+
 /// Notes about watcher reindexes sent to the admin so far.
 fn notes(bot: &Bot) -> Vec<String> {
     bot.api
@@ -50,8 +57,7 @@ fn an_added_corpus_file_reindexes_once_and_tells_the_admins() {
 fn a_burst_of_corpus_writes_gives_one_reindex() {
     let bot = Bot::start(Options { prepare: Some(watching), ..Options::default() });
     bot.api.wait_for(|c| c.method == "setMyCommands");
-    let mut records = CORPUS.to_vec();
-    records.push(("bread", "Baking", None, "Knead the dough for ten minutes, then let it rise."));
+    let records = with_bread();
     for _ in 0..25 {
         write_corpus(&bot.corpus(), &records);
         std::thread::sleep(Duration::from_millis(20));
@@ -83,8 +89,7 @@ fn a_corpus_change_the_gate_refuses_keeps_the_live_index_and_says_why() {
 fn a_change_reindexed_from_chat_is_not_reindexed_again_by_the_watcher() {
     let bot = Bot::start(Options { prepare: Some(watching_slowly), ..Options::default() });
     bot.api.wait_for(|c| c.method == "setMyCommands");
-    let mut records = CORPUS.to_vec();
-    records.push(("bread", "Baking", None, "Knead the dough for ten minutes, then let it rise."));
+    let records = with_bread();
     write_corpus(&bot.corpus(), &records);
     bot.say(ADMIN, ADMIN, "/reindex");
     bot.reply_containing(ADMIN, "The new index is live");

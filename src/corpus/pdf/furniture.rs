@@ -223,10 +223,7 @@ pub(super) fn fold_overlays(pages: &[Vec<String>]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn page(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|l| l.to_string()).collect()
-    }
+    use crate::corpus::pdf::tests::page;
 
     #[test]
     fn running_headers_footers_and_page_numbers_are_dropped() {

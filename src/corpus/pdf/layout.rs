@@ -120,10 +120,7 @@ pub(super) fn join_split_titles(pages: &mut [Vec<String>], outline: &[(usize, u8
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn page(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|l| l.to_string()).collect()
-    }
+    use crate::corpus::pdf::tests::page;
 
     #[test]
     fn sentence_broken_by_a_page_break_is_joined_on_the_first_page() {

@@ -155,10 +155,7 @@ pub(super) fn starts_item(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn page(lines: &[&str]) -> Vec<String> {
-        lines.iter().map(|l| l.to_string()).collect()
-    }
+    use crate::corpus::pdf::tests::page;
 
     #[test]
     fn hyphenated_words_join_and_wrapped_lines_unwrap() {
