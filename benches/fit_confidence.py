@@ -11,7 +11,7 @@ HELD-OUT sets (KorQuAD, SQuAD questions on KorQuAD, the four real-docs sets, the
 which the fit never sees.
 
     python3 benches/fit_confidence.py --bin target/release/passagebot \\
-        --eval ../shared/eval --work /tmp/passagebot-fit [--threshold 0.5] [--no-dump]
+        --eval ../shared/eval --work /tmp/passagebot-fit [--threshold 0.22] [--no-dump]
 
 Prints the Rust constants to paste into src/search/confidence.rs. Python 3 standard
 library only. Indexes are built once under --work and reused.
@@ -26,7 +26,7 @@ import sys
 
 FEATURES = [
     "with_headings", "sentence", "coverage", "direct", "margin",
-    "matched_ln", "best_rarity", "missing_rarity", "concepts_ln",
+    "matched_ln", "best_rarity", "missing_rarity", "concepts_ln", "bm25_rarity",
 ]
 
 # name, corpus (relative to --eval), questions (relative to --eval), out of domain, role
@@ -43,6 +43,10 @@ SETS = [
      "real-docs/pdf-manual-slides/questions.jsonl", False, "held"),
     ("ebook-office", "real-docs/ebook-office/corpus", "real-docs/ebook-office/questions.jsonl", False, "held"),
     ("seed", "corpus-seed", "seed/questions.jsonl", False, "held"),
+    # The bundled article asked as a new user would (issue 11): fair questions, chatty or
+    # with markup, and off-topic ones; relative to this script's folder, not --eval.
+    ("bundled-trust", "corpus-seed", "@bundled-trust.jsonl", False, "held"),
+    ("bundled-questions", "corpus-seed", "@../tests/fixtures/bundled-questions.jsonl", False, "held"),
 ]
 
 
@@ -54,8 +58,12 @@ def dump(args, name, corpus, questions, ood):
     corpus_path = os.path.join(args.eval, corpus)
     if corpus == "corpus-seed":
         corpus_path = os.path.join(os.path.dirname(os.path.abspath(args.eval)), "corpus-seed")
+    if questions.startswith("@"):
+        questions_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), questions[1:])
+    else:
+        questions_path = os.path.join(args.eval, questions)
     cmd = [args.bin, "eval", "--corpus", corpus_path, "--index", index,
-           "--questions", os.path.join(args.eval, questions), "--features", out,
+           "--questions", questions_path, "--features", out,
            "--show-failures", "0"]
     if ood:
         cmd.append("--out-of-domain")

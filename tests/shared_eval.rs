@@ -83,8 +83,8 @@ fn squad_quality_holds_ranked_and_as_asked_and_scifact_claims_are_rejected() {
     assert!(report.mrr_at_10 >= 0.8807 - 0.005, "MRR@10 {:.4}", report.mrr_at_10);
     // What users see.
     assert!(report.false_no_match_rate() <= 0.02, "{:.4}", report.false_no_match_rate());
-    assert!(report.asked.recall_at_1 >= 0.815, "R@1 {:.4}", report.asked.recall_at_1);
-    assert!(report.asked.mrr_at_10 >= 0.865, "MRR@10 {:.4}", report.asked.mrr_at_10);
+    assert!(report.asked.recall_at_1 >= 0.82, "R@1 {:.4}", report.asked.recall_at_1);
+    assert!(report.asked.mrr_at_10 >= 0.87, "MRR@10 {:.4}", report.asked.mrr_at_10);
     let ood = score(&engine, &eval, "squad-v1.1-dev", "scifact", true);
     assert_eq!(ood.ood_questions, 300);
     assert!(ood.ood_rejection_rate() >= 0.65, "{:.4}", ood.ood_rejection_rate());
@@ -100,9 +100,9 @@ fn korquad_quality_holds_ranked_and_as_asked() {
     assert_eq!(report.gold_questions, 5_774);
     assert!(report.recall_at_1 >= 0.9094 - 0.005, "R@1 {:.4}", report.recall_at_1);
     assert!(report.mrr_at_10 >= 0.9423 - 0.005, "MRR@10 {:.4}", report.mrr_at_10);
-    assert!(report.false_no_match_rate() <= 0.025, "{:.4}", report.false_no_match_rate());
-    assert!(report.asked.recall_at_1 >= 0.89, "R@1 {:.4}", report.asked.recall_at_1);
-    assert!(report.asked.mrr_at_10 >= 0.92, "MRR@10 {:.4}", report.asked.mrr_at_10);
+    assert!(report.false_no_match_rate() <= 0.01, "{:.4}", report.false_no_match_rate());
+    assert!(report.asked.recall_at_1 >= 0.90, "R@1 {:.4}", report.asked.recall_at_1);
+    assert!(report.asked.mrr_at_10 >= 0.935, "MRR@10 {:.4}", report.asked.mrr_at_10);
 }
 
 #[test]
@@ -116,8 +116,8 @@ fn scifact_quality_holds_ranked_and_as_asked_and_squad_questions_are_rejected() 
     assert!(report.ndcg_at_10 >= 0.6977 - 0.01, "nDCG@10 {:.4}", report.ndcg_at_10);
     assert!(report.recall_at_100 >= 0.9310 - 0.01, "R@100 {:.4}", report.recall_at_100);
     assert!(report.false_no_match_rate() <= 0.07, "{:.4}", report.false_no_match_rate());
-    assert!(report.asked.ndcg_at_10 >= 0.64, "nDCG@10 {:.4}", report.asked.ndcg_at_10);
-    assert!(report.asked.recall_at_100 >= 0.86, "R@100 {:.4}", report.asked.recall_at_100);
+    assert!(report.asked.ndcg_at_10 >= 0.66, "nDCG@10 {:.4}", report.asked.ndcg_at_10);
+    assert!(report.asked.recall_at_100 >= 0.88, "R@100 {:.4}", report.asked.recall_at_100);
     let ood = score(&engine, &eval, "scifact", "squad-v1.1-dev", true);
     assert!(ood.ood_rejection_rate() >= 0.65, "{:.4}", ood.ood_rejection_rate());
 }
@@ -263,5 +263,5 @@ fn real_docs_git_html_does_not_regress() {
 
 #[test]
 fn real_docs_ebook_office_does_not_regress() {
-    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (26, 36, 8));
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (27, 36, 8));
 }

@@ -29,7 +29,7 @@ pub struct AskArgs {
     /// Print one JSON object per question.
     #[arg(long)]
     json: bool,
-    /// Confidence (0–1) below which the reply is "no good match" [default: 0.25, the fitted
+    /// Confidence (0–1) below which the reply is "no good match" [default: 0.22, the fitted
     /// model's documented threshold]; lower answers more, higher answers only sure matches.
     #[arg(long, value_name = "P", value_parser = parse_probability)]
     min_confidence: Option<f32>,

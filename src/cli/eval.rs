@@ -35,7 +35,7 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 10)]
     show_failures: usize,
     /// Confidence (0–1) below which a reply is "no good match" [default: the fitted model's
-    /// documented threshold, 0.25].
+    /// documented threshold, 0.22].
     #[arg(long, value_name = "P")]
     min_confidence: Option<f32>,
     /// Every question is out of domain (e.g. asked of another set's corpus): report how many
@@ -167,6 +167,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(if failed_expectations { ExitCode::from(2) } else { ExitCode::SUCCESS })
 }
 
+/// How many of the best candidates a feature-dump line describes.
+const DUMPED_CANDIDATES: usize = 20;
+
 /// One line of the feature dump: the question, whether it is in domain, the best passage's
 /// confidence features (see `passagebot::search::confidence::FEATURES`) and the decision.
 fn feature_line(engine: &Engine, question: &Question, ranking: &Ranking, ood: bool) -> String {
@@ -176,13 +179,28 @@ fn feature_line(engine: &Engine, question: &Question, ranking: &Ranking, ood: bo
         .first()
         .and_then(|best| engine.passage_by_number(best.number))
         .map(|p| p.doc_id.clone());
+    // The best re-ranked candidates' scores, for trying new features without a rebuild.
+    let candidates: Vec<serde_json::Value> = ranking
+        .hits
+        .iter()
+        .take(DUMPED_CANDIDATES)
+        .map(|hit| {
+            serde_json::json!({
+                "score": hit.score,
+                "bm25": hit.evidence.bm25,
+                "with_headings": hit.evidence.with_headings,
+            })
+        })
+        .collect();
     let line = serde_json::json!({
         "id": question.id,
+        "passages": engine.info().passages,
         "in_domain": !ood && !question.expect_none,
         "features": features,
         "confidence": ranking.confidence,
         "answered": ranking.answered,
         "top_gold": top_doc.is_some_and(|d| question.gold.contains(&d)),
+        "candidates": candidates,
     });
     line.to_string()
 }

@@ -16,6 +16,10 @@ const MAX_TERM_WORDS: usize = 4;
 /// Verbs that make a sentence opening with the term a definition of it.
 const COPULAS: &[&str] = &["is", "are", "means", "refers", "denotes", "describes", "stands"];
 
+/// Words after "is" that open the noun phrase of a definition ("is a", "is the", "is used
+/// to").
+const NOUN_PHRASE_OPENERS: &[&str] = &["a", "an", "the", "one", "used", "also"];
+
 /// Prepositions that start a qualifier between the term and its copula.
 const QUALIFIERS: &[&str] = &["of", "in", "for"];
 
@@ -92,8 +96,16 @@ impl Definition {
         }
         // The copula right after the term, or after a short qualifier that belongs to it
         // ("the type affinity of a column is …").
-        let copula_at =
-            |i: usize| words.get(i).is_some_and(|w| COPULAS.contains(&w.surface.as_str()));
+        // "is" defines only before a noun phrase ("calibre is an … tool"), not an adjective
+        // ("calibre is smart enough …").
+        let copula_at = |i: usize| {
+            words.get(i).is_some_and(|w| match w.surface.as_str() {
+                "is" => words
+                    .get(i + 1)
+                    .is_some_and(|next| NOUN_PHRASE_OPENERS.contains(&next.surface.as_str())),
+                copula => COPULAS.contains(&copula),
+            })
+        };
         let qualified = QUALIFIERS.contains(&next.surface.as_str())
             && (n + 2..=n + 1 + MAX_QUALIFIER_WORDS).any(|i| {
                 copula_at(i)
@@ -155,6 +167,21 @@ mod tests {
         let q = "What is type affinity?";
         assert!(defines(q, "The type affinity of a column is the recommended type for data."));
         assert!(!defines(q, "Type affinity of columns, in short, is a preference."));
+    }
+
+    #[test]
+    fn what_is_calibre_is_defined_by_the_line_after_a_heading() {
+        let text = "Introduction\nCalibre is an open source e-book management tool. Simply put, \
+                    calibre allows you to organize your e-book library.";
+        assert!(defines("What is calibre?", text));
+    }
+
+    #[test]
+    fn calibre_is_smart_enough_is_not_a_definition_of_calibre() {
+        assert!(!defines("What is calibre?", "Calibre is smart enough to know a library."));
+        assert!(!defines("What is WAL?", "Intro. WAL is significantly faster in most cases."));
+        assert!(defines("What is WAL?", "WAL is the write-ahead log."));
+        assert!(defines("what is git clean", "Git clean is used to remove untracked files."));
     }
 
     #[test]

@@ -80,6 +80,20 @@ pub const QUESTION_FILLER: &[&str] = &[
 /// After a content word they name something ("what does git describe print", "git show").
 const REQUEST_VERBS: &[&str] = &["give", "show", "explain", "describe", "tell", "know"];
 
+/// The two halves of the idiom "play a role" ("what role does X play in Y", "does X play a
+/// part in Y"): when a question holds both, they frame it and name no topic.
+const ROLE_IDIOM: [&[&str]; 2] =
+    [&["role", "roles", "part"], &["play", "plays", "played", "playing"]];
+
+/// Per word of `surfaces`, true when it is half of a "play a role" idiom the question holds.
+fn role_idiom(surfaces: &[&str]) -> Vec<bool> {
+    let holds = |half: &[&str]| surfaces.iter().any(|s| half.contains(s));
+    if !ROLE_IDIOM.iter().all(|half| holds(half)) {
+        return vec![false; surfaces.len()];
+    }
+    surfaces.iter().map(|s| ROLE_IDIOM.iter().any(|half| half.contains(s))).collect()
+}
+
 /// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
 /// "why", "how"), matched as word beginnings since particles attach to them ("무엇인가").
 pub const KOREAN_QUESTION_WORDS: &[&str] =
@@ -433,6 +447,8 @@ pub fn plan(
         index += 1;
         !filler[index - 1]
     });
+    let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+    let idiom = role_idiom(&surfaces);
     let mut concepts: Vec<(usize, Concept)> = Vec::new();
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
     for (index, word) in words.iter().enumerate() {
@@ -446,6 +462,9 @@ pub fn plan(
         let mut concept = concept_for(word, lookup);
         if after_content && REQUEST_VERBS.contains(&word.surface.as_str()) {
             concept.informative = true;
+        }
+        if idiom[index] {
+            concept.informative = false;
         }
         if typos
             && concept.alternatives[0].terms.is_empty()
@@ -555,6 +574,17 @@ fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn play_a_role_frames_a_question_but_role_alone_is_a_topic() {
+        let marks = |q: &str| role_idiom(&q.split(' ').collect::<Vec<_>>());
+        assert_eq!(
+            marks("what role does the government play in ai"),
+            [false, true, false, false, false, true, false, false]
+        );
+        assert_eq!(marks("does naver play a part"), [false, false, true, false, true]);
+        assert_eq!(marks("which role has the committee"), [false; 5]);
+    }
 
     #[test]
     fn common_words_are_sorted_for_binary_search() {

@@ -68,6 +68,8 @@ pub struct Evidence {
     /// Relative lead of this candidate's score over the next one's, 0 to 1 (set by the
     /// caller, which knows the order).
     pub margin: f32,
+    /// The candidate's first-stage (BM25) score.
+    pub bm25: f32,
 }
 
 /// One concept's weight and the slot masks of its alternatives.
@@ -238,7 +240,8 @@ impl Matcher {
             .fold(0u128, |mask, &(_, bits)| mask | bits);
         let heading_mass = if weights.heading > 0.0 { self.mass(heading_mask) } else { 0.0 };
         let coverage = if self.evidence_idf > 0.0 { passage_mass / self.evidence_idf } else { 0.0 };
-        let evidence = self.evidence(passage_mask, heading_mask, best.0);
+        let evidence =
+            Evidence { bm25: first_stage, ..self.evidence(passage_mask, heading_mask, best.0) };
         let score = first_stage
             + weights.sentence * best.0
             + weights.coverage * passage_mass

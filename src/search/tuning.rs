@@ -64,7 +64,7 @@ impl Default for Tuning {
                 heading: 1.2,
                 exact: 0.0,
             },
-            definition: 0.2,
+            definition: 0.4,
             min_confidence: super::confidence::DEFAULT_MIN_CONFIDENCE,
             typos: true,
             synonyms: true,
