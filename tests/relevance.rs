@@ -87,3 +87,38 @@ fn describe_in_git_describe_is_searched_as_a_topic_word() {
     assert!(!informative("how do I show the budget", "show"));
     assert!(!informative("tell me about KT", "tell"));
 }
+
+/// The two-pass first stage (`narrow`) ranks the bundled questions as one query over every
+/// clause does: the corpus is smaller than the narrow pass's pool, so only the way the
+/// scores are summed differs. The same holds for the heap shared across segments.
+#[test]
+fn narrow_first_stage_ranks_as_one_query_over_every_clause() {
+    let (_dir, mut engine) = open_bundled_engine();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
+    let questions = load_questions(&path).expect("fixture questions");
+    let ranks = |engine: &Engine| -> Vec<Vec<(u32, f32)>> {
+        questions
+            .iter()
+            .map(|q| {
+                engine.rank(&q.question, 10).hits.iter().map(|h| (h.number, h.score)).collect()
+            })
+            .collect()
+    };
+    let mut tuning = *engine.tuning();
+    tuning.narrow = 0;
+    tuning.shared_threshold = false;
+    engine.set_tuning(tuning);
+    let full = ranks(&engine);
+    for (narrow, shared) in [(0, true), (1, true), (2, true), (2, false)] {
+        tuning.narrow = narrow;
+        tuning.shared_threshold = shared;
+        engine.set_tuning(tuning);
+        for ((question, theirs), ours) in questions.iter().zip(&full).zip(ranks(&engine)) {
+            let numbers = |hits: &[(u32, f32)]| hits.iter().map(|h| h.0).collect::<Vec<_>>();
+            assert_eq!(numbers(&ours), numbers(theirs), "narrow={narrow}: {}", question.question);
+            for (a, b) in ours.iter().zip(theirs) {
+                assert!((a.1 - b.1).abs() <= 1e-4 * b.1.abs().max(1.0), "{}", question.question);
+            }
+        }
+    }
+}
