@@ -88,11 +88,12 @@ fn describe_in_git_describe_is_searched_as_a_topic_word() {
     assert!(!informative("tell me about KT", "tell"));
 }
 
-/// The two-pass first stage (`narrow`) ranks the bundled questions as one query over every
-/// clause does: the corpus is smaller than the narrow pass's pool, so only the way the
-/// scores are summed differs. The same holds for the heap shared across segments.
+/// The two-pass first stage (`narrow`) answers the bundled questions as one query over every
+/// clause does: the same best passage, and every passage both rank scored alike. (Deeper
+/// ranks may differ: a passage matched only by its document's title is outside the narrow
+/// pass's pool.) The heap shared across segments changes nothing.
 #[test]
-fn narrow_first_stage_ranks_as_one_query_over_every_clause() {
+fn narrow_first_stage_answers_as_one_query_over_every_clause() {
     let (_dir, mut engine) = open_bundled_engine();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
     let questions = load_questions(&path).expect("fixture questions");
@@ -109,15 +110,22 @@ fn narrow_first_stage_ranks_as_one_query_over_every_clause() {
     tuning.shared_threshold = false;
     engine.set_tuning(tuning);
     let full = ranks(&engine);
-    for (narrow, shared) in [(0, true), (1, true), (2, true), (2, false)] {
+    for (narrow, shared) in [(0, true), (1, true), (2, true), (3, true), (3, false)] {
         tuning.narrow = narrow;
         tuning.shared_threshold = shared;
         engine.set_tuning(tuning);
         for ((question, theirs), ours) in questions.iter().zip(&full).zip(ranks(&engine)) {
-            let numbers = |hits: &[(u32, f32)]| hits.iter().map(|h| h.0).collect::<Vec<_>>();
-            assert_eq!(numbers(&ours), numbers(theirs), "narrow={narrow}: {}", question.question);
-            for (a, b) in ours.iter().zip(theirs) {
-                assert!((a.1 - b.1).abs() <= 1e-4 * b.1.abs().max(1.0), "{}", question.question);
+            let question = &question.question;
+            assert_eq!(
+                ours.first().map(|h| h.0),
+                theirs.first().map(|h| h.0),
+                "{narrow}: {question}"
+            );
+            for (number, score) in &ours {
+                if let Some((_, expected)) = theirs.iter().find(|h| h.0 == *number) {
+                    let close = (score - expected).abs() <= 1e-4 * expected.abs().max(1.0);
+                    assert!(close, "{narrow}: {question}: {score} vs {expected}");
+                }
             }
         }
     }

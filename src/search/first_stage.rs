@@ -352,11 +352,11 @@ mod tests {
         for k in [1, 5, 20, 1000] {
             let ours = top_by_score(&searcher, &query, k).unwrap();
             let theirs = searcher.search(&query, &TopDocs::with_limit(k).order_by_score()).unwrap();
-            let scores =
-                |hits: &[(Score, DocAddress)]| hits.iter().map(|h| h.0).collect::<Vec<_>>();
-            assert_eq!(scores(&ours), scores(&theirs), "k = {k}");
-            // Ties aside, the same documents.
-            assert_eq!(ours.len(), theirs.len().min(k));
+            // The same scores, up to the order block-max WAND sums a document's terms in.
+            assert_eq!(ours.len(), theirs.len(), "k = {k}");
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!((a.0 - b.0).abs() < 1e-5 * b.0.max(1.0), "k = {k}: {a:?} {b:?}");
+            }
         }
         assert!(top_by_score(&searcher, &query, 0).unwrap().is_empty());
     }

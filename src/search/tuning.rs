@@ -83,8 +83,8 @@ impl Default for Tuning {
             feedback_passages: 5,
             feedback_weight: 0.3,
             deep_feedback: true,
-            narrow: 0,
-            narrow_depth: 100,
+            narrow: 3,
+            narrow_depth: 40,
             shared_threshold: true,
         }
     }
@@ -108,6 +108,7 @@ impl Tuning {
             typos: false,
             synonyms: false,
             deep_feedback: false,
+            narrow: 0,
             ..Tuning::default()
         }
     }
