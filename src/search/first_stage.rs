@@ -283,10 +283,10 @@ pub(super) fn top_by_score(
             let entry = Ranked(score, DocAddress::new(segment, doc));
             if heap.len() < k {
                 heap.push(Reverse(entry));
-            } else if heap.peek().is_some_and(|Reverse(worst)| entry > *worst) {
-                if let Some(mut worst) = heap.peek_mut() {
-                    *worst = Reverse(entry);
-                }
+            } else if let Some(mut worst) = heap.peek_mut()
+                && entry > worst.0
+            {
+                *worst = Reverse(entry);
             }
             if heap.len() == k {
                 threshold = heap.peek().map_or(Score::MIN, |Reverse(worst)| worst.0);
