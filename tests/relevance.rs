@@ -87,3 +87,46 @@ fn describe_in_git_describe_is_searched_as_a_topic_word() {
     assert!(!informative("how do I show the budget", "show"));
     assert!(!informative("tell me about KT", "tell"));
 }
+
+/// The two-pass first stage (`narrow`) answers the bundled questions as one query over every
+/// clause does: the same best passage, and every passage both rank scored alike. (Deeper
+/// ranks may differ: a passage matched only by its document's title is outside the narrow
+/// pass's pool.) The heap shared across segments changes nothing.
+#[test]
+fn narrow_first_stage_answers_as_one_query_over_every_clause() {
+    let (_dir, mut engine) = open_bundled_engine();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
+    let questions = load_questions(&path).expect("fixture questions");
+    let ranks = |engine: &Engine| -> Vec<Vec<(u32, f32)>> {
+        questions
+            .iter()
+            .map(|q| {
+                engine.rank(&q.question, 10).hits.iter().map(|h| (h.number, h.score)).collect()
+            })
+            .collect()
+    };
+    let mut tuning = *engine.tuning();
+    tuning.narrow = 0;
+    tuning.shared_threshold = false;
+    engine.set_tuning(tuning);
+    let full = ranks(&engine);
+    for (narrow, shared) in [(0, true), (1, true), (2, true), (3, true), (3, false)] {
+        tuning.narrow = narrow;
+        tuning.shared_threshold = shared;
+        engine.set_tuning(tuning);
+        for ((question, theirs), ours) in questions.iter().zip(&full).zip(ranks(&engine)) {
+            let question = &question.question;
+            assert_eq!(
+                ours.first().map(|h| h.0),
+                theirs.first().map(|h| h.0),
+                "{narrow}: {question}"
+            );
+            for (number, score) in &ours {
+                if let Some((_, expected)) = theirs.iter().find(|h| h.0 == *number) {
+                    let close = (score - expected).abs() <= 1e-4 * expected.abs().max(1.0);
+                    assert!(close, "{narrow}: {question}: {score} vs {expected}");
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Args;
 use passagebot::render::{self, Marking};
 use passagebot::search::Engine;
@@ -33,6 +34,10 @@ pub struct AskArgs {
     /// model's documented threshold]; lower answers more, higher answers only sure matches.
     #[arg(long, value_name = "P", value_parser = parse_probability)]
     min_confidence: Option<f32>,
+    /// Override a ranking knob, e.g. `--tune narrow=0` (repeatable; the knobs of `eval
+    /// --tune`), to time or compare a configuration as users get it.
+    #[arg(long, value_name = "KEY=VALUE")]
+    tune: Vec<String>,
 }
 
 /// A probability from 0 to 1.
@@ -46,11 +51,16 @@ fn parse_probability(text: &str) -> Result<f32, String> {
 /// Runs `passagebot ask`.
 pub fn run(args: AskArgs) -> anyhow::Result<ExitCode> {
     let mut engine = open_engine(&args.paths)?;
-    if let Some(p) = args.min_confidence {
-        let mut tuning = *engine.tuning();
-        tuning.min_confidence = p;
-        engine.set_tuning(tuning);
+    let mut tuning = *engine.tuning();
+    for knob in &args.tune {
+        let (key, value) =
+            knob.split_once('=').with_context(|| format!("--tune {knob}: expected KEY=VALUE"))?;
+        tuning.set(key, value).map_err(anyhow::Error::msg)?;
     }
+    if let Some(p) = args.min_confidence {
+        tuning.min_confidence = p;
+    }
+    engine.set_tuning(tuning);
     let stdout = std::io::stdout();
     let marking = if stdout.is_terminal() { Marking::Ansi } else { Marking::Stars };
     let mut out = std::io::BufWriter::new(stdout.lock());

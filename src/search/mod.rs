@@ -12,6 +12,7 @@ pub mod confidence;
 mod definition;
 mod english;
 mod examples;
+mod first_stage;
 mod followup;
 mod links;
 mod lookup;
@@ -27,10 +28,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{IndexReader, ReloadPolicy, Term};
+use tantivy::{IndexReader, ReloadPolicy};
 
 pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
 pub use clean::{CHAT_FILLER, CHAT_PAIRS};
@@ -370,79 +368,6 @@ impl Engine {
         ranked.truncate(terms);
         let top = ranked.first().map_or(1.0, |t| t.1.max(f32::EPSILON));
         ranked.iter().map(|&(term, w)| (term, self.tuning.feedback_weight * w / top)).collect()
-    }
-
-    fn first_stage<'a>(
-        &'a self,
-        plan: &Plan,
-        expansion: &[(u32, f32)],
-        limit: usize,
-    ) -> tantivy::Result<Vec<(f32, u32)>> {
-        let tuning = &self.tuning;
-        // (field, term text) → summed boost: a term asked twice is one clause, weighted twice.
-        let mut weighted: Vec<(Field, &str, f32)> = Vec::new();
-        let skip_field = |field: Field| field == self.fields.section && !self.has_sections;
-        let mut add = |field: Field, text: &'a str, boost: f32| {
-            if boost <= 0.0 || skip_field(field) {
-                return;
-            }
-            match weighted.iter_mut().find(|(f, t, _)| *f == field && *t == text) {
-                Some(entry) => entry.2 += boost,
-                None => weighted.push((field, text, boost)),
-            }
-        };
-        for concept in &plan.concepts {
-            let weight = if concept.informative { 1.0 } else { tuning.filler_boost };
-            for alt in &concept.alternatives {
-                let boost = weight
-                    * match alt.kind {
-                        AltKind::Asked => 1.0,
-                        AltKind::Typo => tuning.typo_boost,
-                        AltKind::Synonym => tuning.synonym_boost,
-                        AltKind::Derived => tuning.derived_boost,
-                    };
-                for &term in &alt.terms {
-                    let text = self.store.term(term);
-                    add(self.fields.text, text, boost);
-                    add(self.fields.title, text, boost * tuning.title_boost);
-                    add(self.fields.section, text, boost * tuning.section_boost);
-                }
-            }
-            if let Some(word) = concept.word_id {
-                add(self.fields.exact, self.store.word(word), weight * tuning.exact_boost);
-            }
-        }
-        for &(term, boost) in expansion {
-            add(self.fields.text, self.store.term(term), boost);
-        }
-        if weighted.is_empty() {
-            return Ok(Vec::new());
-        }
-        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
-            .into_iter()
-            .map(|(field, text, boost)| {
-                let term = TermQuery::new(
-                    Term::from_field_text(field, text),
-                    IndexRecordOption::WithFreqs,
-                );
-                let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
-                (Occur::Should, query)
-            })
-            .collect();
-        let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        Ok(top
-            .into_iter()
-            .filter_map(|(score, address)| {
-                let number = *self
-                    .numbers
-                    .get(address.segment_ord as usize)?
-                    .get(address.doc_id as usize)?;
-                // A number past the store would be a damaged fast field: never index with it.
-                ((number as usize) < self.store.len()).then_some((score, number))
-            })
-            .collect())
     }
 
     /// The query plan for a question, as `rank` uses it (also for explaining results).

@@ -44,6 +44,17 @@ pub struct Tuning {
     pub deep_feedback: bool,
     /// Apply synonym groups.
     pub synonyms: bool,
+    /// First stage in two passes (see `Engine::first_stage`): 0 = one block-max WAND query
+    /// over every clause; 1 = WAND over the text clauses, title, section and exact-form
+    /// clauses added to its candidates; 2 = also the synonym and derived-form text clauses
+    /// of words the index knows added afterwards; 3 = also the question words and filler.
+    pub narrow: u8,
+    /// Candidates the narrow pass keeps for re-ranking (more when more are asked for).
+    pub narrow_depth: usize,
+    /// Collect the first stage's top passages in one heap across tantivy's segments, each
+    /// segment pruning from the best scores so far (off: tantivy's `TopDocs`, each segment
+    /// from zero). The same passages either way.
+    pub shared_threshold: bool,
 }
 
 impl Default for Tuning {
@@ -72,6 +83,9 @@ impl Default for Tuning {
             feedback_passages: 5,
             feedback_weight: 0.3,
             deep_feedback: true,
+            narrow: 3,
+            narrow_depth: 40,
+            shared_threshold: true,
         }
     }
 }
@@ -94,6 +108,7 @@ impl Tuning {
             typos: false,
             synonyms: false,
             deep_feedback: false,
+            narrow: 0,
             ..Tuning::default()
         }
     }
@@ -101,7 +116,7 @@ impl Tuning {
     /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
     /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `exact_rank`,
     /// `definition`, `min_confidence`, `typos`, `synonyms`, `feedback_terms`,
-    /// `feedback_passages`, `feedback_weight`, `deep_feedback`.
+    /// `feedback_passages`, `feedback_weight`, `deep_feedback`, `narrow`, `narrow_depth`, `shared_threshold`.
     ///
     /// ```
     /// let mut tuning = passagebot::search::Tuning::default();
@@ -140,6 +155,9 @@ impl Tuning {
             "feedback_weight" => self.feedback_weight = number()?,
             "deep_feedback" => self.deep_feedback = flag()?,
             "synonyms" => self.synonyms = flag()?,
+            "narrow" => self.narrow = number()?.clamp(0.0, 3.0) as u8,
+            "narrow_depth" => self.narrow_depth = number()?.max(1.0) as usize,
+            "shared_threshold" => self.shared_threshold = flag()?,
             _ => return Err(format!("unknown tuning knob `{key}`")),
         }
         Ok(())

@@ -1,0 +1,395 @@
+//! The BM25 first stage: the plan's term clauses in tantivy, best `limit` passages first.
+//!
+//! Each concept of a plan becomes up to four boosted term clauses (text, title, section,
+//! exact form) plus its alternatives' — a dozen to thirty clauses a question — and tantivy's
+//! block-max WAND gets slower with each. Two ways keep the scores and cost less:
+//!
+//! - [`Tuning::narrow`]: WAND over the text clauses alone, then the other clauses' scores
+//!   added to its candidates by seeking their postings ([`add_clause_scores`]);
+//! - [`top_by_score`]: one top-k heap across segments, so that every segment after the first
+//!   starts pruning at the best scores found so far instead of at zero.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
+
+use super::Engine;
+#[cfg(doc)]
+use super::Tuning;
+use super::plan::{AltKind, Plan};
+
+impl Engine {
+    /// The BM25 first stage: the best `limit` passages for the plan's clauses (each term of
+    /// each alternative in the text, title and section fields, each word as asked in the
+    /// exact field, and the feedback `expansion` terms), best first.
+    ///
+    /// With [`Tuning::narrow`] above 0 the same scores are computed in two passes (see
+    /// [`Clause::pass`]): tantivy's block-max WAND runs over the few text clauses only and
+    /// keeps the best `narrow_depth` (more when more than the re-ranked candidates are asked for), and the remaining clauses are added to
+    /// those candidates by seeking their postings. A passage outside that pool is never
+    /// found, which is the only difference from one query over every clause; WAND's cost
+    /// grows with the number of clauses, so the narrow query is the cheap one.
+    pub(super) fn first_stage(
+        &self,
+        plan: &Plan,
+        expansion: &[(u32, f32)],
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, u32)>> {
+        let clauses = self.clauses(plan, expansion);
+        if clauses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let (first, second): (Vec<&Clause>, Vec<&Clause>) =
+            clauses.iter().partition(|clause| clause.pass == 1);
+        let (first, second) = if first.is_empty() {
+            // Nothing to narrow to (a question of filler words, say): one pass over everything.
+            (second, Vec::new())
+        } else {
+            (first, second)
+        };
+        // The pool: `narrow_depth` for the candidates that are re-ranked, and room to spare
+        // for the deeper ranks only evaluation asks for (its top 100).
+        let depth = if second.is_empty() {
+            limit
+        } else {
+            self.tuning.narrow_depth.max(limit) + limit.saturating_sub(self.tuning.candidates)
+        };
+        let query = BooleanQuery::new(first.iter().map(|clause| clause.query()).collect());
+        let mut found = if self.tuning.shared_threshold {
+            top_by_score(&searcher, &query, depth)?
+        } else {
+            searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?
+        };
+        if !second.is_empty() && !found.is_empty() {
+            add_clause_scores(&searcher, &second, &mut found)?;
+            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            found.truncate(limit);
+        }
+        Ok(found
+            .into_iter()
+            .filter_map(|(score, address)| {
+                let number = *self
+                    .numbers
+                    .get(address.segment_ord as usize)?
+                    .get(address.doc_id as usize)?;
+                // A number past the store would be a damaged fast field: never index with it.
+                ((number as usize) < self.store.len()).then_some((score, number))
+            })
+            .collect())
+    }
+
+    /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,
+    /// weighted twice.
+    fn clauses<'a>(&'a self, plan: &Plan, expansion: &[(u32, f32)]) -> Vec<Clause<'a>> {
+        let tuning = &self.tuning;
+        let mut clauses: Vec<Clause<'a>> = Vec::new();
+        let skip_field = |field: Field| field == self.fields.section && !self.has_sections;
+        let fields = self.fields;
+        let narrow = tuning.narrow;
+        let mut add = |field: Field, text: &'a str, boost: f32, kind: ClauseKind| {
+            if boost <= 0.0 || skip_field(field) {
+                return;
+            }
+            let pass = kind.pass(narrow);
+            match clauses.iter_mut().find(|c| c.field == field && c.text == text) {
+                Some(clause) => {
+                    clause.boost += boost;
+                    clause.pass = clause.pass.min(pass);
+                }
+                None => clauses.push(Clause { field, text, boost, pass }),
+            }
+        };
+        for concept in &plan.concepts {
+            let weight = if concept.informative { 1.0 } else { tuning.filler_boost };
+            // When the index lacks (part of) the word as asked, its alternatives are what
+            // finds passages: they stay with the text clauses.
+            let asked_known = concept
+                .alternatives
+                .first()
+                .is_some_and(|asked| !asked.terms.is_empty() && asked.terms.len() == asked.total);
+            let alternative = if asked_known { ClauseKind::Alternative } else { ClauseKind::Text };
+            let asked = if concept.informative { ClauseKind::Text } else { ClauseKind::Filler };
+            for alt in &concept.alternatives {
+                let (boost, kind) = match alt.kind {
+                    AltKind::Asked => (1.0, asked),
+                    AltKind::Typo => (tuning.typo_boost, asked),
+                    AltKind::Synonym => (tuning.synonym_boost, alternative),
+                    AltKind::Derived => (tuning.derived_boost, alternative),
+                };
+                let boost = weight * boost;
+                for &term in &alt.terms {
+                    let text = self.store.term(term);
+                    add(fields.text, text, boost, kind);
+                    add(fields.title, text, boost * tuning.title_boost, ClauseKind::Other);
+                    add(fields.section, text, boost * tuning.section_boost, ClauseKind::Other);
+                }
+            }
+            if let Some(word) = concept.word_id {
+                add(
+                    fields.exact,
+                    self.store.word(word),
+                    weight * tuning.exact_boost,
+                    ClauseKind::Other,
+                );
+            }
+        }
+        for &(term, boost) in expansion {
+            add(fields.text, self.store.term(term), boost, ClauseKind::Text);
+        }
+        clauses
+    }
+}
+
+/// One term clause of the first stage.
+#[derive(Debug, Clone, Copy)]
+struct Clause<'a> {
+    field: Field,
+    text: &'a str,
+    boost: f32,
+    /// 1: the block-max WAND pass that finds the candidates; 2: added to them afterwards.
+    pass: u8,
+}
+
+/// What a first-stage clause stands for, in the order of how much it finds on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ClauseKind {
+    /// A text-field term of a word as asked, of its typo correction, or of feedback.
+    Text,
+    /// A text-field term of a synonym or a derived form (of a word the index knows).
+    Alternative,
+    /// A text-field term of a question word or filler ("what", "how much").
+    Filler,
+    /// A title, section or exact-form clause.
+    Other,
+}
+
+impl ClauseKind {
+    /// The pass that scores a clause of this kind with [`Tuning::narrow`] at `narrow`: 1
+    /// is the block-max WAND query that finds the candidates, 2 the seek into the
+    /// candidates' postings. Level 1 keeps every text clause in pass 1; level 2 leaves out
+    /// the synonyms and derived forms of words the index knows; level 3 also the question
+    /// words and filler.
+    fn pass(self, narrow: u8) -> u8 {
+        let first = narrow == 0
+            || match self {
+                ClauseKind::Text => true,
+                ClauseKind::Alternative => narrow < 2,
+                ClauseKind::Filler => narrow < 3,
+                ClauseKind::Other => false,
+            };
+        if first { 1 } else { 2 }
+    }
+}
+
+impl Clause<'_> {
+    /// The boosted term query.
+    fn query(&self) -> (Occur, Box<dyn Query>) {
+        let term = TermQuery::new(
+            Term::from_field_text(self.field, self.text),
+            IndexRecordOption::WithFreqs,
+        );
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(term), self.boost)))
+    }
+}
+
+/// Adds to each candidate's score what `clauses` give it, exactly as tantivy would in one
+/// query over all of them: each clause's scorer seeks through the candidates of each
+/// segment in document order.
+fn add_clause_scores(
+    searcher: &Searcher,
+    clauses: &[&Clause<'_>],
+    found: &mut [(f32, DocAddress)],
+) -> tantivy::Result<()> {
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| found[i].1);
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    for clause in clauses {
+        let (_, query) = clause.query();
+        let weight = query.weight(scoring)?;
+        let mut start = 0;
+        while start < order.len() {
+            let segment = found[order[start]].1.segment_ord;
+            let end = start
+                + order[start..].iter().take_while(|&&i| found[i].1.segment_ord == segment).count();
+            let reader = searcher.segment_reader(segment);
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            for &i in &order[start..end] {
+                let doc = found[i].1.doc_id;
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    found[i].0 += scorer.score();
+                }
+            }
+            start = end;
+        }
+    }
+    Ok(())
+}
+
+/// A candidate in the top-k heap: ordered by score, and among equal scores the earlier
+/// address is the better (as tantivy's `TopDocs` orders them).
+#[derive(Debug, Clone, Copy)]
+struct Ranked(Score, DocAddress);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then_with(|| other.1.cmp(&self.1))
+    }
+}
+
+/// The `k` best-scoring documents for `query`, best first (ties: earlier address first):
+/// what `TopDocs::with_limit(k).order_by_score()` returns, but with one heap across the
+/// segments, searched in order, so that block-max WAND in each segment starts from the
+/// k-th best score so far rather than from nothing.
+pub(super) fn top_by_score(
+    searcher: &Searcher,
+    query: &dyn Query,
+    k: usize,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if k == 0 {
+        return Ok(Vec::new());
+    }
+    let weight: Box<dyn Weight> = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut threshold = Score::MIN;
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let segment = ord as u32;
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+            if alive.is_some_and(|alive| alive.is_deleted(doc)) {
+                return threshold;
+            }
+            let entry = Ranked(score, DocAddress::new(segment, doc));
+            if heap.len() < k {
+                heap.push(Reverse(entry));
+            } else if let Some(mut worst) = heap.peek_mut()
+                && entry > worst.0
+            {
+                *worst = Reverse(entry);
+            }
+            if heap.len() == k {
+                threshold = heap.peek().map_or(Score::MIN, |Reverse(worst)| worst.0);
+            }
+            threshold
+        })?;
+    }
+    let mut ranked: Vec<Ranked> = heap.into_iter().map(|Reverse(entry)| entry).collect();
+    ranked.sort_by(|a, b| b.cmp(a));
+    Ok(ranked.into_iter().map(|Ranked(score, address)| (score, address)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::doc;
+    use tantivy::schema::{Schema, TEXT};
+    use tantivy::{Index, IndexWriter};
+
+    use super::*;
+
+    /// An in-RAM index of three segments over two text fields.
+    fn index() -> (Index, Field, Field) {
+        let mut builder = Schema::builder();
+        let body = builder.add_text_field("body", TEXT);
+        let title = builder.add_text_field("title", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let words = ["apple", "pear", "plum", "fig", "kiwi", "lime", "date", "cherry"];
+        for segment in 0..3 {
+            for i in 0..200usize {
+                let n = segment * 200 + i;
+                let text: Vec<&str> = (0..1 + n % 7)
+                    .map(|j| words[(n * 3 + j * j + segment) % words.len()])
+                    .collect();
+                let heading = words[(n / 5) % words.len()];
+                writer.add_document(doc!(body => text.join(" "), title => heading)).unwrap();
+            }
+            writer.commit().unwrap();
+        }
+        (index, body, title)
+    }
+
+    fn clause(field: Field, text: &str, boost: f32) -> Clause<'_> {
+        Clause { field, text, boost, pass: 1 }
+    }
+
+    fn union(clauses: &[Clause<'_>]) -> BooleanQuery {
+        BooleanQuery::new(clauses.iter().map(Clause::query).collect())
+    }
+
+    #[test]
+    fn one_heap_across_segments_finds_what_top_docs_finds() {
+        let (index, body, title) = index();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 3);
+        let clauses = [
+            clause(body, "apple", 1.0),
+            clause(body, "fig", 0.7),
+            clause(title, "plum", 0.3),
+            clause(body, "cherry", 1.3),
+        ];
+        let query = union(&clauses);
+        for k in [1, 5, 20, 1000] {
+            let ours = top_by_score(&searcher, &query, k).unwrap();
+            let theirs = searcher.search(&query, &TopDocs::with_limit(k).order_by_score()).unwrap();
+            // The same scores, up to the order block-max WAND sums a document's terms in.
+            assert_eq!(ours.len(), theirs.len(), "k = {k}");
+            for (a, b) in ours.iter().zip(&theirs) {
+                assert!((a.0 - b.0).abs() < 1e-5 * b.0.max(1.0), "k = {k}: {a:?} {b:?}");
+            }
+        }
+        assert!(top_by_score(&searcher, &query, 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn clause_scores_added_by_seeking_equal_one_query_over_all_clauses() {
+        let (index, body, title) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let narrow = [clause(body, "apple", 1.0), clause(body, "kiwi", 0.8)];
+        let rest =
+            [clause(title, "apple", 0.3), clause(title, "kiwi", 0.3), clause(body, "lime", 0.2)];
+        // Every document the narrow query matches, with its narrow score.
+        let mut found = top_by_score(&searcher, &union(&narrow), 10_000).unwrap();
+        let rest_refs: Vec<&Clause<'_>> = rest.iter().collect();
+        add_clause_scores(&searcher, &rest_refs, &mut found).unwrap();
+        let all: Vec<Clause<'_>> = narrow.iter().chain(&rest).copied().collect();
+        let full = top_by_score(&searcher, &union(&all), 10_000).unwrap();
+        for (score, address) in &found {
+            let (expected, _) = full.iter().find(|(_, a)| a == address).expect("matched by both");
+            assert!((score - expected).abs() < 1e-4 * expected.max(1.0), "{address:?}");
+        }
+    }
+
+    #[test]
+    fn each_level_leaves_more_clauses_to_the_second_pass() {
+        use ClauseKind::*;
+        for kind in [Text, Alternative, Filler, Other] {
+            assert_eq!(kind.pass(0), 1, "{kind:?}");
+            assert_eq!(kind.pass(3), if kind == Text { 1 } else { 2 }, "{kind:?}");
+        }
+        assert_eq!(Alternative.pass(1), 1);
+        assert_eq!(Alternative.pass(2), 2);
+        assert_eq!(Filler.pass(2), 1);
+        assert_eq!(Other.pass(1), 2);
+    }
+}
