@@ -7,6 +7,7 @@
 //! The classic pattern of definitional question answering: lexical ranking finds the
 //! passages about the term, this finds the one among them that says what it is.
 
+use super::clean::chat_filler;
 use crate::analysis::{Analyzer, Word};
 
 /// At most this many words name the term: longer "what is …" questions are not definitions
@@ -37,7 +38,15 @@ impl Definition {
     /// (a|an|the) X", "what's X", "who is X", "define X", "meaning of X", "what does X mean",
     /// "what does X stand for", with X of one to four words and nothing after it.
     pub fn of_question(question: &str, analyzer: &Analyzer) -> Option<Definition> {
-        let words = analyzer.words(question);
+        // Chat filler ("hey bot, what is X? thanks") is not part of the question's shape.
+        let mut words = analyzer.words(question);
+        let all: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+        let filler = chat_filler(&all);
+        let mut index = 0;
+        words.retain(|_| {
+            index += 1;
+            !filler[index - 1]
+        });
         let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
         let term_words: &[Word] = match surfaces.as_slice() {
             ["what" | "who", "is" | "are", ..] => &words[2..],
@@ -155,6 +164,14 @@ mod tests {
         assert_eq!(terms("How do I stash my changes?"), None);
         assert_eq!(terms("What is the name of the king who built the longest wall?"), None);
         assert_eq!(terms("What is"), None);
+    }
+
+    #[test]
+    fn chatty_hey_what_is_x_is_still_a_definition_question() {
+        let terms = |q: &str| definition(q).map(|d| d.terms);
+        let submodule = Some(vec!["submodul".to_string()]);
+        assert_eq!(terms("hey bot, what is a submodule? thanks!!"), submodule);
+        assert_eq!(terms("lol what does WAL mean"), Some(vec!["wal".to_string()]));
     }
 
     #[test]
