@@ -7,7 +7,6 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::Args;
 use passagebot::render::{self, Marking};
 use passagebot::search::Engine;
@@ -52,11 +51,7 @@ fn parse_probability(text: &str) -> Result<f32, String> {
 pub fn run(args: AskArgs) -> anyhow::Result<ExitCode> {
     let mut engine = open_engine(&args.paths)?;
     let mut tuning = *engine.tuning();
-    for knob in &args.tune {
-        let (key, value) =
-            knob.split_once('=').with_context(|| format!("--tune {knob}: expected KEY=VALUE"))?;
-        tuning.set(key, value).map_err(anyhow::Error::msg)?;
-    }
+    super::apply_tunes(&mut tuning, &args.tune)?;
     if let Some(p) = args.min_confidence {
         tuning.min_confidence = p;
     }

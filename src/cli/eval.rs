@@ -68,11 +68,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let mut engine =
         Engine::open(&index_dir).with_context(|| format!("opening {}", index_dir.display()))?;
     let mut tuning = if args.baseline { Tuning::plain_bm25() } else { Tuning::default() };
-    for knob in &args.tune {
-        let (key, value) =
-            knob.split_once('=').with_context(|| format!("--tune {knob}: expected KEY=VALUE"))?;
-        tuning.set(key, value).map_err(anyhow::Error::msg)?;
-    }
+    super::apply_tunes(&mut tuning, &args.tune)?;
     if let Some(p) = args.min_confidence {
         tuning.min_confidence = p.clamp(0.0, 1.0);
     }

@@ -14,7 +14,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use passagebot::corpus::LoadOptions;
 use passagebot::index::{BuildOptions, Ensured, Notice, remembered_corpus};
-use passagebot::search::Engine;
+use passagebot::search::{Engine, Tuning};
 
 /// Answers questions with the best-matching passage of a corpus, from the terminal or as a
 /// Telegram bot.
@@ -40,6 +40,16 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Run the Telegram bot (token from TELOXIDE_TOKEN or the config file).
     Serve(serve::ServeArgs),
+}
+
+/// Applies `--tune KEY=VALUE` overrides (`ask`, `eval`) to `tuning`, in order.
+fn apply_tunes(tuning: &mut Tuning, knobs: &[String]) -> anyhow::Result<()> {
+    for knob in knobs {
+        let (key, value) =
+            knob.split_once('=').with_context(|| format!("--tune {knob}: expected KEY=VALUE"))?;
+        tuning.set(key, value).map_err(anyhow::Error::msg)?;
+    }
+    Ok(())
 }
 
 /// Where the corpus and the index live; shared by every subcommand.

@@ -6,6 +6,8 @@
 //! [`blank_syntax`] keeps byte offsets (it replaces with spaces), so spans found in the
 //! cleaned question still cut the original one when a "did you mean" is written.
 
+use crate::analysis::Word;
+
 /// Chat words dropped from every question: greetings, thanks, laughter, hedges.
 pub const CHAT_FILLER: &[&str] = &[
     "bot", "btw", "cheers", "dude", "guys", "haha", "hahaha", "hello", "hey", "hi", "hiya", "hmm",
@@ -86,9 +88,20 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
     (start..bytes.len()).find(|&j| !bytes[j].is_ascii_alphanumeric()).unwrap_or(bytes.len())
 }
 
+/// Drops the chat filler ([`chat_filler`]) from a question's analysed words.
+pub fn drop_chat_filler(words: &mut Vec<Word>) {
+    let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+    let filler = chat_filler(&surfaces);
+    let mut index = 0;
+    words.retain(|_| {
+        index += 1;
+        !filler[index - 1]
+    });
+}
+
 /// For a question's folded words in order, which are chat filler ([`CHAT_FILLER`], or part of
 /// a [`CHAT_PAIRS`] pair).
-pub fn chat_filler(surfaces: &[&str]) -> Vec<bool> {
+fn chat_filler(surfaces: &[&str]) -> Vec<bool> {
     let mut filler: Vec<bool> = surfaces.iter().map(|s| CHAT_FILLER.contains(s)).collect();
     for (i, pair) in surfaces.windows(2).enumerate() {
         if CHAT_PAIRS.contains(&(pair[0], pair[1])) {

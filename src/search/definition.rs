@@ -7,7 +7,7 @@
 //! The classic pattern of definitional question answering: lexical ranking finds the
 //! passages about the term, this finds the one among them that says what it is.
 
-use super::clean::chat_filler;
+use super::clean::drop_chat_filler;
 use crate::analysis::{Analyzer, Word};
 
 /// At most this many words name the term: longer "what is …" questions are not definitions
@@ -40,13 +40,7 @@ impl Definition {
     pub fn of_question(question: &str, analyzer: &Analyzer) -> Option<Definition> {
         // Chat filler ("hey bot, what is X? thanks") is not part of the question's shape.
         let mut words = analyzer.words(question);
-        let all: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
-        let filler = chat_filler(&all);
-        let mut index = 0;
-        words.retain(|_| {
-            index += 1;
-            !filler[index - 1]
-        });
+        drop_chat_filler(&mut words);
         let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
         let term_words: &[Word] = match surfaces.as_slice() {
             ["what" | "who", "is" | "are", ..] => &words[2..],

@@ -29,10 +29,11 @@ impl Engine {
     ///
     /// With [`Tuning::narrow`] above 0 the same scores are computed in two passes (see
     /// [`Clause::pass`]): tantivy's block-max WAND runs over the few text clauses only and
-    /// keeps the best `narrow_depth` (more when more than the re-ranked candidates are asked for), and the remaining clauses are added to
-    /// those candidates by seeking their postings. A passage outside that pool is never
-    /// found, which is the only difference from one query over every clause; WAND's cost
-    /// grows with the number of clauses, so the narrow query is the cheap one.
+    /// keeps the best `narrow_depth` (more when more than the re-ranked candidates are asked
+    /// for), and the remaining clauses are added to those candidates by seeking their
+    /// postings. A passage outside that pool is never found, which is the only difference
+    /// from one query over every clause; WAND's cost grows with the number of clauses, so
+    /// the narrow query is the cheap one.
     pub(super) fn first_stage(
         &self,
         plan: &Plan,

@@ -440,13 +440,7 @@ pub fn plan(
 ) -> Plan {
     let cleaned = clean::blank_syntax(question);
     let mut words = analyzer.words(&cleaned);
-    let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
-    let filler = clean::chat_filler(&surfaces);
-    let mut index = 0;
-    words.retain(|_| {
-        index += 1;
-        !filler[index - 1]
-    });
+    clean::drop_chat_filler(&mut words);
     let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
     let idiom = role_idiom(&surfaces);
     let mut concepts: Vec<(usize, Concept)> = Vec::new();

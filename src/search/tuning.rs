@@ -116,7 +116,8 @@ impl Tuning {
     /// Sets one knob by name: `candidates`, `title`, `section`, `exact`, `filler`, `synonym`,
     /// `typo`, `derived`, `sentence`, `coverage`, `bigram`, `heading`, `exact_rank`,
     /// `definition`, `min_confidence`, `typos`, `synonyms`, `feedback_terms`,
-    /// `feedback_passages`, `feedback_weight`, `deep_feedback`, `narrow`, `narrow_depth`, `shared_threshold`.
+    /// `feedback_passages`, `feedback_weight`, `deep_feedback`, `narrow`, `narrow_depth`,
+    /// `shared_threshold`.
     ///
     /// ```
     /// let mut tuning = passagebot::search::Tuning::default();
