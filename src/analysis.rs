@@ -9,6 +9,8 @@
 
 use std::ops::Range;
 
+pub mod definitions;
+
 /// Lucene's English stop words (the set tantivy, Lucene and the baselines share).
 pub const STOP_WORDS: [&str; 33] = [
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",

@@ -130,3 +130,50 @@ fn narrow_first_stage_answers_as_one_query_over_every_clause() {
         }
     }
 }
+
+/// An engine over `files` (name, contents) written into a fresh corpus folder.
+fn engine_over(files: &[(&str, String)]) -> (tempfile::TempDir, Engine) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).expect("corpus dir");
+    for (name, contents) in files {
+        std::fs::write(corpus.join(name), contents).expect("write corpus file");
+    }
+    let index_dir = dir.path().join("index");
+    let opts = passagebot::index::BuildOptions {
+        corpus,
+        index_dir: index_dir.clone(),
+        force: false,
+        load: Default::default(),
+        memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
+    };
+    passagebot::index::build(&opts).expect("index the corpus");
+    let engine = Engine::open(&index_dir).expect("open");
+    (dir, engine)
+}
+
+/// Regression (real-docs git30): "What is a submodule?" found dozens of passages under
+/// "Submodules" headings that repeat the word, and never the short passage that says what a
+/// submodule is. The index now records the terms each passage defines, and a definition
+/// question re-ranks those passages too. A line of code ("[submodule]") or a heading is not
+/// a glossary entry.
+#[test]
+fn what_is_a_submodule_finds_the_definition_buried_under_passages_that_repeat_the_term() {
+    let mut manual = String::from("# Submodule commands\n\n");
+    for i in 0..40 {
+        manual.push_str(&format!(
+            "## Submodules part {i}\n\nThe submodule update {i} fetches each submodule; a \
+             submodule with a submodule path {i} is updated after the submodule sync.\n\n\
+             ```\n[submodule]\n  active = true\n```\n\n"
+        ));
+    }
+    let concepts = "# Concepts\n\n## Description\n\nA submodule is a repository embedded inside \
+                    another repository. It has its own history.\n"
+        .to_string();
+    let (_dir, engine) = engine_over(&[("commands.md", manual), ("concepts.md", concepts.clone())]);
+    let best = top_text(&engine, "What is a submodule?");
+    assert!(best.contains("embedded inside another repository"), "{best}");
+    // A question that is not a definition keeps its ranking.
+    let best = top_text(&engine, "how does the submodule sync update the path");
+    assert!(!best.contains("embedded inside"), "{best}");
+}

@@ -98,6 +98,14 @@ pub struct Passage {
     pub text: String,
 }
 
+impl Passage {
+    /// The innermost heading the passage sits under: the last part of its section path.
+    pub fn heading(&self) -> Option<&str> {
+        let section = self.section.as_deref()?;
+        section.rsplit(segment::PATH_SEPARATOR).next()
+    }
+}
+
 /// The extensions the corpus reads, for messages.
 pub(crate) const EXTENSIONS: &str =
     ".txt, .md, .markdown, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub";

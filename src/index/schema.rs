@@ -32,6 +32,10 @@ pub struct Fields {
     pub title: Field,
     /// Section heading, stemmed.
     pub section: Field,
+    /// The terms the passage defines ([`crate::analysis::definitions`]), one
+    /// [`definition_key`](crate::analysis::definitions::definition_key) each: how a
+    /// definition question finds the passage that says what its term is.
+    pub defines: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -52,6 +56,14 @@ pub fn build_schema() -> (Schema, Fields) {
         exact: builder.add_text_field("exact", with_freqs(TERMS_TOKENIZER)),
         title: builder.add_text_field("title", with_freqs(TERMS_TOKENIZER)),
         section: builder.add_text_field("section", with_freqs(TERMS_TOKENIZER)),
+        defines: builder.add_text_field(
+            "defines",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(TERMS_TOKENIZER)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -67,6 +79,7 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         exact: get("exact")?,
         title: get("title")?,
         section: get("section")?,
+        defines: get("defines")?,
     })
 }
 

@@ -19,6 +19,7 @@ use super::records::RecordCompressor;
 use super::schema::{Fields, build_schema};
 use super::store::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FILE, STORE_FORMAT};
 use super::vocab::{Strings, Vocabulary, derivations};
+use crate::analysis::definitions::defined_keys;
 use crate::analysis::{Analyzer, Word};
 use crate::corpus::{self, Passage, SegmentOptions, sentence_spans};
 use crate::error::{Error, InternalError, Result, UserError};
@@ -228,6 +229,10 @@ fn analyse(
     doc.add_text(fields.title, joined_terms(&title_words));
     if passage.section.is_some() {
         doc.add_text(fields.section, joined_terms(&section_words));
+    }
+    let defined = defined_keys(&passage.text, passage.heading(), analyzer);
+    if !defined.is_empty() {
+        doc.add_text(fields.defines, defined.join(" "));
     }
     Some((doc, entry))
 }

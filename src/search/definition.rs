@@ -7,25 +7,10 @@
 //! The classic pattern of definitional question answering: lexical ranking finds the
 //! passages about the term, this finds the one among them that says what it is.
 
+#[cfg(test)]
 use super::clean::drop_chat_filler;
+use crate::analysis::definitions::{MAX_TERM_WORDS, defined_keys, definition_key, skip_article};
 use crate::analysis::{Analyzer, Word};
-
-/// At most this many words name the term: longer "what is …" questions are not definitions
-/// ("what is the name of the king who …").
-const MAX_TERM_WORDS: usize = 4;
-
-/// Verbs that make a sentence opening with the term a definition of it.
-const COPULAS: &[&str] = &["is", "are", "means", "refers", "denotes", "describes", "stands"];
-
-/// Words after "is" that open the noun phrase of a definition ("is a", "is the", "is used
-/// to").
-const NOUN_PHRASE_OPENERS: &[&str] = &["a", "an", "the", "one", "used", "also"];
-
-/// Prepositions that start a qualifier between the term and its copula.
-const QUALIFIERS: &[&str] = &["of", "in", "for"];
-
-/// At most this many words in such a qualifier.
-const MAX_QUALIFIER_WORDS: usize = 4;
 
 /// The term a definition question asks about, as index terms (one per word).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,13 +19,24 @@ pub struct Definition {
 }
 
 impl Definition {
-    /// The term `question` asks to define, if it is a definition question: "what is/are
-    /// (a|an|the) X", "what's X", "who is X", "define X", "meaning of X", "what does X mean",
-    /// "what does X stand for", with X of one to four words and nothing after it.
-    pub fn of_question(question: &str, analyzer: &Analyzer) -> Option<Definition> {
-        // Chat filler ("hey bot, what is X? thanks") is not part of the question's shape.
+    /// The term `question` asks to define (see [`Definition::of_words`]).
+    #[cfg(test)]
+    pub fn of_question(
+        question: &str,
+        analyzer: &Analyzer,
+        is_common: impl Fn(&str) -> bool,
+    ) -> Option<Definition> {
         let mut words = analyzer.words(question);
         drop_chat_filler(&mut words);
+        Definition::of_words(&words, is_common)
+    }
+
+    /// The term a question asks to define, from its words (chat filler already dropped), if
+    /// it is a definition question: "what is/are (a|an|the) X", "what's X", "who is X",
+    /// "define X", "meaning of X", "what does X mean", "what does X stand for", with X of one
+    /// to four words and nothing after it. "X in Y" asks for X when `is_common(Y's term)` —
+    /// "what is the index in git", asked of a corpus where nearly every passage is about git.
+    pub fn of_words(words: &[Word], is_common: impl Fn(&str) -> bool) -> Option<Definition> {
         let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
         let term_words: &[Word] = match surfaces.as_slice() {
             ["what" | "who", "is" | "are", ..] => &words[2..],
@@ -51,7 +47,14 @@ impl Definition {
             ["what", "does" | "do", .., "stand", "for"] => &words[2..words.len() - 2],
             _ => return None,
         };
-        let term_words = skip_article(term_words);
+        let mut term_words = skip_article(term_words);
+        if let [head @ .., within, topic] = term_words
+            && !head.is_empty()
+            && within.surface == "in"
+            && topic.terms.first().is_some_and(|term| is_common(term))
+        {
+            term_words = head;
+        }
         let terms: Vec<String> =
             term_words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
         (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms })
@@ -61,76 +64,14 @@ impl Definition {
     /// line explains it) or opens with the term followed by a colon, a dash or a copula; or
     /// one of its sentences opens with the term and a copula. An article before the term is
     /// allowed.
-    pub fn is_defined_in(&self, text: &str, analyzer: &Analyzer) -> bool {
-        let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).peekable();
-        while let Some(line) = lines.next() {
-            match self.opening(line, analyzer) {
-                Some(Opening::Alone) if lines.peek().is_some() => return true,
-                Some(Opening::Defining) => return true,
-                _ => {}
-            }
-            for sentence in line.split_inclusive(['.', '?', '!']).skip(1) {
-                if self.opening(sentence, analyzer) == Some(Opening::Defining) {
-                    return true;
-                }
-            }
-        }
-        false
+    /// A line that repeats the passage's `heading` is not the term alone.
+    pub fn is_defined_in(&self, text: &str, heading: Option<&str>, analyzer: &Analyzer) -> bool {
+        defined_keys(text, heading, analyzer).contains(&self.key())
     }
 
-    /// How `text` opens with the term, if it does.
-    fn opening(&self, text: &str, analyzer: &Analyzer) -> Option<Opening> {
-        // Enough words for an article, the term and the copula.
-        let head: String = text.chars().take(120).collect();
-        let words = analyzer.words(&head);
-        let words = skip_article(&words);
-        let n = self.terms.len();
-        let matches = words.len() >= n
-            && words[..n].iter().zip(&self.terms).all(|(w, t)| w.terms.first() == Some(t));
-        if !matches {
-            return None;
-        }
-        let Some(next) = words.get(n) else {
-            return Some(Opening::Alone);
-        };
-        let between = &head[words[n - 1].span.end..next.span.start];
-        if between.contains([':', '—', '–']) || between.contains(" - ") {
-            return Some(Opening::Defining);
-        }
-        // The copula right after the term, or after a short qualifier that belongs to it
-        // ("the type affinity of a column is …").
-        // "is" defines only before a noun phrase ("calibre is an … tool"), not an adjective
-        // ("calibre is smart enough …").
-        let copula_at = |i: usize| {
-            words.get(i).is_some_and(|w| match w.surface.as_str() {
-                "is" => words
-                    .get(i + 1)
-                    .is_some_and(|next| NOUN_PHRASE_OPENERS.contains(&next.surface.as_str())),
-                copula => COPULAS.contains(&copula),
-            })
-        };
-        let qualified = QUALIFIERS.contains(&next.surface.as_str())
-            && (n + 2..=n + 1 + MAX_QUALIFIER_WORDS).any(|i| {
-                copula_at(i)
-                    && !head[words[n].span.end..words[i].span.start].contains([',', '.', ';'])
-            });
-        (copula_at(n) || qualified).then_some(Opening::Defining)
-    }
-}
-
-/// How a line or sentence opens with the term.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Opening {
-    /// The term and nothing else (a glossary or option-list entry's first line).
-    Alone,
-    /// The term, then a copula, a colon or a dash.
-    Defining,
-}
-
-fn skip_article(words: &[Word]) -> &[Word] {
-    match words.first().map(|w| w.surface.as_str()) {
-        Some("a" | "an" | "the") => &words[1..],
-        _ => words,
+    /// The term's key in the index's `defines` field.
+    pub fn key(&self) -> String {
+        definition_key(&self.terms)
     }
 }
 
@@ -139,12 +80,12 @@ mod tests {
     use super::*;
 
     fn definition(question: &str) -> Option<Definition> {
-        Definition::of_question(question, &Analyzer::default())
+        Definition::of_question(question, &Analyzer::default(), |term| term == "git")
     }
 
     fn defines(question: &str, text: &str) -> bool {
         let definition = definition(question).expect("a definition question");
-        definition.is_defined_in(text, &Analyzer::default())
+        definition.is_defined_in(text, None, &Analyzer::default())
     }
 
     #[test]
@@ -158,6 +99,14 @@ mod tests {
         assert_eq!(terms("How do I stash my changes?"), None);
         assert_eq!(terms("What is the name of the king who built the longest wall?"), None);
         assert_eq!(terms("What is"), None);
+    }
+
+    #[test]
+    fn what_is_the_index_in_git_asks_for_the_index_when_git_is_everywhere() {
+        let terms = |q: &str| definition(q).map(|d| d.terms);
+        assert_eq!(terms("What is the index in git?"), Some(vec!["index".to_string()]));
+        // A qualifier that narrows the question keeps it from being a definition.
+        assert_eq!(terms("What is the index in SQL?"), None);
     }
 
     #[test]

@@ -71,7 +71,39 @@ impl Engine {
             found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             found.truncate(limit);
         }
-        Ok(found
+        Ok(self.numbered(found))
+    }
+
+    /// The passages that define `key` (their `defines` field holds it), at most `limit` of
+    /// them, each with the score the plan's clauses give it, best first: the candidates a
+    /// definition question adds to the first stage's, found however many passages repeat the
+    /// term more often. Of a term defined very often, the first [`DEFINING_POOL`] are scored.
+    pub(super) fn defining(
+        &self,
+        plan: &Plan,
+        expansion: &[(u32, f32)],
+        key: &str,
+        limit: usize,
+    ) -> tantivy::Result<Vec<(f32, u32)>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.defines, key),
+            IndexRecordOption::Basic,
+        );
+        let pool = searcher.search(&query, &TopDocs::with_limit(DEFINING_POOL).order_by_score())?;
+        let mut found: Vec<(f32, DocAddress)> =
+            pool.into_iter().map(|(_, address)| (0.0, address)).collect();
+        let clauses = self.clauses(plan, expansion);
+        let clauses: Vec<&Clause<'_>> = clauses.iter().collect();
+        add_clause_scores(&searcher, &clauses, &mut found)?;
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.truncate(limit);
+        Ok(self.numbered(found))
+    }
+
+    /// First-stage hits by passage number.
+    fn numbered(&self, found: Vec<(f32, DocAddress)>) -> Vec<(f32, u32)> {
+        found
             .into_iter()
             .filter_map(|(score, address)| {
                 let number = *self
@@ -81,7 +113,7 @@ impl Engine {
                 // A number past the store would be a damaged fast field: never index with it.
                 ((number as usize) < self.store.len()).then_some((score, number))
             })
-            .collect())
+            .collect()
     }
 
     /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,
@@ -145,6 +177,9 @@ impl Engine {
         clauses
     }
 }
+
+/// At most this many passages defining a term are scored for [`Engine::defining`].
+const DEFINING_POOL: usize = 200;
 
 /// One term clause of the first stage.
 #[derive(Debug, Clone, Copy)]

@@ -24,6 +24,11 @@ impl Lookup<'_> {
         self.engine.store.term_id(term)
     }
 
+    /// True when the index term is in so many passages that the corpus is about it.
+    pub fn is_common_term(&self, term: &str) -> bool {
+        self.engine.is_common_term(term)
+    }
+
     /// The id of a folded word.
     pub fn word_id(&self, word: &str) -> Option<u32> {
         self.engine.store.word_id(word)

@@ -33,6 +33,7 @@ use tantivy::{IndexReader, ReloadPolicy};
 pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
 pub use clean::{CHAT_FILLER, CHAT_PAIRS};
 pub use confidence::DEFAULT_MIN_CONFIDENCE;
+pub use definition::Definition;
 pub use examples::EXAMPLES;
 pub use lookup::Lookup;
 pub use plan::{
@@ -54,6 +55,14 @@ use crate::index::{self, Fields, STORE_FILE, Store};
 pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
 /// Expansion terms of the feedback query that orders the ranks below the re-ranked ones.
 const DEEP_FEEDBACK_TERMS: usize = 10;
+
+/// A definition question re-ranks at most this many passages that define its term, besides
+/// the first stage's candidates.
+const DEFINING_CANDIDATES: usize = 5;
+
+/// A term in at least this share of the passages is what the whole corpus is about: "in
+/// git" narrows nothing in the git manual.
+const COMMON_TERM_SHARE: f64 = 0.05;
 /// [`Engine::topics`] looks at most at this many passages.
 const TOPIC_SCAN: usize = 10_000;
 /// At most this many unknown words of one question are typo-corrected.
@@ -271,9 +280,10 @@ impl Engine {
             return Ok(ranking);
         }
         let limit = self.tuning.candidates.max(top_k);
-        let mut first_stage = self.first_stage(&plan, &[], limit)?;
+        let mut expansion = Vec::new();
+        let mut first_stage = self.first_stage(&plan, &expansion, limit)?;
         if self.tuning.feedback_terms > 0 && !first_stage.is_empty() {
-            let expansion = self.feedback(&matcher, &first_stage, self.tuning.feedback_terms);
+            expansion = self.feedback(&matcher, &first_stage, self.tuning.feedback_terms);
             first_stage = self.first_stage(&plan, &expansion, limit)?;
         }
         // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
@@ -295,23 +305,35 @@ impl Engine {
                 .collect();
             first_stage.extend(tail);
         }
-        let mut hits: Vec<Scored> = first_stage[..reranked]
+        let mut candidates = first_stage[..reranked].to_vec();
+        // A definition question also re-ranks the passages that define its term, which
+        // plain term frequency may leave far down ("What is a submodule?" in a manual
+        // where hundreds of passages say "submodule").
+        let definition = plan.definition.as_ref().filter(|_| self.tuning.definition > 0.0);
+        if let Some(definition) = definition {
+            for found in self.defining(&plan, &expansion, &definition.key(), DEFINING_CANDIDATES)? {
+                if !candidates.iter().any(|(_, n)| *n == found.1) {
+                    candidates.push(found);
+                }
+            }
+        }
+        let mut hits: Vec<Scored> = candidates
             .iter()
             .map(|&(score, number)| {
                 let forward = self.store.forward(number as usize);
                 matcher.score(&forward, number, score, &self.tuning.rank)
             })
             .collect();
-        if self.tuning.definition > 0.0
-            && let Some(definition) = definition::Definition::of_question(question, &self.analyzer)
-        {
+        if let Some(definition) = definition {
             // Relative to the best candidate's score, so that it can lift a definition over
             // passages that only repeat the term more often.
             let best = hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
             let bonus = self.tuning.definition * best;
             for hit in &mut hits {
-                let text = self.store.passage(hit.number as usize).map(|p| p.text);
-                if text.is_some_and(|text| definition.is_defined_in(&text, &self.analyzer)) {
+                let passage = self.store.passage(hit.number as usize);
+                if passage.is_some_and(|passage| {
+                    definition.is_defined_in(&passage.text, passage.heading(), &self.analyzer)
+                }) {
                     hit.score += bonus;
                 }
             }
@@ -325,8 +347,11 @@ impl Engine {
         }
         // Deeper hits keep their first-stage order and score; their evidence is read only
         // for their confidence.
-        let tail_end = first_stage.len().min(top_k).max(reranked);
-        hits.extend(first_stage[reranked..tail_end].iter().map(|&(score, number)| {
+        let deeper = first_stage[reranked..]
+            .iter()
+            .filter(|(_, n)| !candidates.iter().any(|(_, c)| c == n))
+            .take(top_k.saturating_sub(hits.len()));
+        hits.extend(deeper.map(|&(score, number)| {
             let forward = self.store.forward(number as usize);
             let rescored = matcher.score(&forward, number, score, &self.tuning.rank);
             Scored { score, sentence: 0, ..rescored }
@@ -455,6 +480,13 @@ impl Engine {
     /// True when the generation holds no passage.
     pub fn is_empty(&self) -> bool {
         self.store.is_empty()
+    }
+
+    /// True when `term` is in at least [`COMMON_TERM_SHARE`] of the passages.
+    fn is_common_term(&self, term: &str) -> bool {
+        self.store.term_id(term).is_some_and(|id| {
+            f64::from(self.store.term_df(id)) >= COMMON_TERM_SHARE * self.store.len() as f64
+        })
     }
 
     /// The BM25 idf of term `id`, from its passage frequency.

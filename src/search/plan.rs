@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use super::Lookup;
+use super::definition::Definition;
 use super::synonyms::Synonyms;
 use super::{clean, english, typo};
 use crate::analysis::{Analyzer, Word};
@@ -421,6 +422,8 @@ pub struct Plan {
     pub concepts: Vec<Concept>,
     /// The question with misspelt words replaced, when any was corrected.
     pub suggestion: Option<String>,
+    /// The term a definition question ("what is X") asks about.
+    pub definition: Option<Definition>,
 }
 
 impl Plan {
@@ -443,6 +446,7 @@ pub fn plan(
     clean::drop_chat_filler(&mut words);
     let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
     let idiom = role_idiom(&surfaces);
+    let definition = Definition::of_words(&words, |term| lookup.is_common_term(term));
     let mut concepts: Vec<(usize, Concept)> = Vec::new();
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
     for (index, word) in words.iter().enumerate() {
@@ -537,7 +541,7 @@ pub fn plan(
         text.push_str(&question[last..]);
         text
     });
-    Plan { concepts, suggestion }
+    Plan { concepts, suggestion, definition }
 }
 
 /// True for question words and filler (English or Korean), which never count as evidence.

@@ -26,7 +26,7 @@ pub struct Tuning {
     pub rank: RankWeights,
     /// For a definition question ("what is X"), the bonus of a candidate that defines X (a
     /// sentence opening with X and "is", or a glossary line "X: …"), as a share of the best
-    /// candidate's score.
+    /// candidate's score: 1 puts every definition above every other candidate.
     pub definition: f32,
     /// Least confidence (0–1) of the best passage for an answer; below it, "no good match"
     /// (see [`super::confidence`]).
@@ -75,7 +75,7 @@ impl Default for Tuning {
                 heading: 1.2,
                 exact: 0.0,
             },
-            definition: 0.4,
+            definition: 1.0,
             min_confidence: super::confidence::DEFAULT_MIN_CONFIDENCE,
             typos: true,
             synonyms: true,

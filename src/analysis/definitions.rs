@@ -1,0 +1,190 @@
+//! The terms a text defines the way a reference does: a sentence that opens with the term and
+//! a copula ("A submodule is a repository embedded …"), or a line that is the term alone or
+//! the term and a colon or dash, followed by its explanation (glossaries, option lists, a man
+//! page's NAME line).
+//!
+//! The index records each passage's defined terms as [`definition_key`]s, so that a definition
+//! question ("What is a submodule?") finds the passage that says what the term is even when
+//! dozens of others repeat the term more often; the ranker uses the same test for its bonus.
+
+use super::{Analyzer, Word};
+
+/// At most this many words name a defined term.
+pub const MAX_TERM_WORDS: usize = 4;
+
+/// Verbs that make a sentence opening with the term a definition of it.
+const COPULAS: &[&str] = &["is", "are", "means", "refers", "denotes", "describes", "stands"];
+
+/// Words after "is" that open the noun phrase of a definition ("is a", "is the", "is used
+/// to"): "calibre is smart enough …" defines nothing.
+const NOUN_PHRASE_OPENERS: &[&str] = &["a", "an", "the", "one", "used", "also"];
+
+/// Prepositions that start a qualifier between the term and its copula ("the type affinity
+/// of a column is …").
+pub const QUALIFIERS: &[&str] = &["of", "in", "for"];
+
+/// At most this many words in such a qualifier.
+const MAX_QUALIFIER_WORDS: usize = 4;
+
+/// Only the first characters of a line or sentence are read for its opening.
+const OPENING_BYTES: usize = 120;
+
+/// The key of a defined term: the first index term of each of its words, joined by `_` (index
+/// terms are runs of letters and digits, so the key is one token of the whitespace tokenizer).
+pub fn definition_key(terms: &[String]) -> String {
+    terms.join("_")
+}
+
+/// The keys of the terms `text` defines, each once, in the order they are found. A line that
+/// repeats the passage's `heading` (the last part of its section) is the heading, not a term
+/// being defined ("SUBMODULES" over a man page's section on them).
+pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> Vec<String> {
+    let is_heading = |line: &str| heading.is_some_and(|heading| line.eq_ignore_ascii_case(heading));
+    let mut keys: Vec<String> = Vec::new();
+    let mut add = |key: String| {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    };
+    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).peekable();
+    while let Some(line) = lines.next() {
+        let explained = lines.peek().is_some();
+        // The line itself, then each sentence after its first.
+        let openings = std::iter::once(line).chain(line.split_inclusive(['.', '?', '!']).skip(1));
+        for (i, opening) in openings.enumerate() {
+            let head = prefix(opening, OPENING_BYTES);
+            let words = analyzer.words(head);
+            let words = skip_article(&words);
+            // A line that is the term alone defines it when an explanation follows.
+            if i == 0
+                && explained
+                && words.len() <= MAX_TERM_WORDS
+                && is_plain(line)
+                && !is_heading(line)
+                && let Some(key) = key_of(words)
+            {
+                add(key);
+            }
+            for n in 1..=MAX_TERM_WORDS.min(words.len().saturating_sub(1)) {
+                // A term's words stand side by side ("fast-forward merge"), not across
+                // punctuation ("Intro text. Submodules are …", "url = https://…").
+                if n > 1 && !is_joiner(&head[words[n - 2].span.end..words[n - 1].span.start]) {
+                    break;
+                }
+                let Some(key) = key_of(&words[..n]) else { break };
+                if is_defining(head, words, n) {
+                    add(key);
+                }
+            }
+        }
+    }
+    keys
+}
+
+/// True when the `n` words opening `head` are followed by a colon, a dash or a copula (right
+/// after them, or after a short qualifier that belongs to them).
+fn is_defining(head: &str, words: &[Word], n: usize) -> bool {
+    let next = &words[n];
+    let between = &head[words[n - 1].span.end..next.span.start];
+    if between.contains([':', '—', '–']) || between.contains(" - ") {
+        return true;
+    }
+    let copula_at = |i: usize| {
+        words.get(i).is_some_and(|w| match w.surface.as_str() {
+            "is" => words
+                .get(i + 1)
+                .is_some_and(|next| NOUN_PHRASE_OPENERS.contains(&next.surface.as_str())),
+            copula => COPULAS.contains(&copula),
+        })
+    };
+    let qualified = QUALIFIERS.contains(&next.surface.as_str())
+        && (n + 2..=n + 1 + MAX_QUALIFIER_WORDS).any(|i| {
+            copula_at(i) && !head[words[n].span.end..words[i].span.start].contains([',', '.', ';'])
+        });
+    copula_at(n) || qualified
+}
+
+/// True when `line` is words and nothing else: a glossary term, not code ("[submodule]",
+/// "url = …") or markup.
+fn is_plain(line: &str) -> bool {
+    line.chars().all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '\'' | '’'))
+}
+
+/// True when the gap between two words keeps them in one term: spaces, hyphens,
+/// underscores, apostrophes.
+fn is_joiner(gap: &str) -> bool {
+    gap.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '_' | '\'' | '’'))
+}
+
+/// The key of a term of these words, if each has an index term (a stop word names nothing).
+fn key_of(words: &[Word]) -> Option<String> {
+    if words.is_empty() {
+        return None;
+    }
+    let terms: Vec<String> =
+        words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
+    Some(definition_key(&terms))
+}
+
+/// Drops one leading article.
+pub fn skip_article(words: &[Word]) -> &[Word] {
+    match words.first().map(|w| w.surface.as_str()) {
+        Some("a" | "an" | "the") => &words[1..],
+        _ => words,
+    }
+}
+
+/// The longest prefix of `text` of at most `bytes` bytes that ends on a character boundary.
+fn prefix(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<String> {
+        defined_keys(text, None, &Analyzer::default())
+    }
+
+    #[test]
+    fn a_copula_sentence_a_glossary_line_and_a_name_line_each_define_their_term() {
+        assert_eq!(keys("A submodule is a repository embedded inside another."), ["submodul"]);
+        assert_eq!(keys("index\nA collection of files with stat information."), ["index"]);
+        assert_eq!(keys("git-clean - Remove untracked files from the tree"), ["git_clean"]);
+        assert_eq!(keys("Intro text. Submodules are repositories inside others."), ["submodul"]);
+        assert_eq!(keys("The type affinity of a column is the recommended type."), ["type_affin"]);
+    }
+
+    #[test]
+    fn sentences_that_only_mention_a_term_define_nothing() {
+        assert!(keys("Use git submodule update to fetch a submodule.").is_empty());
+        assert!(keys("Calibre is smart enough to know a library.").is_empty());
+        // The term alone as the last line explains nothing.
+        assert!(keys("See also the manual, then read on.\nindex").is_empty());
+    }
+
+    #[test]
+    fn a_section_heading_over_its_text_is_not_a_glossary_entry() {
+        let text = "SUBMODULES\nMoving a submodule using a gitfile needs a new Git.";
+        assert!(defined_keys(text, Some("SUBMODULES"), &Analyzer::default()).is_empty());
+        let text = "The index\nThe index is a binary file.";
+        assert_eq!(defined_keys(text, Some("The index"), &Analyzer::default()), ["index"]);
+    }
+
+    #[test]
+    fn a_config_section_line_over_its_settings_is_not_a_glossary_entry() {
+        assert!(keys("[submodule]\n  active = b*").is_empty());
+        assert!(keys("url = https://example.org\nmore").is_empty());
+    }
+
+    #[test]
+    fn a_long_opening_in_another_script_is_cut_on_a_character_boundary() {
+        let text = "가".repeat(100) + " 는 무엇이다";
+        let _ = keys(&text);
+    }
+}
