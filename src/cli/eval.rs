@@ -88,7 +88,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if let Err(err) = writeln!(out, "{line}") {
             dump_error.get_or_insert(err);
         }
-    });
+    })?;
     if let Some(err) = dump_error {
         return Err(anyhow::Error::new(err).context("writing the feature file"));
     }

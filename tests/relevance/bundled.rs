@@ -14,7 +14,12 @@ use passagebot::search::Engine;
 use crate::env::open_bundled_engine;
 
 fn top_text(engine: &Engine, question: &str) -> String {
-    engine.ask(question, 1).best().map(|a| a.passage.text.clone()).unwrap_or_default()
+    engine
+        .ask(question, 1)
+        .expect("search")
+        .best()
+        .map(|a| a.passage.text.clone())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -22,7 +27,7 @@ fn bundled_question_set_passes() {
     let (_dir, engine) = open_bundled_engine();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bundled-questions.jsonl");
     let questions = load_questions(&path).expect("fixture questions");
-    let report = evaluate(&engine, &questions);
+    let report = evaluate(&engine, &questions).expect("evaluation");
     let failures: Vec<String> =
         report.failures.iter().map(|f| format!("{} {}: {}", f.id, f.question, f.detail)).collect();
     assert_eq!(report.expect_passed, report.expect_questions, "{failures:#?}");
@@ -31,7 +36,7 @@ fn bundled_question_set_passes() {
 #[test]
 fn key_sentence_holds_the_fact() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("How many private AI companies were there in 2022?", 1);
+    let reply = engine.ask("How many private AI companies were there in 2022?", 1).expect("search");
     let best = reply.best().expect("an answer");
     assert!(best.highlight_text().contains("564"), "{}", best.highlight_text());
     assert!(best.highlight_text().len() < best.passage.text.len());
@@ -63,7 +68,7 @@ fn acronym_and_expansion_find_the_same_passage() {
 #[test]
 fn outside_questions_get_no_answer_but_topics() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("What is the capital of France?", 3);
+    let reply = engine.ask("What is the capital of France?", 3).expect("search");
     assert!(reply.answers.is_empty());
     assert!(reply.no_match.is_some());
     assert!(!reply.nearby.is_empty() || engine.topics(3).len() < 2);
@@ -101,7 +106,13 @@ fn narrow_first_stage_answers_as_one_query_over_every_clause() {
         questions
             .iter()
             .map(|q| {
-                engine.rank(&q.question, 10).hits.iter().map(|h| (h.number, h.score)).collect()
+                engine
+                    .rank(&q.question, 10)
+                    .expect("search")
+                    .hits
+                    .iter()
+                    .map(|h| (h.number, h.score))
+                    .collect()
             })
             .collect()
     };
