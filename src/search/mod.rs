@@ -8,7 +8,7 @@
 
 mod check;
 mod clean;
-pub mod confidence;
+mod confidence;
 mod definition;
 mod english;
 mod examples;
@@ -30,19 +30,19 @@ use std::sync::{Arc, OnceLock};
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
-pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
-pub use clean::{CHAT_FILLER, CHAT_PAIRS};
-pub use confidence::DEFAULT_MIN_CONFIDENCE;
-pub use examples::EXAMPLES;
-pub use lookup::Lookup;
-pub use plan::{
-    AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
-};
+// What the front ends (`cli`, `bot`, `eval`), the tests and the benches use, and the types
+// their results are made of; the rest stays inside `search`.
+pub use check::{SelfCheckFailure, self_check};
+pub use confidence::{DEFAULT_MIN_CONFIDENCE, FEATURES as CONFIDENCE_FEATURES};
+pub use plan::{AltKind, Concept, Plan};
 pub use rank::{Evidence, RankWeights, Scored};
 pub use shared::SharedEngine;
-pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
+pub use synonyms::Synonyms;
 pub use tuning::Tuning;
-pub use typo::{Lexicon, bounded_distance};
+
+use lookup::Lookup;
+use plan::{COMMON_WORDS, QUESTION_FILLER};
+use typo::Lexicon;
 
 use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
@@ -53,7 +53,7 @@ use crate::index::{self, Fields, STORE_FILE, Store};
 /// The [`IndexInfo::generation`] of an engine made by [`Engine::in_ram`].
 pub const IN_RAM_GENERATION: &str = "in-ram";
 /// Questions are analysed up to this many bytes; the rest is ignored.
-pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
+const MAX_QUESTION_BYTES: usize = 16 * 1024;
 /// Expansion terms of the feedback query that orders the ranks below the re-ranked ones.
 const DEEP_FEEDBACK_TERMS: usize = 10;
 /// [`Engine::topics`] looks at most at this many passages.
@@ -206,7 +206,7 @@ impl Engine {
         self.synonyms = synonyms;
     }
 
-    /// The confidence model's inputs for a hit (see [`confidence::features`]).
+    /// The confidence model's inputs for a hit, in the order of [`CONFIDENCE_FEATURES`].
     pub fn confidence_features(&self, hit: &Scored) -> [f32; confidence::FEATURES.len()] {
         confidence::features(&hit.evidence, self.unknown_idf)
     }
