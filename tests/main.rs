@@ -24,6 +24,9 @@ mod hostile_corpus;
 /// in-RAM corpora with insta snapshots of the rankings.
 mod relevance;
 
+/// One regression test per fixed bug, named after what broke (new ones go here).
+mod regression;
+
 /// Answers a student can trust: confidence, real-typo suggestions, chatty questions.
 mod trust;
 

@@ -1,0 +1,62 @@
+//! Regression tests: one per bug that was fixed, named after what broke, with the commit
+//! that fixed it. They run the whole ranking on tiny in-RAM corpora
+//! ([`passagebot::search::Engine::in_ram`]), so each one fails the way the bug showed.
+//!
+//! Older regression tests stay beside the area they guard: `relevance::bundled::
+//! describe_in_git_describe_is_searched_as_a_topic_word`,
+//! `cli::eval_with_index_alone_does_not_rebuild_it_from_the_corpus_folder_of_the_working_directory`,
+//! `bot::pressure`, `bot::watch`; new ones go here.
+
+use crate::relevance::{engine, rank_ids};
+
+/// e669df8: "hey bot, what is a submodule? thanks!!" was not taken for a definition
+/// question (the chat filler hid its shape), so the passage that uses "submodule" most
+/// outranked the one that defines it.
+#[test]
+fn chatty_what_is_x_still_prefers_the_passage_that_defines_x() {
+    let engine = engine(&[
+        (
+            "update",
+            None,
+            "Run git submodule update after a pull: every submodule is checked out at the \
+             commit the superproject records, and a submodule with local changes is left \
+             alone.",
+        ),
+        (
+            "submodules",
+            None,
+            "A submodule is a repository embedded inside another repository. The \
+             superproject records which commit it uses.",
+        ),
+        ("branches", None, "A branch is a movable pointer to a commit."),
+    ]);
+    for question in
+        ["what is a submodule", "hey bot, what is a submodule? thanks!!", "lol what is a submodule"]
+    {
+        let ranked = rank_ids(&engine, question);
+        assert_eq!(ranked.first().map(String::as_str), Some("submodules#0"), "{question}");
+    }
+}
+
+/// 6d5263b: "Calibre is smart enough to …" counted as a definition of calibre, as "is"
+/// was a copula before an adjective too, and could outrank the sentence that defines it.
+#[test]
+fn is_before_an_adjective_is_not_a_definition() {
+    let engine = engine(&[
+        (
+            "library",
+            None,
+            "Calibre is smart enough to sort your calibre library by author, and calibre \
+             keeps the calibre metadata of every book.",
+        ),
+        (
+            "introduction",
+            None,
+            "Calibre is an open source e-book management tool. It organises an e-book \
+             library.",
+        ),
+        ("devices", None, "Connect the reader by USB and send the books to it."),
+    ]);
+    let ranked = rank_ids(&engine, "What is calibre?");
+    assert_eq!(ranked.first().map(String::as_str), Some("introduction#0"), "{ranked:?}");
+}
