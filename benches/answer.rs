@@ -64,7 +64,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let question = &fixture.questions[next % fixture.questions.len()];
             next += 7;
-            let reply = engine.ask(black_box(question), 1);
+            let reply = engine.ask(black_box(question), 1).expect("search");
             assert!(reply.answers.len() <= 1);
             reply
         })
@@ -80,14 +80,17 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let question = &fixture.questions[next % fixture.questions.len()];
             next += 7;
-            baseline.rank(black_box(question), 1)
+            baseline.rank(black_box(question), 1).expect("search")
         })
     });
     let batch: Vec<&String> = fixture.questions.iter().take(1000).collect();
     group.sample_size(10);
     group.bench_function("answer_batch_1000", |b| {
         b.iter(|| {
-            let answered = batch.iter().filter(|q| !engine.ask(q, 1).answers.is_empty()).count();
+            let answered = batch
+                .iter()
+                .filter(|q| !engine.ask(q, 1).expect("search").answers.is_empty())
+                .count();
             assert!(answered > 0);
             answered
         })

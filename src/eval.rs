@@ -174,24 +174,30 @@ pub struct Options {
 }
 
 /// Runs every question through `engine` and scores the results.
-pub fn evaluate(engine: &Engine, questions: &[Question]) -> Report {
+///
+/// # Errors
+/// [`Error::Internal`] when the index fails to search: a failure is never scored as a miss.
+pub fn evaluate(engine: &Engine, questions: &[Question]) -> Result<Report> {
     evaluate_with(engine, questions, Options::default(), &mut |_, _| {})
 }
 
 /// [`evaluate`] with options, calling `each` with every question and its ranking (top 100,
 /// with the confidence decision), e.g. to dump the confidence model's features.
+///
+/// # Errors
+/// As [`evaluate`].
 pub fn evaluate_with(
     engine: &Engine,
     questions: &[Question],
     options: Options,
     each: &mut dyn FnMut(&Question, &Ranking),
-) -> Report {
+) -> Result<Report> {
     let mut report = Report { questions: questions.len(), ..Report::default() };
     let started = Instant::now();
     for question in questions {
         // One ranking per question: `ask` takes its answers from the same call, so the top
         // passage and the decision are exactly what a user gets.
-        let ranking = engine.rank(&question.question, 100);
+        let ranking = engine.rank(&question.question, 100)?;
         each(question, &ranking);
         if options.out_of_domain {
             report.ood_questions += 1;
@@ -251,7 +257,7 @@ pub fn evaluate_with(
     report.ndcg_at_10 /= n;
     report.recall_at_100 /= n;
     report.asked.divide(n);
-    report
+    Ok(report)
 }
 
 fn add(a: Metrics, b: Metrics) -> Metrics {

@@ -149,15 +149,20 @@ pub fn assert_success(output: &Output) {
 /// An index of the bundled corpus in a temp dir, opened through the library. Keep the
 /// returned directory alive as long as the engine.
 pub fn open_bundled_engine() -> (tempfile::TempDir, passagebot::search::Engine) {
+    open_engine(&bundled_corpus())
+}
+
+/// Builds an index of `corpus` in a temporary directory and opens it.
+pub fn open_engine(corpus: &Path) -> (tempfile::TempDir, passagebot::search::Engine) {
     let dir = tempfile::tempdir().expect("temp dir");
     let opts = passagebot::index::BuildOptions {
-        corpus: bundled_corpus(),
+        corpus: corpus.to_path_buf(),
         index_dir: dir.path().to_path_buf(),
         force: false,
         load: Default::default(),
         memory_budget: passagebot::index::DEFAULT_MEMORY_BUDGET,
     };
-    passagebot::index::build(&opts).expect("index the bundled corpus");
+    passagebot::index::build(&opts).expect("index the corpus");
     let engine = passagebot::search::Engine::open(dir.path()).expect("open");
     (dir, engine)
 }

@@ -70,7 +70,7 @@ fn assert_good_examples(engine: &Engine) -> Vec<String> {
                 .any(|h| asked == *h || asked.ends_with(&format!(" {h}")) && h.contains(' ')),
             "{example:?} is a heading"
         );
-        let reply = engine.ask(example, 1);
+        let reply = engine.ask(example, 1).expect("search");
         assert!(reply.best().is_some(), "{example:?} is not answered: {reply:?}");
     }
     examples
@@ -180,7 +180,7 @@ fn check_follow_ups(engine: &Engine, set: &Value) {
             pair["follow_up"].as_str().unwrap(),
             pair["expect"].as_str().unwrap(),
         );
-        let first_reply = engine.ask(first, 1);
+        let first_reply = engine.ask(first, 1).expect("search");
         assert!(first_reply.best().is_some(), "first question {first:?} is not answered");
         // What the bot asks: merged with the subject, or as it is when it names its own.
         let asked = match engine.follow_up(&first_reply.question, follow_up, false) {
@@ -190,7 +190,7 @@ fn check_follow_ups(engine: &Engine, set: &Value) {
             }
             None => follow_up.to_string(),
         };
-        let got = engine.ask(&asked, 1);
+        let got = engine.ask(&asked, 1).expect("search");
         let text = got.best().map(|a| a.passage.text.clone()).unwrap_or_default();
         if !text.contains(expect) {
             failures.push(format!("{follow_up:?} after {first:?} asked as {asked:?} → {text:?}"));
@@ -206,13 +206,18 @@ fn check_follow_ups(engine: &Engine, set: &Value) {
             pair["second"].as_str().unwrap(),
             pair["expect"].as_str().unwrap(),
         );
-        let first_reply = engine.ask(first, 1);
+        let first_reply = engine.ask(first, 1).expect("search");
         for replying in [false, true] {
             if let Some(merged) = engine.follow_up(&first_reply.question, second, replying) {
                 failures.push(format!("{second:?} merged with {first:?} into {merged:?}"));
             }
         }
-        let text = engine.ask(second, 1).best().map(|a| a.passage.text.clone()).unwrap_or_default();
+        let text = engine
+            .ask(second, 1)
+            .expect("search")
+            .best()
+            .map(|a| a.passage.text.clone())
+            .unwrap_or_default();
         if !text.contains(expect) {
             failures.push(format!("{second:?} on its own → {text:?}"));
         }
@@ -271,7 +276,7 @@ fn chat_start_about_context_and_unknown_commands_say_what_the_bot_says() {
         "{text}"
     );
     assert!(text.contains(texts::UNKNOWN_COMMAND), "{text}");
-    let best = engine.ask("What did Naver launch?", 1);
+    let best = engine.ask("What did Naver launch?", 1).expect("search");
     let id = &best.best().expect("an answer").passage.id;
     let context: Vec<String> = telegram::context(&engine.context(id, 1), id)
         .iter()

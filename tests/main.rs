@@ -20,8 +20,12 @@ mod hostile;
 /// Hostile corpora: deep pages, links out of the corpus, FIFOs, devices, duplicate ids.
 mod hostile_corpus;
 
-/// Relevance on the bundled corpus through the library, with the properties it checks.
+/// Relevance through the library: the bundled corpus, and one property per test on tiny
+/// in-RAM corpora with insta snapshots of the rankings.
 mod relevance;
+
+/// One regression test per fixed bug, named after what broke (new ones go here).
+mod regression;
 
 /// Answers a student can trust: confidence, real-typo suggestions, chatty questions.
 mod trust;

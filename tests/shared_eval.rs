@@ -21,7 +21,7 @@ fn seed_questions_all_pass() {
     };
     let (_dir, engine) = open_bundled_engine();
     let questions = load_questions(&eval.join("seed/questions.jsonl")).unwrap();
-    let report = evaluate(&engine, &questions);
+    let report = evaluate(&engine, &questions).expect("evaluation");
     assert_eq!(report.expect_questions, 20);
     let failures: Vec<String> =
         report.failures.iter().map(|f| format!("{} {}: {}", f.id, f.question, f.detail)).collect();
@@ -50,7 +50,8 @@ fn index_of(eval: &Path, set: &str) -> (tempfile::TempDir, Engine, BuildReport) 
 fn score(engine: &Engine, eval: &Path, corpus_set: &str, set: &str, ood: bool) -> Report {
     let questions = load_questions(&eval.join(set).join("questions.jsonl")).unwrap();
     let options = passagebot::eval::Options { out_of_domain: ood };
-    let report = passagebot::eval::evaluate_with(engine, &questions, options, &mut |_, _| {});
+    let report = passagebot::eval::evaluate_with(engine, &questions, options, &mut |_, _| {})
+        .expect("evaluation");
     let a = &report.asked;
     eprintln!(
         "{set} on {corpus_set}: ranking R@1 {:.4} MRR@10 {:.4} nDCG@10 {:.4} R@100 {:.4}; as asked R@1 {:.4} MRR@10 {:.4} nDCG@10 {:.4} R@100 {:.4}; false no-match {:.2} %; rejected {}/{}",

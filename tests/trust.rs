@@ -13,17 +13,22 @@ use crate::env::{TestEnv, assert_success, open_bundled_engine, stdout};
 
 /// The best passage's text, or "" for "no good match".
 fn top_text(engine: &Engine, question: &str) -> String {
-    engine.ask(question, 1).best().map(|a| a.passage.text.clone()).unwrap_or_default()
+    engine
+        .ask(question, 1)
+        .expect("search")
+        .best()
+        .map(|a| a.passage.text.clone())
+        .unwrap_or_default()
 }
 
 fn assert_answered_with(engine: &Engine, question: &str, needle: &str) {
-    let reply = engine.ask(question, 1);
+    let reply = engine.ask(question, 1).expect("search");
     let best = reply.best().unwrap_or_else(|| panic!("no answer to {question:?}: {reply:?}"));
     assert!(best.passage.text.contains(needle), "{question:?} → {}", best.passage.text);
 }
 
 fn assert_no_suggestion_and_no_answer(engine: &Engine, question: &str) {
-    let reply = engine.ask(question, 1);
+    let reply = engine.ask(question, 1).expect("search");
     assert_eq!(reply.suggestion, None, "{question:?}");
     assert!(reply.answers.is_empty(), "{question:?} → {:?}", reply.best().map(|a| &a.passage.id));
 }
@@ -31,7 +36,9 @@ fn assert_no_suggestion_and_no_answer(engine: &Engine, question: &str) {
 #[test]
 fn the_documents_own_title_is_answered_not_rejected() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("What is South Korea's AI computing power development strategy?", 1);
+    let reply = engine
+        .ask("What is South Korea's AI computing power development strategy?", 1)
+        .expect("search");
     assert!(reply.best().is_some(), "{reply:?}");
 }
 
@@ -95,7 +102,7 @@ fn how_many_goats_are_in_korea_is_not_corrected_to_goals() {
 #[test]
 fn what_do_police_think_about_ai_is_not_corrected_to_policies() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("what do police think about AI", 1);
+    let reply = engine.ask("what do police think about AI", 1).expect("search");
     assert_eq!(reply.suggestion, None);
 }
 
@@ -114,18 +121,18 @@ fn what_does_the_hospital_charge_is_not_corrected_to_change() {
 #[test]
 fn main_participnts_is_corrected_to_the_heading_word_participants() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("main participnts", 1);
+    let reply = engine.ask("main participnts", 1).expect("search");
     assert_eq!(reply.suggestion.as_deref(), Some("main participants"));
 }
 
 #[test]
 fn real_typos_are_still_corrected() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("how much did KT invets by 2027", 1);
+    let reply = engine.ask("how much did KT invets by 2027", 1).expect("search");
     let suggestion = reply.suggestion.clone().unwrap_or_default();
     assert!(suggestion.starts_with("how much did KT invest"), "{reply:?}");
     assert!(reply.best().is_some_and(|a| a.passage.text.contains("KT Corp")));
-    let reply = engine.ask("what did Naver annouce", 1);
+    let reply = engine.ask("what did Naver annouce", 1).expect("search");
     assert!(reply.suggestion.is_some(), "{reply:?}");
 }
 
@@ -133,14 +140,14 @@ fn real_typos_are_still_corrected() {
 fn hangul_words_are_never_corrected() {
     let (_dir, engine) = open_bundled_engine();
     for question in ["인공지능 전략은 무엇인가", "한국의 인곤지능 투자"] {
-        assert_eq!(engine.ask(question, 1).suggestion, None, "{question}");
+        assert_eq!(engine.ask(question, 1).expect("search").suggestion, None, "{question}");
     }
 }
 
 #[test]
 fn every_answer_has_a_confidence_between_0_and_1() {
     let (_dir, engine) = open_bundled_engine();
-    let reply = engine.ask("What did Naver launch in 2023?", 5);
+    let reply = engine.ask("What did Naver launch in 2023?", 5).expect("search");
     assert!(!reply.answers.is_empty());
     for answer in &reply.answers {
         assert!((0.0..=1.0).contains(&answer.confidence), "{}", answer.confidence);

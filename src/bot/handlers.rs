@@ -155,7 +155,7 @@ pub async fn answer_question(bot: &Tg, app: &App, msg: &Message, question: &str)
             let asked = previous
                 .and_then(|(previous, replying)| engine.follow_up(&previous, &owned, replying))
                 .unwrap_or(owned);
-            let reply = engine.try_ask(&asked, top_k);
+            let reply = engine.ask(&asked, top_k);
             let best = reply.as_ref().ok().and_then(|r| r.best());
             let related = best
                 .and_then(|a| engine.number_of(&a.passage.id))

@@ -32,7 +32,7 @@ pub async fn on_inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult 
     let engine = app.engine.current();
     let wanted = (offset + per_page + 1).min(MAX_DEPTH + 1);
     let (engine, reply) = tokio::task::spawn_blocking(move || {
-        let reply = engine.try_ask(&question, wanted);
+        let reply = engine.ask(&question, wanted);
         (engine, reply)
     })
     .await?;

@@ -157,7 +157,7 @@ fn answer(
     marking: Marking,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let reply = engine.try_ask(question, top)?;
+    let reply = engine.ask(question, top)?;
     if json {
         writeln!(out, "{}", render::json_line(&reply))?;
         return Ok(());

@@ -95,7 +95,7 @@ pub fn run(args: ChatArgs) -> anyhow::Result<ExitCode> {
             },
             unknown if unknown.starts_with('/') => writeln!(out, "{}", texts::UNKNOWN_COMMAND)?,
             question => {
-                let reply = engine.try_ask(question, 5)?;
+                let reply = engine.ask(question, 5)?;
                 writeln!(out, "{}", render::plain(&reply, marking))?;
                 shown_at = 0;
                 last = Some(reply);

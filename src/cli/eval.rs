@@ -88,7 +88,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if let Err(err) = writeln!(out, "{line}") {
             dump_error.get_or_insert(err);
         }
-    });
+    })?;
     if let Some(err) = dump_error {
         return Err(anyhow::Error::new(err).context("writing the feature file"));
     }
@@ -167,7 +167,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
 const DUMPED_CANDIDATES: usize = 20;
 
 /// One line of the feature dump: the question, whether it is in domain, the best passage's
-/// confidence features (see `passagebot::search::confidence::FEATURES`) and the decision.
+/// confidence features (see `passagebot::search::CONFIDENCE_FEATURES`) and the decision.
 fn feature_line(engine: &Engine, question: &Question, ranking: &Ranking, ood: bool) -> String {
     let features = ranking.hits.first().map(|best| engine.confidence_features(best));
     let top_doc = ranking

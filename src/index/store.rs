@@ -18,6 +18,8 @@
 //! sections in [`Section`] order, a table of (offset, length) per section, the table's offset
 //! and the magic again.
 
+mod builder;
+
 use std::ops::Range;
 use std::path::Path;
 
@@ -29,6 +31,7 @@ use super::records::RecordReader;
 use super::verify::verify_bytes;
 use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result};
+pub(crate) use builder::StoreBuilder;
 
 /// File name of the store inside a generation directory.
 pub const STORE_FILE: &str = "store.bin";

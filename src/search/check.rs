@@ -41,7 +41,7 @@ impl std::fmt::Display for SelfCheckFailure {
 /// are passed over), or the first that failed.
 ///
 /// # Errors
-/// A failure of the index itself (see [`Engine::try_ask`]).
+/// A failure of the index itself (see [`Engine::ask`]).
 pub fn self_check(
     engine: &Engine,
     samples: usize,
@@ -55,7 +55,7 @@ pub fn self_check(
     let mut checked = 0;
     for number in picks {
         let Some(question) = key_question(engine, number) else { continue };
-        let reply = engine.try_ask(&question, SELF_CHECK_TOP_K)?;
+        let reply = engine.ask(&question, SELF_CHECK_TOP_K)?;
         let Some(passage) = engine.store.passage(number) else { continue };
         let found = reply.answers.iter().any(|a| a.passage.id == passage.id);
         // Passages sharing the sentence word for word may all outrank it: no fault then.

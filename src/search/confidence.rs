@@ -11,7 +11,7 @@
 
 use super::rank::Evidence;
 
-/// Names of the model's inputs, in the order of [`WEIGHTS`] (also the order of the feature
+/// Names of the model's inputs, in the order of its weights (also the order of the feature
 /// dump, so the fitting script and the code cannot disagree).
 pub const FEATURES: [&str; 10] = [
     "with_headings",

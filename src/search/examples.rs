@@ -127,7 +127,14 @@ impl Engine {
             if found.iter().any(|(_, q, _)| *q == question) {
                 continue;
             }
-            let reply = self.ask(&question, 1);
+            let reply = match self.ask(&question, 1) {
+                Ok(reply) => reply,
+                Err(err) => {
+                    // The examples are a hint; the questions people ask report the failure.
+                    tracing::error!(cause = %err, "search failed while making /start examples");
+                    break;
+                }
+            };
             let Some(best) = reply.best() else { continue };
             let own = best.passage.id == passage.id;
             let topic =

@@ -49,7 +49,9 @@ impl Engine {
         } else if own_weight <= 1.5 && refers_back {
             true
         } else if own_weight <= 1.0 && replying {
-            self.ask(question, 1).answers.is_empty()
+            // A failing index is no reason to merge: the question is then asked as it is,
+            // and that search reports the failure.
+            self.ask(question, 1).is_ok_and(|reply| reply.answers.is_empty())
         } else {
             false
         };

@@ -8,7 +8,7 @@
 
 mod check;
 mod clean;
-pub mod confidence;
+mod confidence;
 mod definition;
 mod english;
 mod examples;
@@ -28,22 +28,22 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use tantivy::{IndexReader, ReloadPolicy};
+use tantivy::{Index, IndexReader, ReloadPolicy};
 
-pub use check::{SELF_CHECK_TOP_K, SelfCheckFailure, self_check};
-pub use clean::{CHAT_FILLER, CHAT_PAIRS};
-pub use confidence::DEFAULT_MIN_CONFIDENCE;
+// What the front ends (`cli`, `bot`, `eval`), the tests and the benches use, and the types
+// their results are made of; the rest stays inside `search`.
+pub use check::{SelfCheckFailure, self_check};
+pub use confidence::{DEFAULT_MIN_CONFIDENCE, FEATURES as CONFIDENCE_FEATURES};
 pub use definition::Definition;
-pub use examples::EXAMPLES;
-pub use lookup::Lookup;
-pub use plan::{
-    AltKind, COMMON_WORDS, Concept, KOREAN_QUESTION_WORDS, MAX_CONCEPTS, Plan, QUESTION_FILLER,
-};
+pub use plan::{AltKind, Concept, Plan};
 pub use rank::{Evidence, RankWeights, Scored};
 pub use shared::SharedEngine;
-pub use synonyms::{DEFAULT_SYNONYMS, Synonyms};
+pub use synonyms::Synonyms;
 pub use tuning::Tuning;
-pub use typo::{Lexicon, bounded_distance};
+
+use lookup::Lookup;
+use plan::{COMMON_WORDS, QUESTION_FILLER};
+use typo::Lexicon;
 
 use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
@@ -51,8 +51,10 @@ use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result, UserError};
 use crate::index::{self, Fields, STORE_FILE, Store};
 
+/// The [`IndexInfo::generation`] of an engine made by [`Engine::in_ram`].
+pub const IN_RAM_GENERATION: &str = "in-ram";
 /// Questions are analysed up to this many bytes; the rest is ignored.
-pub const MAX_QUESTION_BYTES: usize = 16 * 1024;
+const MAX_QUESTION_BYTES: usize = 16 * 1024;
 /// Expansion terms of the feedback query that orders the ranks below the re-ranked ones.
 const DEEP_FEEDBACK_TERMS: usize = 10;
 
@@ -123,12 +125,14 @@ impl Engine {
         let manifest = index::read_manifest(path)
             .ok_or_else(|| UserError::IndexMissing(path.to_path_buf()))?;
         index::verify_generation(path, &manifest, index::Depth::Quick)?;
-        let (reader, fields, numbers) = open_tantivy(path).map_err(|err| {
+        let damaged = |err: tantivy::TantivyError| {
             Error::Internal(InternalError::GenerationDamaged {
                 generation: path.to_path_buf(),
                 problem: format!("the search index cannot be opened ({err})"),
             })
-        })?;
+        };
+        let index = index::open_read_only(path).map_err(damaged)?;
+        let (reader, fields, numbers) = open_reader(&index).map_err(damaged)?;
         let store = Store::open_checked(path, &manifest)?;
         if store.len() != manifest.passages {
             return Err(Error::Internal(InternalError::GenerationDamaged {
@@ -140,7 +144,6 @@ impl Engine {
                 ),
             }));
         }
-        let has_sections = store.has_sections();
         let info = IndexInfo {
             documents: manifest.documents,
             passages: store.len(),
@@ -150,12 +153,42 @@ impl Engine {
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         };
-        Ok(Engine {
+        Ok(Engine::with_parts(reader, fields, numbers, store, info))
+    }
+
+    /// An engine over `passages` (numbered in their order) held in memory only: a tantivy
+    /// index in RAM and a passage store built in memory, by the same analysis and writer
+    /// settings as `passagebot index`, so it ranks exactly as an engine opened from a
+    /// generation built of the same passages. For tests and tools; nothing touches the disk.
+    ///
+    /// # Errors
+    /// [`Error::Internal`] when tantivy fails (not expected in RAM).
+    pub fn in_ram(passages: &[Passage]) -> Result<Engine> {
+        let (index, store, documents) = index::build_in_ram(passages)?;
+        let (reader, fields, numbers) = open_reader(&index)?;
+        let info = IndexInfo {
+            documents,
+            passages: store.len(),
+            built_at_unix: 0,
+            generation: IN_RAM_GENERATION.to_string(),
+        };
+        Ok(Engine::with_parts(reader, fields, numbers, store, info))
+    }
+
+    /// The engine over an opened reader and store, with the default analysis and tuning.
+    fn with_parts(
+        reader: IndexReader,
+        fields: Fields,
+        numbers: Vec<Vec<u32>>,
+        store: Store,
+        info: IndexInfo,
+    ) -> Engine {
+        Engine {
             reader,
             fields,
             unknown_idf: idf(store.len(), 0),
+            has_sections: store.has_sections(),
             store,
-            has_sections,
             numbers,
             lexicons: OnceLock::new(),
             headings: OnceLock::new(),
@@ -164,7 +197,7 @@ impl Engine {
             synonyms: Synonyms::builtin(),
             tuning: Tuning::default(),
             info,
-        })
+        }
     }
 
     /// Replaces the ranking knobs.
@@ -182,7 +215,7 @@ impl Engine {
         self.synonyms = synonyms;
     }
 
-    /// The confidence model's inputs for a hit (see [`confidence::features`]).
+    /// The confidence model's inputs for a hit, in the order of [`CONFIDENCE_FEATURES`].
     pub fn confidence_features(&self, hit: &Scored) -> [f32; confidence::FEATURES.len()] {
         confidence::features(&hit.evidence, self.unknown_idf)
     }
@@ -192,29 +225,14 @@ impl Engine {
         &self.info
     }
 
-    /// Answers `question` with up to `top_k` passages. Any text is a question; a failure of
-    /// the index is logged and the reply says no passage was found. Front ends that can
-    /// report errors use [`Engine::try_ask`].
-    pub fn ask(&self, question: &str, top_k: usize) -> Reply {
-        self.try_ask(question, top_k).unwrap_or_else(|err| {
-            tracing::error!(cause = %err, "search failed");
-            Reply {
-                question: question.to_string(),
-                answers: Vec::new(),
-                suggestion: None,
-                no_match: Some(NoMatchReason::TooLittleOverlap),
-                nearby: Vec::new(),
-            }
-        })
-    }
-
     /// Answers `question` with up to `top_k` passages; any text is a question, so the only
-    /// errors are failures of the index (a damaged segment), never "no good match".
+    /// errors are failures of the index (a damaged segment), never "no good match": front
+    /// ends log them and report them as such.
     ///
     /// # Errors
     /// [`Error::Internal`] when tantivy fails to search.
-    pub fn try_ask(&self, question: &str, top_k: usize) -> Result<Reply> {
-        let scored = self.try_rank(question, top_k.max(1))?;
+    pub fn ask(&self, question: &str, top_k: usize) -> Result<Reply> {
+        let scored = self.rank(question, top_k.max(1))?;
         let mut reply = Reply {
             question: question.to_string(),
             answers: Vec::new(),
@@ -255,20 +273,12 @@ impl Engine {
         Ok(reply)
     }
 
-    /// Ranked passage numbers for `question`, without the confidence cut (for evaluation); a
-    /// failure of the index is logged and gives no hits.
-    pub fn rank(&self, question: &str, top_k: usize) -> Ranking {
-        self.try_rank(question, top_k).unwrap_or_else(|err| {
-            tracing::error!(cause = %err, "search failed");
-            Ranking::default()
-        })
-    }
-
-    /// [`Engine::rank`], with failures of the index as errors.
+    /// Ranked passage numbers for `question`, with the confidence decision but without its
+    /// cut (for evaluation): what [`Engine::ask`] answers from.
     ///
     /// # Errors
     /// [`Error::Internal`] when tantivy fails to search.
-    pub fn try_rank(&self, question: &str, top_k: usize) -> Result<Ranking> {
+    pub fn rank(&self, question: &str, top_k: usize) -> Result<Ranking> {
         let plan = self.plan(question);
         let matcher = rank::Matcher::new(&plan);
         let mut ranking = Ranking {
@@ -567,10 +577,9 @@ fn idf(n: usize, df: u32) -> f32 {
     (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
-/// Opens a generation's tantivy index read-only: the reader, the fields and, per segment,
-/// the passage number of every document.
-fn open_tantivy(path: &Path) -> tantivy::Result<(IndexReader, Fields, Vec<Vec<u32>>)> {
-    let index = index::open_read_only(path)?;
+/// A reader of an opened tantivy index, its fields and, per segment, the passage number of
+/// every document.
+fn open_reader(index: &Index) -> tantivy::Result<(IndexReader, Fields, Vec<Vec<u32>>)> {
     let fields = index::fields_of(&index.schema())?;
     let reader: IndexReader =
         index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

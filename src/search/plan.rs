@@ -407,7 +407,7 @@ pub struct Concept {
     pub idf: f32,
     /// False for question words and filler.
     pub informative: bool,
-    /// True for everyday words (see [`COMMON_WORDS`]): half weight as evidence.
+    /// True for everyday words ("got", "one", "play"): half weight as evidence.
     pub common: bool,
     /// The folded word as asked.
     pub surface: String,
@@ -418,7 +418,7 @@ pub struct Concept {
 /// The query plan for one question.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
-    /// Concepts in question order (at most [`MAX_CONCEPTS`]).
+    /// Concepts in question order (at most 32).
     pub concepts: Vec<Concept>,
     /// The question with misspelt words replaced, when any was corrected.
     pub suggestion: Option<String>,

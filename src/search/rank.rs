@@ -38,7 +38,7 @@ pub struct Scored {
     pub sentence: usize,
     /// Share of the question's informative idf the passage covers, 0 to 1.
     pub coverage: f32,
-    /// What the confidence model reads (see [`super::confidence`]).
+    /// What the confidence model reads (see [`super::CONFIDENCE_FEATURES`]).
     pub evidence: Evidence,
     /// The model's probability that this passage answers the question, 0 to 1.
     pub confidence: f32,

@@ -29,7 +29,7 @@ pub struct Tuning {
     /// candidate's score: 1 puts every definition above every other candidate.
     pub definition: f32,
     /// Least confidence (0–1) of the best passage for an answer; below it, "no good match"
-    /// (see [`super::confidence`]).
+    /// (the model is a logistic regression over [`super::CONFIDENCE_FEATURES`]).
     pub min_confidence: f32,
     /// Correct words the index does not know.
     pub typos: bool,

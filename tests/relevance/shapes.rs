@@ -1,0 +1,45 @@
+//! Question shapes. Properties checked:
+//! 1. "what is X" prefers the passage that defines X over one that repeats X more often;
+//! 2. a question about something the material does not hold gets no answer;
+//! 3. a question without a word (punctuation, white space) says so rather than guessing.
+
+use super::{engine, rankings, top};
+
+fn optics() -> passagebot::search::Engine {
+    engine(&[
+        (
+            "detector",
+            None,
+            "Photon counts rose at noon. The photon detector measured photon pulses and \
+             photon noise.",
+        ),
+        ("photon", None, "A photon is a particle of light. It carries energy but has no mass."),
+        ("lenses", None, "Lenses bend light to form images on a screen or in the eye."),
+    ])
+}
+
+#[test]
+fn a_definition_question_prefers_the_passage_that_defines() {
+    let engine = optics();
+    assert_eq!(top(&engine, "what is a photon").as_deref(), Some("photon#0"));
+    insta::assert_snapshot!(rankings(&engine, &["what is a photon", "what do lenses do"]));
+}
+
+#[test]
+fn a_question_outside_the_material_gets_no_answer() {
+    let engine = optics();
+    let question = "who won the football world cup in 1998";
+    let reply = engine.ask(question, 3).expect("search");
+    assert!(reply.answers.is_empty(), "{:?}", reply.best().map(|a| &a.passage.id));
+    insta::assert_snapshot!(rankings(&engine, &[question]));
+}
+
+#[test]
+fn a_question_without_a_word_says_so() {
+    let engine = optics();
+    for question in ["???", "", " \t ", "¿¡…!"] {
+        let ranking = engine.rank(question, 3).expect("search");
+        assert!(ranking.no_searchable_words, "{question:?}");
+        assert!(ranking.hits.is_empty(), "{question:?}");
+    }
+}

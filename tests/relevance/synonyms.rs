@@ -1,0 +1,39 @@
+//! Synonyms, acronyms and derived forms. Properties checked:
+//! 1. an acronym finds the passage of its expansion ("ML" → "machine learning");
+//! 2. a derived form finds its base word and back ("Korea" → "Korean");
+//! 3. a word of a synonym group finds the passage of another ("invest" → "funding").
+
+use super::{engine, rankings, top};
+
+fn corpus() -> passagebot::search::Engine {
+    engine(&[
+        ("ml", None, "Machine learning lets computers improve with experience instead of rules."),
+        ("staff", None, "The company hired new staff for its offices in Busan last year."),
+        ("battery", None, "Korean researchers built a battery that charges in five minutes."),
+        ("startups", None, "The government announced funding for start-ups in 2024."),
+        ("weather", None, "Heavy rain closed the mountain roads for two days."),
+    ])
+}
+
+#[test]
+fn an_acronym_finds_its_expansion() {
+    let engine = corpus();
+    assert_eq!(top(&engine, "what is ML").as_deref(), Some("ml#0"));
+    insta::assert_snapshot!(rankings(&engine, &["what is ML", "how do computers improve with ML"]));
+}
+
+#[test]
+fn a_derived_form_finds_its_base_word() {
+    let engine = corpus();
+    let question = "which researchers from Korea built a battery";
+    assert_eq!(top(&engine, question).as_deref(), Some("battery#0"));
+    insta::assert_snapshot!(rankings(&engine, &[question]));
+}
+
+#[test]
+fn a_synonym_finds_the_passage_of_another_word_of_its_group() {
+    let engine = corpus();
+    let question = "did the government invest in start-ups";
+    assert_eq!(top(&engine, question).as_deref(), Some("startups#0"));
+    insta::assert_snapshot!(rankings(&engine, &[question, "which firm hired staff in Busan"]));
+}
