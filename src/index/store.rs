@@ -35,7 +35,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 15;
+pub const STORE_FORMAT: u32 = 16;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -56,7 +56,8 @@ pub(super) enum Section {
     PassageData,
     /// `u64` × (passages + 1): where each forward record starts in `ForwardData`.
     ForwardOffsets,
-    /// [`Forward`] records ([`Forward::encode`]).
+    /// Forward records ([`ForwardSource`](super::forward::ForwardSource)`::encode`): a
+    /// passage's words in order, its terms derived through `WordTermIds` when read.
     ForwardData,
     /// `u64` × (terms + 1): where each term starts in `TermBytes`.
     TermOffsets,
@@ -300,8 +301,17 @@ impl Store {
 
     /// The forward entry of passage `number`, decoded; empty past the end or when damaged.
     pub fn forward(&self, number: usize) -> Forward {
+        let word_terms = |word: u32, out: &mut Vec<u32>| {
+            let range = self.u32_at(Section::WordTermOffsets, word as usize)
+                ..self.u32_at(Section::WordTermOffsets, word as usize + 1);
+            if let (Some(start), Some(end)) = (range.start, range.end) {
+                out.extend(
+                    (start..end).filter_map(|k| self.u32_at(Section::WordTermIds, k as usize)),
+                );
+            }
+        };
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(Forward::decode)
+            .and_then(|record| Forward::decode(record, word_terms))
             .unwrap_or_default()
     }
 
