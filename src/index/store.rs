@@ -2,13 +2,15 @@
 //!
 //! tantivy ranks; the store holds what ranking's second stage and display need: every
 //! passage, the term and word vocabularies with document frequencies, each word's terms, the
-//! derivationally related terms, and per passage its distinct terms with the sentences they
-//! occur in plus its adjacent word pairs (a forward index).
+//! derivationally related terms, and per passage a forward entry: its words in order, from
+//! which reading derives its distinct terms with the sentences they occur in and its adjacent
+//! word pairs (see `forward`).
 //!
 //! The file is laid out to be used where it lies, memory-mapped (through tantivy's mmap
 //! directory, so no `unsafe` here): fixed-width tables of offsets, counts and ids, and
 //! variable-length records (passages `postcard`-encoded and zstd-compressed one by one with a
-//! dictionary trained on the corpus, forward entries as gap-coded varints, UTF-8 strings)
+//! dictionary trained on the corpus, forward entries as varints and bit-packed word indexes,
+//! UTF-8 strings)
 //! that are decoded one at a time when a question needs them. Opening a store of a million
 //! passages reads its header and checks its tables' sizes: nothing is decoded into the heap,
 //! no hash map is built (look-ups by string binary-search a table of ids sorted by string),
