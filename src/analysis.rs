@@ -70,16 +70,11 @@ impl Analyzer {
     /// ```
     pub fn words(&self, text: &str) -> Vec<Word> {
         let mut words = Vec::new();
-        for span in word_spans(text) {
-            let raw = &text[span.clone()];
-            if raw.len() > MAX_WORD_BYTES {
-                continue;
-            }
-            let surface = fold(raw);
-            let terms = self.terms_of(&surface);
+        for_each_surface(text, |span, surface| {
+            let terms = self.terms_of(surface);
             let is_number = surface.bytes().all(|b| b.is_ascii_digit());
-            words.push(Word { surface, span, terms, is_number });
-        }
+            words.push(Word { surface: surface.to_string(), span, terms, is_number });
+        });
         words
     }
 
@@ -155,6 +150,28 @@ pub fn word_spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 /// ```
 pub fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
+    fold_into(word, &mut out);
+    out
+}
+
+/// Calls `each` with the byte range and the folded form of every word of `text`, in order:
+/// the words [`Analyzer::words`] analyses, without their terms, so that a caller that knows
+/// a word's terms already (the build's vocabulary) stems only the words it has not seen.
+pub fn for_each_surface(text: &str, mut each: impl FnMut(Range<usize>, &str)) {
+    let mut surface = String::new();
+    for span in word_spans(text) {
+        let raw = &text[span.clone()];
+        if raw.len() > MAX_WORD_BYTES {
+            continue;
+        }
+        surface.clear();
+        fold_into(raw, &mut surface);
+        each(span, &surface);
+    }
+}
+
+/// [`fold`], appending to `out`.
+fn fold_into(word: &str, out: &mut String) {
     for c in word.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -165,7 +182,6 @@ pub fn fold(word: &str) -> String {
             None => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// ASCII for the common accented Latin letters; `None` for everything else.

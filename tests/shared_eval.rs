@@ -259,7 +259,7 @@ fn real_docs_pdf_manual_slides_does_not_regress() {
 
 #[test]
 fn real_docs_git_html_does_not_regress() {
-    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (11, 16, 8));
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (11, 18, 8));
 }
 
 #[test]

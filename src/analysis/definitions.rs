@@ -7,7 +7,7 @@
 //! question ("What is a submodule?") finds the passage that says what the term is even when
 //! dozens of others repeat the term more often; the ranker uses the same test for its bonus.
 
-use super::{Analyzer, Word};
+use super::{Analyzer, Word, word_spans};
 
 /// At most this many words name a defined term.
 pub const MAX_TERM_WORDS: usize = 4;
@@ -53,6 +53,9 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
         let openings = std::iter::once(line).chain(line.split_inclusive(['.', '?', '!']).skip(1));
         for (i, opening) in openings.enumerate() {
             let head = prefix(opening, OPENING_BYTES);
+            if !may_define(head, i == 0 && explained) {
+                continue;
+            }
             let words = analyzer.words(head);
             let words = skip_article(&words);
             // A line that is the term alone defines it when an explanation follows.
@@ -102,6 +105,21 @@ fn is_defining(head: &str, words: &[Word], n: usize) -> bool {
             copula_at(i) && !head[words[n].span.end..words[i].span.start].contains([',', '.', ';'])
         });
     copula_at(n) || qualified
+}
+
+/// A cheap test before analysing an opening (most sentences define nothing): true when it
+/// could be a term alone (`alone_allowed` and a few words), or a copula is among its first
+/// words, or a colon or dash is in it.
+fn may_define(head: &str, alone_allowed: bool) -> bool {
+    let reach = 1 + MAX_TERM_WORDS + 1 + MAX_QUALIFIER_WORDS + 1;
+    let mut words = 0;
+    for span in word_spans(head).take(reach) {
+        words += 1;
+        if COPULAS.iter().any(|copula| head[span.clone()].eq_ignore_ascii_case(copula)) {
+            return true;
+        }
+    }
+    (alone_allowed && words <= 1 + MAX_TERM_WORDS) || head.contains([':', '—', '–', '-'])
 }
 
 /// True when `line` is words and nothing else: a glossary term, not code ("[submodule]",

@@ -1,12 +1,15 @@
 //! A passage's forward entry — what re-ranking reads of it — and its compact record.
 //!
-//! The record is a run of LEB128 varints, with every ascending list stored as gaps. Word
-//! pairs, the bulk of an entry, are stored against the passage's table of distinct words:
-//! the table holds the word ids once (as gaps), each pair two small indexes into it. At a
-//! million passages this takes the forward data from 1.37 GB (`postcard` of the plain
-//! structure, a pair being one 8-byte number) to about half. Decoding checks every count
-//! against the bytes left and every index against its table, so a damaged record is `None`,
-//! never a panic or a huge allocation.
+//! The record keeps only what cannot be derived: the passage's distinct non-stop words (word
+//! ids, ascending, as gap-coded LEB128 varints) and the order they occur in, one bit-packed
+//! symbol per word (an index into that table) with a marker where a sentence ends, then the
+//! sentence ranges and the heading terms. Reading it derives the rest exactly as the build
+//! used to store it: the word pairs from the sequence, the terms from the store's table of
+//! each word's terms (stop words have none), each term's sentences from its words'. At a
+//! million passages this takes the forward data from 761 MB (terms, their sentence bits and
+//! the pairs stored as well, each pair two varint indexes) to 0.3 GB. Decoding checks every
+//! count against the bytes left and every index against its table, so a damaged record is
+//! `None`, never a panic or a huge allocation.
 
 use std::ops::Range;
 
@@ -57,52 +60,55 @@ impl Forward {
         self.sentences.get(i).map_or(0..0, |&(s, e)| s as usize..e as usize)
     }
 
-    /// Appends the entry's record to `out`. `terms`, `words`, `pairs` and `heading_terms`
-    /// must be ascending and `term_sentences` as long as `terms`, as the build makes them;
-    /// the words of `pairs` are stored with `words` whether or not it lists them.
-    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
-        ascending(out, self.terms.iter().map(|&t| u64::from(t)), self.terms.len());
-        for &bits in &self.term_sentences {
-            varint(out, bits);
-        }
-        let mut words: Vec<u32> = self.pairs.iter().flat_map(|&p| [first(p), second(p)]).collect();
-        words.extend_from_slice(&self.words);
-        words.sort_unstable();
-        words.dedup();
-        ascending(out, words.iter().map(|&w| u64::from(w)), words.len());
-        let local = |word: u32| words.binary_search(&word).unwrap_or(0) as u64;
-        varint(out, self.pairs.len() as u64);
-        let mut previous = 0;
-        for &pair in &self.pairs {
-            let (a, b) = (local(first(pair)), local(second(pair)));
-            varint(out, a.wrapping_sub(previous));
-            varint(out, b);
-            previous = a;
-        }
-        varint(out, self.sentences.len() as u64);
-        let mut end = 0u32;
-        for &(start, stop) in &self.sentences {
-            varint(out, u64::from(start.saturating_sub(end)));
-            varint(out, u64::from(stop.saturating_sub(start)));
-            end = stop;
-        }
-        ascending(out, self.heading_terms.iter().map(|&t| u64::from(t)), self.heading_terms.len());
-    }
-
-    /// Reads a record written by [`Forward::encode`]; `None` when it is damaged.
-    pub(crate) fn decode(record: &[u8]) -> Option<Forward> {
+    /// Reads a record written by [`ForwardSource::encode`]; `None` when it is damaged.
+    /// `word_terms` appends the term ids of a word id to its vector (the store's word table):
+    /// the terms and their sentences are derived from the passage's words, not stored.
+    pub(crate) fn decode(
+        record: &[u8],
+        word_terms: impl Fn(u32, &mut Vec<u32>),
+    ) -> Option<Forward> {
         let mut input = Reader { bytes: record };
-        let terms = input.ascending_u32()?;
-        let term_sentences = (0..terms.len()).map(|_| input.varint()).collect::<Option<_>>()?;
         let words = input.ascending_u32()?;
-        let count = input.count()?;
+        let width = width(words.len());
+        let count = input.count_symbols(width)?;
+        let packed = input.take((count * width).div_ceil(8))?;
+        let mut word_bits = vec![0u64; words.len()];
         let mut pairs = Vec::with_capacity(count);
-        let mut a = 0u64;
-        for _ in 0..count {
-            a = a.checked_add(input.varint()?)?;
-            let b = input.varint()?;
-            let word = |i: u64| words.get(usize::try_from(i).ok()?).copied();
-            pairs.push(u64::from(word(a)?) << 32 | u64::from(word(b)?));
+        let (mut sentence, mut previous) = (0usize, None::<u32>);
+        for i in 0..count {
+            match bits_at(packed, i * width, width) {
+                0 => sentence += 1,
+                symbol => {
+                    let local = symbol as usize - 1;
+                    let word = *words.get(local)?;
+                    word_bits[local] |= 1u64 << sentence.min(63);
+                    if let Some(before) = previous {
+                        pairs.push(u64::from(before) << 32 | u64::from(word));
+                    }
+                    previous = Some(word);
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut term_bits: Vec<(u32, u64)> = Vec::with_capacity(words.len() + words.len() / 4);
+        let mut terms_of = Vec::new();
+        for (&word, &bits) in words.iter().zip(&word_bits) {
+            terms_of.clear();
+            word_terms(word, &mut terms_of);
+            term_bits.extend(terms_of.iter().map(|&term| (term, bits)));
+        }
+        term_bits.sort_unstable_by_key(|&(term, _)| term);
+        let mut terms: Vec<u32> = Vec::with_capacity(term_bits.len());
+        let mut term_sentences: Vec<u64> = Vec::with_capacity(term_bits.len());
+        for (term, bits) in term_bits {
+            match (terms.last(), term_sentences.last_mut()) {
+                (Some(&last), Some(merged)) if last == term => *merged |= bits,
+                _ => {
+                    terms.push(term);
+                    term_sentences.push(bits);
+                }
+            }
         }
         let count = input.count()?;
         let mut sentences = Vec::with_capacity(count / 2);
@@ -125,12 +131,83 @@ impl Forward {
     }
 }
 
-fn first(pair: u64) -> u32 {
-    (pair >> 32) as u32
+/// What the build writes of a passage: its non-stop words in text order with their
+/// sentences, from which [`Forward::decode`] derives the terms with their sentences (a word's
+/// terms are in the store's word table), the distinct words and the word pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ForwardSource {
+    /// The passage's non-stop words in text order: word id and sentence number, the sentence
+    /// numbers never decreasing.
+    pub content: Vec<(u32, u32)>,
+    /// Byte ranges of the passage's sentences in its text.
+    pub sentences: Vec<(u32, u32)>,
+    /// Distinct term ids of the document title and the section heading, ascending.
+    pub heading_terms: Vec<u32>,
 }
 
-fn second(pair: u64) -> u32 {
-    pair as u32
+impl ForwardSource {
+    /// Appends the passage's record to `out`: its distinct non-stop words (ascending, as
+    /// gaps), then its word sequence as bit-packed symbols — 0 for "next sentence", `i + 1`
+    /// for the `i`-th of those words, each as wide as the largest symbol needs — then the
+    /// sentence ranges and the heading terms. `heading_terms` must be ascending.
+    pub(crate) fn encode(&self, out: &mut Vec<u8>) {
+        let mut words: Vec<u32> = self.content.iter().map(|&(word, _)| word).collect();
+        words.sort_unstable();
+        words.dedup();
+        ascending(out, words.iter().map(|&w| u64::from(w)), words.len());
+        let mut symbols: Vec<u64> = Vec::with_capacity(self.content.len() + 8);
+        let mut sentence = 0u32;
+        for &(word, at) in &self.content {
+            debug_assert!(at >= sentence, "content words out of sentence order");
+            // One "next sentence" marker per sentence passed.
+            symbols.resize(symbols.len() + at.saturating_sub(sentence) as usize, 0);
+            sentence = sentence.max(at);
+            symbols.push(words.binary_search(&word).unwrap_or(0) as u64 + 1);
+        }
+        varint(out, symbols.len() as u64);
+        let width = width(words.len());
+        let start = out.len();
+        out.resize(start + (symbols.len() * width).div_ceil(8), 0);
+        for (i, &symbol) in symbols.iter().enumerate() {
+            put_bits(&mut out[start..], i * width, width, symbol);
+        }
+        varint(out, self.sentences.len() as u64);
+        let mut end = 0u32;
+        for &(start, stop) in &self.sentences {
+            varint(out, u64::from(start.saturating_sub(end)));
+            varint(out, u64::from(stop.saturating_sub(start)));
+            end = stop;
+        }
+        ascending(out, self.heading_terms.iter().map(|&t| u64::from(t)), self.heading_terms.len());
+    }
+}
+
+/// Bits per symbol of a word sequence over `words` distinct words (symbols `0..=words`).
+fn width(words: usize) -> usize {
+    (usize::BITS - words.leading_zeros()) as usize
+}
+
+/// ORs the low `width` bits (at most 56) of `value` in at bit `at` of `bytes`, least
+/// significant first.
+fn put_bits(bytes: &mut [u8], at: usize, width: usize, value: u64) {
+    let shifted = (value & mask(width)) << (at % 8);
+    for (k, byte) in bytes.iter_mut().skip(at / 8).take((at % 8 + width).div_ceil(8)).enumerate() {
+        *byte |= (shifted >> (8 * k)) as u8;
+    }
+}
+
+/// Reads `width` bits (at most 56) at bit `at` of `bytes`; bits past the end read as 0.
+fn bits_at(bytes: &[u8], at: usize, width: usize) -> u64 {
+    let mut window = [0u8; 8];
+    let tail = bytes.get(at / 8..).unwrap_or_default();
+    let n = tail.len().min(8);
+    window[..n].copy_from_slice(&tail[..n]);
+    (u64::from_le_bytes(window) >> (at % 8)) & mask(width)
+}
+
+/// The low `width` bits set.
+fn mask(width: usize) -> u64 {
+    if width >= 64 { u64::MAX } else { (1u64 << width) - 1 }
 }
 
 /// Appends `value` as an LEB128 varint.
@@ -158,7 +235,7 @@ struct Reader<'a> {
     bytes: &'a [u8],
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn varint(&mut self) -> Option<u64> {
         let mut value = 0u64;
         for (i, &byte) in self.bytes.iter().enumerate().take(10) {
@@ -175,6 +252,21 @@ impl Reader<'_> {
     fn count(&mut self) -> Option<usize> {
         let count = usize::try_from(self.varint()?).ok()?;
         (count <= self.bytes.len()).then_some(count)
+    }
+
+    /// A count of bit-packed symbols of `width` bits each: never more than the bits left,
+    /// and none of width 0 (a passage without words has no symbols).
+    fn count_symbols(&mut self, width: usize) -> Option<usize> {
+        let count = usize::try_from(self.varint()?).ok()?;
+        let fits = count.checked_mul(width)? <= self.bytes.len().checked_mul(8)?;
+        (fits && (count == 0 || width > 0)).then_some(count)
+    }
+
+    /// The next `n` bytes.
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.bytes.split_at_checked(n)?;
+        self.bytes = rest;
+        Some(taken)
     }
 
     fn ascending_u32(&mut self) -> Option<Vec<u32>> {
@@ -198,55 +290,105 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
-    fn sample() -> Forward {
-        Forward {
-            terms: vec![3, 17, 18, 400_000],
-            term_sentences: vec![1, 2, 1 << 63 | 1, 6],
-            words: vec![2, 5, 9, 77, 400_001],
-            pairs: vec![5 << 32 | 9, 5 << 32 | 400_001, 9 << 32 | 5, 400_001 << 32 | 2],
+    /// A word table: word `w`'s terms are `10 * w` and, for odd `w`, `10 * w + 1` — and, for
+    /// words 4 and 5, the shared term 7 (two surfaces of one stem).
+    fn word_terms(word: u32, out: &mut Vec<u32>) {
+        if word == 4 || word == 5 {
+            out.push(7);
+        }
+        out.push(10 * word);
+        if word % 2 == 1 {
+            out.push(10 * word + 1);
+        }
+    }
+
+    /// The entry as the build made it before the terms were derived (store format 15): every
+    /// (term, sentence bit) of the content words merged, the adjacent pairs sorted.
+    fn reference(source: &ForwardSource) -> Forward {
+        let mut term_bits: Vec<(u32, u64)> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut previous: Option<u32> = None;
+        for &(word, sentence) in &source.content {
+            let mut terms = Vec::new();
+            word_terms(word, &mut terms);
+            term_bits.extend(terms.iter().map(|&t| (t, 1u64 << sentence.min(63))));
+            if let Some(before) = previous {
+                pairs.push(u64::from(before) << 32 | u64::from(word));
+            }
+            previous = Some(word);
+        }
+        term_bits.sort_unstable_by_key(|&(t, _)| t);
+        let mut forward = Forward::default();
+        for (term, bit) in term_bits {
+            if forward.terms.last() == Some(&term) {
+                *forward.term_sentences.last_mut().unwrap() |= bit;
+            } else {
+                forward.terms.push(term);
+                forward.term_sentences.push(bit);
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        forward.pairs = pairs;
+        forward.words = source.content.iter().map(|&(w, _)| w).collect();
+        forward.words.sort_unstable();
+        forward.words.dedup();
+        forward.sentences = source.sentences.clone();
+        forward.heading_terms = source.heading_terms.clone();
+        forward
+    }
+
+    fn sample() -> ForwardSource {
+        ForwardSource {
+            content: vec![(5, 0), (9, 0), (5, 0), (4, 2), (400_001, 2), (2, 70), (9, 71), (5, 71)],
             sentences: vec![(0, 40), (41, 90), (92, 92)],
             heading_terms: vec![0, 17],
         }
     }
 
-    #[test]
-    fn a_forward_record_reads_back_as_written() {
+    fn round_trip(source: &ForwardSource) -> Option<Forward> {
         let mut record = Vec::new();
-        sample().encode(&mut record);
-        assert_eq!(Forward::decode(&record), Some(sample()));
-        let mut empty = Vec::new();
-        Forward::default().encode(&mut empty);
-        assert_eq!(Forward::decode(&empty), Some(Forward::default()));
+        source.encode(&mut record);
+        Forward::decode(&record, word_terms)
     }
 
     #[test]
-    fn a_forward_record_is_smaller_than_its_postcard_form() {
-        let words: Vec<u64> = (0..150u64).map(|i| 1_000 + i * 2_711).collect();
-        let forward = Forward {
-            terms: (0..120).map(|i| 500 + i * 3_301).collect(),
-            term_sentences: (0..120).map(|i| 1 << (i % 9)).collect(),
-            words: words.iter().map(|&w| w as u32).collect(),
-            pairs: {
-                let mut pairs: Vec<u64> = words.windows(2).map(|w| w[0] << 32 | w[1]).collect();
-                pairs.sort_unstable();
-                pairs
-            },
+    fn a_forward_record_reads_back_as_the_build_made_it() {
+        assert_eq!(round_trip(&sample()), Some(reference(&sample())));
+        assert_eq!(round_trip(&ForwardSource::default()), Some(Forward::default()));
+        let one = ForwardSource { content: vec![(3, 4)], ..ForwardSource::default() };
+        assert_eq!(round_trip(&one), Some(reference(&one)));
+        let forward = round_trip(&sample()).unwrap();
+        assert!(forward.has_pair(5, 9) && forward.has_pair(400_001, 2) && !forward.has_pair(9, 4));
+        assert_eq!(forward.sentences_of(7), 1 | 1 << 2 | 1 << 63);
+        assert_eq!(forward.sentences_of(20), 1 << 63);
+    }
+
+    #[test]
+    fn forward_records_of_every_table_width_read_back() {
+        // Tables of 1..300 distinct words: symbol widths 1..9 bits, symbols across bytes.
+        for distinct in [1u32, 2, 3, 7, 8, 127, 128, 255, 256, 300] {
+            let content: Vec<(u32, u32)> =
+                (0..distinct * 2).map(|i| ((i * 7919) % distinct * 3 + 1, i / 11)).collect();
+            let source = ForwardSource { content, ..ForwardSource::default() };
+            assert_eq!(round_trip(&source), Some(reference(&source)), "{distinct} words");
+        }
+    }
+
+    #[test]
+    fn a_forward_record_is_small() {
+        // 150 words, each once, 10 sentences: the word table as gaps (2 bytes a word here),
+        // then 8 bits a word for the sequence.
+        let content: Vec<(u32, u32)> = (0..150u32).map(|i| (1_000 + i * 2_711, i / 15)).collect();
+        let source = ForwardSource {
+            content,
             sentences: (0..10).map(|i| (i * 130, i * 130 + 128)).collect(),
             heading_terms: vec![500, 3_801],
         };
         let mut record = Vec::new();
-        forward.encode(&mut record);
-        let plain = postcard::to_stdvec(&(
-            &forward.terms,
-            &forward.term_sentences,
-            &forward.words,
-            &forward.pairs,
-            &forward.sentences,
-            &forward.heading_terms,
-        ))
-        .unwrap();
-        assert!(record.len() * 10 < plain.len() * 7, "{} vs {}", record.len(), plain.len());
-        assert_eq!(Forward::decode(&record), Some(forward));
+        source.encode(&mut record);
+        assert!(record.len() < 500, "{} bytes", record.len());
+        assert_eq!(Forward::decode(&record, word_terms), Some(reference(&source)));
     }
 
     #[test]
@@ -254,19 +396,20 @@ mod tests {
         let mut record = Vec::new();
         sample().encode(&mut record);
         for cut in 0..record.len() {
-            assert_eq!(Forward::decode(&record[..cut]), None, "cut at {cut}");
+            assert_eq!(Forward::decode(&record[..cut], word_terms), None, "cut at {cut}");
         }
         let mut longer = record.clone();
         longer.push(0);
-        assert_eq!(Forward::decode(&longer), None);
-        // A huge count, an endless varint, a pair index past its table.
-        assert_eq!(Forward::decode(&[0xff, 0xff, 0xff, 0xff, 0x0f]), None);
-        assert_eq!(Forward::decode(&[0x80; 32]), None);
-        assert_eq!(Forward::decode(&[0, 1, 4, 1, 0, 7, 0, 0]), None);
+        assert_eq!(Forward::decode(&longer, word_terms), None);
+        // A huge count, an endless varint, symbols without a word table, a symbol past it.
+        assert_eq!(Forward::decode(&[0xff, 0xff, 0xff, 0xff, 0x0f], word_terms), None);
+        assert_eq!(Forward::decode(&[0x80; 32], word_terms), None);
+        assert_eq!(Forward::decode(&[0, 0xff, 0xff, 0x03, 0, 0], word_terms), None);
+        assert_eq!(Forward::decode(&[2, 1, 1, 1, 0b11, 0, 0], word_terms), None);
         for flip in 0..record.len() {
             let mut damaged = record.clone();
             damaged[flip] ^= 0x55;
-            let _ = Forward::decode(&damaged);
+            let _ = Forward::decode(&damaged, word_terms);
         }
     }
 }

@@ -2,13 +2,15 @@
 //!
 //! tantivy ranks; the store holds what ranking's second stage and display need: every
 //! passage, the term and word vocabularies with document frequencies, each word's terms, the
-//! derivationally related terms, and per passage its distinct terms with the sentences they
-//! occur in plus its adjacent word pairs (a forward index).
+//! derivationally related terms, and per passage a forward entry: its words in order, from
+//! which reading derives its distinct terms with the sentences they occur in and its adjacent
+//! word pairs (see `forward`).
 //!
 //! The file is laid out to be used where it lies, memory-mapped (through tantivy's mmap
 //! directory, so no `unsafe` here): fixed-width tables of offsets, counts and ids, and
 //! variable-length records (passages `postcard`-encoded and zstd-compressed one by one with a
-//! dictionary trained on the corpus, forward entries as gap-coded varints, UTF-8 strings)
+//! dictionary trained on the corpus, forward entries as varints and bit-packed word indexes,
+//! UTF-8 strings)
 //! that are decoded one at a time when a question needs them. Opening a store of a million
 //! passages reads its header and checks its tables' sizes: nothing is decoded into the heap,
 //! no hash map is built (look-ups by string binary-search a table of ids sorted by string),
@@ -38,7 +40,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 16;
+pub const STORE_FORMAT: u32 = 17;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -59,7 +61,8 @@ pub(super) enum Section {
     PassageData,
     /// `u64` × (passages + 1): where each forward record starts in `ForwardData`.
     ForwardOffsets,
-    /// [`Forward`] records ([`Forward::encode`]).
+    /// Forward records ([`ForwardSource`](super::forward::ForwardSource)`::encode`): a
+    /// passage's words in order, its terms derived through `WordTermIds` when read.
     ForwardData,
     /// `u64` × (terms + 1): where each term starts in `TermBytes`.
     TermOffsets,
@@ -303,8 +306,17 @@ impl Store {
 
     /// The forward entry of passage `number`, decoded; empty past the end or when damaged.
     pub fn forward(&self, number: usize) -> Forward {
+        let word_terms = |word: u32, out: &mut Vec<u32>| {
+            let range = self.u32_at(Section::WordTermOffsets, word as usize)
+                ..self.u32_at(Section::WordTermOffsets, word as usize + 1);
+            if let (Some(start), Some(end)) = (range.start, range.end) {
+                out.extend(
+                    (start..end).filter_map(|k| self.u32_at(Section::WordTermIds, k as usize)),
+                );
+            }
+        };
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(Forward::decode)
+            .and_then(|record| Forward::decode(record, word_terms))
             .unwrap_or_default()
     }
 

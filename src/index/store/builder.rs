@@ -12,17 +12,17 @@
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::OwnedBytes;
 use tantivy::schema::TantivyDocument;
 
-use super::{FLAG_SECTIONS, Forward, HEADER_BYTES, MAGIC, STORE_FORMAT, Store};
+use super::{FLAG_SECTIONS, HEADER_BYTES, MAGIC, STORE_FORMAT, Store};
 use crate::analysis::definitions::defined_keys;
-use crate::analysis::{Analyzer, Word};
+use crate::analysis::{Analyzer, Word, for_each_surface};
 use crate::corpus::{Passage, sentence_spans};
 use crate::error::{Error, InternalError, Result, UserError};
+use crate::index::forward::ForwardSource;
 use crate::index::records::RecordCompressor;
 use crate::index::schema::{Fields, passage_key};
 use crate::index::vocab::{Strings, Vocabulary, derivations};
@@ -146,47 +146,47 @@ fn analyse(
     fields: &Fields,
     number: usize,
     passage: &Passage,
-) -> Option<(TantivyDocument, Forward)> {
-    let words = analyzer.words(&passage.text);
+) -> Option<(TantivyDocument, ForwardSource)> {
     let sentences = sentence_spans(&passage.text);
-    // The terms and the folded words, joined by spaces for tantivy's whitespace tokenizer.
+    // The terms and the folded words, joined by spaces for tantivy's whitespace tokenizer. A
+    // word already in the vocabulary has its terms there: only new words are stemmed.
     let mut text_terms = String::with_capacity(passage.text.len());
     let mut exact_words = String::with_capacity(passage.text.len());
-    let mut term_sentences: Vec<(u32, u64)> = Vec::new();
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut content_words: Vec<u32> = Vec::new();
-    let mut word_ids = Vec::with_capacity(words.len());
-    let mut previous_content: Option<u32> = None;
+    let mut content = Vec::new();
+    let mut word_ids = Vec::new();
     let mut sentence = 0usize;
-    for word in &words {
-        while sentence + 1 < sentences.len() && word.span.start >= sentences[sentence].end {
+    let mut full = false;
+    for_each_surface(&passage.text, |span, surface| {
+        while sentence + 1 < sentences.len() && span.start >= sentences[sentence].end {
             sentence += 1;
         }
-        let word_id = vocab.word(&word.surface, &word.terms)?;
+        let known = vocab.known_word(surface);
+        let Some(word_id) = known.or_else(|| vocab.word(surface, &analyzer.terms_of(surface)))
+        else {
+            full = true;
+            return;
+        };
         word_ids.push(word_id);
-        let sentence_bit = 1u64 << sentence.min(63);
-        for &term in vocab.word_terms(word_id) {
-            term_sentences.push((term, sentence_bit));
+        let terms = vocab.word_terms(word_id);
+        if !terms.is_empty() {
+            content.push((word_id, sentence as u32));
         }
-        if !word.is_stop() {
-            content_words.push(word_id);
-            if let Some(previous) = previous_content {
-                pairs.push(u64::from(previous) << 32 | u64::from(word_id));
-            }
-            previous_content = Some(word_id);
-        }
-        exact_words.push_str(&word.surface);
+        exact_words.push_str(surface);
         exact_words.push(' ');
-        for term in &word.terms {
-            text_terms.push_str(term);
+        for &term in terms {
+            text_terms.push_str(vocab.term(term));
             text_terms.push(' ');
         }
+    });
+    if full {
+        return None;
     }
     vocab.count_passage(&word_ids);
-    let mut entry = forward_entry(term_sentences, pairs, &sentences);
-    content_words.sort_unstable();
-    content_words.dedup();
-    entry.words = content_words;
+    let mut entry = ForwardSource {
+        content,
+        sentences: sentences.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
+        heading_terms: Vec::new(),
+    };
     // The title and the section are analysed once each, for the heading words, the heading
     // terms of the forward entry and their fields.
     let title_words = analyzer.words(&passage.title);
@@ -223,33 +223,6 @@ fn analyse(
         doc.add_text(fields.defines, defined.join(" "));
     }
     Some((doc, entry))
-}
-
-/// Sorts and merges a passage's (term, sentence bit) list and pairs into its [`Forward`].
-fn forward_entry(
-    mut term_sentences: Vec<(u32, u64)>,
-    mut pairs: Vec<u64>,
-    sentences: &[Range<usize>],
-) -> Forward {
-    term_sentences.sort_unstable_by_key(|&(term, _)| term);
-    let mut entry = Forward {
-        sentences: sentences.iter().map(|s| (s.start as u32, s.end as u32)).collect(),
-        ..Forward::default()
-    };
-    for (term, bit) in term_sentences {
-        if entry.terms.last() == Some(&term) {
-            if let Some(bits) = entry.term_sentences.last_mut() {
-                *bits |= bit;
-            }
-        } else {
-            entry.terms.push(term);
-            entry.term_sentences.push(bit);
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    entry.pairs = pairs;
-    entry
 }
 
 /// Where records go before the store is laid out: a spill file, or memory.
@@ -338,7 +311,7 @@ impl Spill {
         sink.path().map_or_else(|| "the in-memory store".into(), |p| p.display().to_string())
     }
 
-    fn push(&mut self, passage: &Passage, forward: &Forward) -> Result<()> {
+    fn push(&mut self, passage: &Passage, forward: &ForwardSource) -> Result<()> {
         let record = postcard::to_stdvec(passage).map_err(|err| {
             Error::Internal(InternalError::StoreDamaged {
                 path: self.passages.path().map(Path::to_path_buf).unwrap_or_default(),
@@ -508,11 +481,8 @@ mod tests {
     fn the_store_written_is_read_back_in_place() {
         let dir = tempfile::tempdir().unwrap();
         let passage = |n: u32| passage(n, "x".repeat(n as usize * 300));
-        let forward = |n: u32| Forward {
-            terms: vec![n, n + 1, 1000 + n],
-            term_sentences: vec![1, 2, u64::MAX],
-            words: vec![n.min(7), n.max(7)],
-            pairs: vec![u64::from(n) << 32 | 7],
+        let forward = |n: u32| ForwardSource {
+            content: vec![(n % 4, 0), (2, 1), (0, 1)],
             sentences: vec![(0, n), (n, 2 * n)],
             heading_terms: vec![n],
         };
@@ -531,8 +501,12 @@ mod tests {
         assert_eq!((store.len(), store.has_sections()), (200, true));
         for n in [0, 1, 199] {
             assert_eq!(store.passage(n as usize), Some(passage(n)));
-            assert_eq!(store.forward(n as usize).terms, forward(n).terms);
-            assert_eq!(store.forward(n as usize).sentences, forward(n).sentences);
+            let read = store.forward(n as usize);
+            // Word 0 ("über") has terms 0 and 1, 2 ("korean") term 2, 3 ("korea") term 3.
+            let terms: &[u32] = if n % 4 == 3 { &[0, 1, 2, 3] } else { &[0, 1, 2] };
+            assert_eq!(read.terms, terms, "passage {n}");
+            assert_eq!(read.sentences, forward(n).sentences);
+            assert!(read.has_pair(2, 0) && read.has_pair(n % 4, 2));
         }
         assert_eq!(store.passage(200), None);
         assert_eq!((store.term_count(), store.word_count()), (4, 4));
@@ -555,7 +529,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut builder = on_disk(dir.path(), Vocabulary::default());
         let passage = Passage { section: None, ..passage(0, "Some text.".into()) };
-        builder.spill.push(&passage, &Forward::default()).unwrap();
+        builder.spill.push(&passage, &ForwardSource::default()).unwrap();
         let path = dir.path().join(STORE_FILE);
         builder.finish_to_file(&path, 1).unwrap();
         let good = fs::read(&path).unwrap();
