@@ -7,7 +7,7 @@
 //! question ("What is a submodule?") finds the passage that says what the term is even when
 //! dozens of others repeat the term more often; the ranker uses the same test for its bonus.
 
-use super::{Analyzer, Word, word_spans};
+use super::{Analyzer, MAX_WORD_BYTES, STOP_WORDS, fold, is_cjk, word_spans};
 
 /// At most this many words name a defined term.
 pub const MAX_TERM_WORDS: usize = 4;
@@ -56,15 +56,15 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
             if !may_define(head, i == 0 && explained) {
                 continue;
             }
-            let words = analyzer.words(head);
-            let words = skip_article(&words);
+            let words = tokens(head);
+            let words = skip_article(&words, |w| &w.surface);
             // A line that is the term alone defines it when an explanation follows.
             if i == 0
                 && explained
                 && words.len() <= MAX_TERM_WORDS
                 && is_plain(line)
                 && !is_heading(line)
-                && let Some(key) = key_of(words)
+                && let Some(key) = key_of(words, analyzer)
             {
                 add(key);
             }
@@ -74,8 +74,12 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
                 if n > 1 && !is_joiner(&head[words[n - 2].span.end..words[n - 1].span.start]) {
                     break;
                 }
-                let Some(key) = key_of(&words[..n]) else { break };
-                if is_defining(head, words, n) {
+                if words[n - 1].is_stop() {
+                    break;
+                }
+                if is_defining(head, words, n)
+                    && let Some(key) = key_of(&words[..n], analyzer)
+                {
                     add(key);
                 }
             }
@@ -86,7 +90,7 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
 
 /// True when the `n` words opening `head` are followed by a colon, a dash or a copula (right
 /// after them, or after a short qualifier that belongs to them).
-fn is_defining(head: &str, words: &[Word], n: usize) -> bool {
+fn is_defining(head: &str, words: &[Token], n: usize) -> bool {
     let next = &words[n];
     let between = &head[words[n - 1].span.end..next.span.start];
     if between.contains([':', '—', '–']) || between.contains(" - ") {
@@ -134,19 +138,45 @@ fn is_joiner(gap: &str) -> bool {
     gap.chars().all(|c| c.is_whitespace() || matches!(c, '-' | '_' | '\'' | '’'))
 }
 
+/// A word of an opening, folded but not stemmed: the patterns need only its form, and only
+/// a defined term's few words are stemmed, for its key (most openings define nothing).
+struct Token {
+    surface: String,
+    span: std::ops::Range<usize>,
+}
+
+impl Token {
+    /// True for a stop word, which names nothing.
+    fn is_stop(&self) -> bool {
+        STOP_WORDS.contains(&self.surface.as_str()) && !self.surface.chars().any(is_cjk)
+    }
+}
+
+/// The first words of `head` as [`Analyzer::words`] splits and folds them: as many as an
+/// article, a term, a qualifier, a copula and the word after it.
+fn tokens(head: &str) -> Vec<Token> {
+    word_spans(head)
+        .filter(|span| span.len() <= MAX_WORD_BYTES)
+        .take(1 + MAX_TERM_WORDS + 1 + MAX_QUALIFIER_WORDS + 2)
+        .map(|span| Token { surface: fold(&head[span.clone()]), span })
+        .collect()
+}
+
 /// The key of a term of these words, if each has an index term (a stop word names nothing).
-fn key_of(words: &[Word]) -> Option<String> {
+fn key_of(words: &[Token], analyzer: &Analyzer) -> Option<String> {
     if words.is_empty() {
         return None;
     }
-    let terms: Vec<String> =
-        words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
+    let terms: Vec<String> = words
+        .iter()
+        .map(|w| analyzer.terms_of(&w.surface).into_iter().next())
+        .collect::<Option<_>>()?;
     Some(definition_key(&terms))
 }
 
-/// Drops one leading article.
-pub fn skip_article(words: &[Word]) -> &[Word] {
-    match words.first().map(|w| w.surface.as_str()) {
+/// Drops one leading article of `words`, whose folded forms `surface` gives.
+pub fn skip_article<T>(words: &[T], surface: impl Fn(&T) -> &str) -> &[T] {
+    match words.first().map(surface) {
         Some("a" | "an" | "the") => &words[1..],
         _ => words,
     }

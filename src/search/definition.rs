@@ -47,7 +47,7 @@ impl Definition {
             ["what", "does" | "do", .., "stand", "for"] => &words[2..words.len() - 2],
             _ => return None,
         };
-        let mut term_words = skip_article(term_words);
+        let mut term_words = skip_article(term_words, |w| &w.surface);
         if let [head @ .., within, topic] = term_words
             && !head.is_empty()
             && within.surface == "in"
