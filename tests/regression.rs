@@ -96,3 +96,29 @@ fn what_is_a_submodule_finds_the_definition_buried_under_passages_that_repeat_th
     let ranked = rank_ids(&engine, "how does the submodule sync update the path");
     assert_ne!(ranked.first().map(String::as_str), Some("concepts#0"), "{ranked:?}");
 }
+
+/// Found by the relevance snapshots of s8-engine: a question word that only a title holds
+/// ("espresso" of a page titled "Espresso machine") had no term in the vocabulary, which is
+/// built from the passages' text, so it was never searched, and "espresso" alone found
+/// nothing. Heading words now join the vocabulary, and the heading clauses of a word no
+/// text holds find candidates in the first stage.
+#[test]
+fn a_question_word_found_only_in_a_title_is_searched() {
+    let engine = engine(&[
+        (
+            "espresso-machine",
+            None,
+            "Fill the tank with water and press the button. The pump heats the water to \
+             ninety degrees.",
+        ),
+        ("garden", None, "Water the plants with a can every morning, and press the soil gently."),
+    ]);
+    for question in ["espresso", "espresso water", "what is an espresso machine"] {
+        let ranking = engine.rank(question, 5).expect("search");
+        assert!(ranking.answered, "{question}: not answered");
+        let ranked = rank_ids(&engine, question);
+        assert_eq!(ranked.first().map(String::as_str), Some("espresso-machine#0"), "{question}");
+    }
+    let ranked = rank_ids(&engine, "how do I water the plants");
+    assert_eq!(ranked.first().map(String::as_str), Some("garden#0"), "{ranked:?}");
+}

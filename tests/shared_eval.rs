@@ -102,8 +102,8 @@ fn korquad_quality_holds_ranked_and_as_asked() {
     assert!(report.recall_at_1 >= 0.9094 - 0.005, "R@1 {:.4}", report.recall_at_1);
     assert!(report.mrr_at_10 >= 0.9423 - 0.005, "MRR@10 {:.4}", report.mrr_at_10);
     assert!(report.false_no_match_rate() <= 0.01, "{:.4}", report.false_no_match_rate());
-    assert!(report.asked.recall_at_1 >= 0.90, "R@1 {:.4}", report.asked.recall_at_1);
-    assert!(report.asked.mrr_at_10 >= 0.935, "MRR@10 {:.4}", report.asked.mrr_at_10);
+    assert!(report.asked.recall_at_1 >= 0.905, "R@1 {:.4}", report.asked.recall_at_1);
+    assert!(report.asked.mrr_at_10 >= 0.938, "MRR@10 {:.4}", report.asked.mrr_at_10);
 }
 
 #[test]

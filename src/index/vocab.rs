@@ -147,11 +147,6 @@ impl Vocabulary {
         }
     }
 
-    /// The id of `term`, if known.
-    pub(super) fn term_id(&self, term: &str) -> Option<u32> {
-        self.terms.id(term)
-    }
-
     /// The id of `term`, added when new.
     fn intern_term(&mut self, term: &str) -> Option<u32> {
         let (id, new) = self.terms.intern(term)?;

@@ -158,8 +158,12 @@ impl Engine {
                 for &term in &alt.terms {
                     let text = self.store.term(term);
                     add(fields.text, text, boost, kind);
-                    add(fields.title, text, boost * tuning.title_boost, ClauseKind::Other);
-                    add(fields.section, text, boost * tuning.section_boost, ClauseKind::Other);
+                    // A term in no passage's text (a word of titles only) is found through
+                    // the headings: their clauses then find candidates too.
+                    let heading =
+                        if self.store.term_df(term) == 0 { kind } else { ClauseKind::Other };
+                    add(fields.title, text, boost * tuning.title_boost, heading);
+                    add(fields.section, text, boost * tuning.section_boost, heading);
                 }
             }
             if let Some(word) = concept.word_id {

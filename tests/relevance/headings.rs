@@ -28,8 +28,8 @@ fn a_section_naming_the_topic_outranks_a_passing_mention() {
 
 #[test]
 fn the_document_title_counts_for_its_passages() {
-    // Only words the corpus's text uses are searched (the query's terms come from the text
-    // vocabulary), so the shop's passage names both appliances.
+    // The shop's passage names both appliances in its text; the title still decides (a
+    // title-only word is searched too since store format 18).
     let engine = engine(&[
         ("kettle", None, "Fill the tank with cold water and switch it on at the back."),
         ("espresso-machine", None, "Fill the tank with cold water and switch it on at the back."),

@@ -192,12 +192,19 @@ fn analyse(
     let title_words = analyzer.words(&passage.title);
     let section_words = passage.section.as_deref().map(|s| analyzer.words(s)).unwrap_or_default();
     let heading_words = || title_words.iter().chain(&section_words);
+    // Heading words join the vocabulary even when no passage's text holds them (with no
+    // passage counted for them), so that a question's title-only word ("espresso" of a page
+    // titled "Espresso machine") is searched, in the title and section fields.
+    let mut heading_terms = Vec::new();
     for word in heading_words().filter(|word| !word.is_stop()) {
         vocab.heading_word(&word.surface)?;
+        let word_id = match vocab.known_word(&word.surface) {
+            Some(id) => id,
+            None => vocab.word(&word.surface, &word.terms)?,
+        };
+        heading_terms.extend_from_slice(vocab.word_terms(word_id));
     }
-    entry.heading_terms = heading_words()
-        .flat_map(|word| word.terms.iter().filter_map(|term| vocab.term_id(term)))
-        .collect();
+    entry.heading_terms = heading_terms;
     entry.heading_terms.sort_unstable();
     entry.heading_terms.dedup();
 
