@@ -9,8 +9,10 @@
 
 #[cfg(test)]
 use super::clean::drop_chat_filler;
-use crate::analysis::definitions::{MAX_TERM_WORDS, defined_keys, definition_key, skip_article};
-use crate::analysis::{Analyzer, Word};
+#[cfg(test)]
+use crate::analysis::Analyzer;
+use crate::analysis::Word;
+use crate::analysis::definitions::{MAX_TERM_WORDS, definition_key, skip_article};
 
 /// The term a definition question asks about, as index terms (one per word).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,15 +62,6 @@ impl Definition {
         (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms })
     }
 
-    /// True when `text` defines the term: one of its lines is the term alone (then the next
-    /// line explains it) or opens with the term followed by a colon, a dash or a copula; or
-    /// one of its sentences opens with the term and a copula. An article before the term is
-    /// allowed.
-    /// A line that repeats the passage's `heading` is not the term alone.
-    pub fn is_defined_in(&self, text: &str, heading: Option<&str>, analyzer: &Analyzer) -> bool {
-        defined_keys(text, heading, analyzer).contains(&self.key())
-    }
-
     /// The term's key in the index's `defines` field.
     pub fn key(&self) -> String {
         definition_key(&self.terms)
@@ -78,6 +71,7 @@ impl Definition {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::definitions::defined_keys;
 
     fn definition(question: &str) -> Option<Definition> {
         Definition::of_question(question, &Analyzer::default(), |term| term == "git")
@@ -85,7 +79,7 @@ mod tests {
 
     fn defines(question: &str, text: &str) -> bool {
         let definition = definition(question).expect("a definition question");
-        definition.is_defined_in(text, None, &Analyzer::default())
+        defined_keys(text, None, &Analyzer::default()).contains(&definition.key())
     }
 
     #[test]

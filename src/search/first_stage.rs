@@ -10,9 +10,9 @@
 //!   starts pruning at the best scores found so far instead of at zero.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashSet};
 
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
@@ -74,22 +74,26 @@ impl Engine {
         Ok(self.numbered(found))
     }
 
-    /// The passages that define `key` (their `defines` field holds it), at most `limit` of
-    /// them, each with the score the plan's clauses give it, best first: the candidates a
-    /// definition question adds to the first stage's, found however many passages repeat the
-    /// term more often. Of a term defined very often, the first [`DEFINING_POOL`] are scored.
+    /// The passages that define `key` (their `defines` field holds it): every one of them,
+    /// by number, and at most `limit` of them as candidates, each with the score the plan's
+    /// clauses give it, best first — what a definition question adds to the first stage's
+    /// candidates, found however many passages repeat the term more often. Of a term defined
+    /// very often, the first [`DEFINING_POOL`] are scored.
     pub(super) fn defining(
         &self,
         plan: &Plan,
         expansion: &[(u32, f32)],
         key: &str,
         limit: usize,
-    ) -> tantivy::Result<Vec<(f32, u32)>> {
+    ) -> tantivy::Result<Defining> {
         let searcher = self.reader.searcher();
         let query = TermQuery::new(
             Term::from_field_text(self.fields.defines, key),
             IndexRecordOption::Basic,
         );
+        let every = searcher.search(&query, &DocSetCollector)?;
+        let every = every.into_iter().map(|address| (0.0, address)).collect();
+        let all = self.numbered(every).into_iter().map(|(_, number)| number).collect();
         let pool = searcher.search(&query, &TopDocs::with_limit(DEFINING_POOL).order_by_score())?;
         let mut found: Vec<(f32, DocAddress)> =
             pool.into_iter().map(|(_, address)| (0.0, address)).collect();
@@ -98,7 +102,7 @@ impl Engine {
         add_clause_scores(&searcher, &clauses, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(limit);
-        Ok(self.numbered(found))
+        Ok(Defining { candidates: self.numbered(found), all })
     }
 
     /// First-stage hits by passage number.
@@ -180,6 +184,14 @@ impl Engine {
         }
         clauses
     }
+}
+
+/// The passages that define a definition question's term ([`Engine::defining`]).
+pub(super) struct Defining {
+    /// The best of them as first-stage candidates: (score, passage number).
+    pub candidates: Vec<(f32, u32)>,
+    /// The numbers of all of them: the candidates that get the definition bonus.
+    pub all: HashSet<u32>,
 }
 
 /// At most this many passages defining a term are scored for [`Engine::defining`].

@@ -320,8 +320,14 @@ impl Engine {
         // plain term frequency may leave far down ("What is a submodule?" in a manual
         // where hundreds of passages say "submodule").
         let definition = plan.definition.as_ref().filter(|_| self.tuning.definition > 0.0);
-        if let Some(definition) = definition {
-            for found in self.defining(&plan, &expansion, &definition.key(), DEFINING_CANDIDATES)? {
+        let defining = match definition {
+            Some(definition) => {
+                Some(self.defining(&plan, &expansion, &definition.key(), DEFINING_CANDIDATES)?)
+            }
+            None => None,
+        };
+        if let Some(defining) = &defining {
+            for &found in &defining.candidates {
                 if !candidates.iter().any(|(_, n)| *n == found.1) {
                     candidates.push(found);
                 }
@@ -334,18 +340,14 @@ impl Engine {
                 matcher.score(&forward, number, score, &self.tuning.rank)
             })
             .collect();
-        if let Some(definition) = definition {
+        if let Some(defining) = &defining {
             // Relative to the best candidate's score, so that it can lift a definition over
-            // passages that only repeat the term more often.
+            // passages that only repeat the term more often. The index recorded which
+            // passages define the term: no passage is read again to tell.
             let best = hits.iter().map(|h| h.score).fold(0.0f32, f32::max);
             let bonus = self.tuning.definition * best;
-            for hit in &mut hits {
-                let passage = self.store.passage(hit.number as usize);
-                if passage.is_some_and(|passage| {
-                    definition.is_defined_in(&passage.text, passage.heading(), &self.analyzer)
-                }) {
-                    hit.score += bonus;
-                }
+            for hit in hits.iter_mut().filter(|hit| defining.all.contains(&hit.number)) {
+                hit.score += bonus;
             }
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.number.cmp(&b.number)));
