@@ -146,6 +146,16 @@ pub fn assert_success(output: &Output) {
     );
 }
 
+/// The best passage's text for `question`, or "" for "no good match".
+pub fn top_text(engine: &passagebot::search::Engine, question: &str) -> String {
+    engine
+        .ask(question, 1)
+        .expect("search")
+        .best()
+        .map(|a| a.passage.text.clone())
+        .unwrap_or_default()
+}
+
 /// An index of the bundled corpus in a temp dir, opened through the library. Keep the
 /// returned directory alive as long as the engine.
 pub fn open_bundled_engine() -> (tempfile::TempDir, passagebot::search::Engine) {

@@ -9,17 +9,7 @@
 
 use passagebot::search::Engine;
 
-use crate::env::{TestEnv, assert_success, open_bundled_engine, stdout};
-
-/// The best passage's text, or "" for "no good match".
-fn top_text(engine: &Engine, question: &str) -> String {
-    engine
-        .ask(question, 1)
-        .expect("search")
-        .best()
-        .map(|a| a.passage.text.clone())
-        .unwrap_or_default()
-}
+use crate::env::{TestEnv, assert_success, open_bundled_engine, stdout, top_text};
 
 fn assert_answered_with(engine: &Engine, question: &str, needle: &str) {
     let reply = engine.ask(question, 1).expect("search");

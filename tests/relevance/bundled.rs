@@ -11,16 +11,7 @@ use std::path::Path;
 use passagebot::eval::{evaluate, load_questions};
 use passagebot::search::Engine;
 
-use crate::env::open_bundled_engine;
-
-fn top_text(engine: &Engine, question: &str) -> String {
-    engine
-        .ask(question, 1)
-        .expect("search")
-        .best()
-        .map(|a| a.passage.text.clone())
-        .unwrap_or_default()
-}
+use crate::env::{open_bundled_engine, top_text};
 
 #[test]
 fn bundled_question_set_passes() {
