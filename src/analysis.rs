@@ -10,6 +10,7 @@
 use std::ops::Range;
 
 pub mod definitions;
+pub mod typo;
 
 /// Lucene's English stop words (the set tantivy, Lucene and the baselines share).
 pub const STOP_WORDS: [&str; 33] = [

@@ -1,7 +1,8 @@
 //! The index: the only code that writes tantivy data.
 //!
 //! `schema` defines fields and registers analyzers, `store` holds passages and forward data
-//! for re-ranking and display, `write` reads the corpus and analyses its passages into a
+//! for re-ranking and display, and the vocabulary with the look-ups query planning asks (idf,
+//! heading words, typo corrections), `write` reads the corpus and analyses its passages into a
 //! generation within a memory budget, `build` runs a build and decides when one is needed,
 //! `fingerprint` says whether the corpus changed, `generation` switches to a new one
 //! atomically and owns the on-disk layout (pointer, manifests), `lock` is the build lock,

@@ -21,9 +21,11 @@
 //! and the magic again.
 
 mod builder;
+mod lookups;
 
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
@@ -112,6 +114,8 @@ pub struct Store {
     heading_words: usize,
     has_sections: bool,
     records: RecordReader,
+    /// The look-up tables built on first use (heading words, typo lexicons), shared by clones.
+    lazy: Arc<lookups::LazyTables>,
 }
 
 impl std::fmt::Debug for Store {
@@ -226,6 +230,7 @@ impl Store {
             heading_words,
             has_sections: flags & FLAG_SECTIONS != 0,
             records,
+            lazy: Arc::default(),
         })
     }
 

@@ -272,7 +272,7 @@ impl Engine {
             .iter()
             .flat_map(|w| w.terms.iter())
             .filter_map(|t| self.store.term_id(t))
-            .map(|t| self.term_idf(t))
+            .map(|t| self.store.term_idf(t))
             .sum();
         if weight > 0.0 {
             phrases.push(Phrase { text, name, weight });

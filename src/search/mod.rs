@@ -12,19 +12,19 @@ mod confidence;
 mod definition;
 mod english;
 mod examples;
+#[cfg(test)]
+mod failure_tests;
 mod first_stage;
 mod followup;
 mod links;
-mod lookup;
 mod plan;
 mod rank;
 mod related;
 mod shared;
 mod synonyms;
 mod tuning;
-mod typo;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -41,9 +41,7 @@ pub use shared::SharedEngine;
 pub use synonyms::Synonyms;
 pub use tuning::Tuning;
 
-use lookup::Lookup;
 use plan::{COMMON_WORDS, QUESTION_FILLER};
-use typo::Lexicon;
 
 use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
@@ -62,13 +60,8 @@ const DEEP_FEEDBACK_TERMS: usize = 10;
 /// the first stage's candidates.
 const DEFINING_CANDIDATES: usize = 5;
 
-/// A term in at least this share of the passages is what the whole corpus is about: "in
-/// git" narrows nothing in the git manual.
-const COMMON_TERM_SHARE: f64 = 0.05;
 /// [`Engine::topics`] looks at most at this many passages.
 const TOPIC_SCAN: usize = 10_000;
-/// At most this many unknown words of one question are typo-corrected.
-const MAX_CORRECTIONS: usize = 8;
 
 /// Facts about the open generation.
 #[derive(Debug, Clone)]
@@ -90,14 +83,10 @@ pub struct Engine {
     /// The passage store, memory-mapped: passages, forward entries and vocabularies are
     /// read where they lie, one record at a time.
     store: Store,
-    unknown_idf: f32,
     /// False when no passage has a section: the section field is then left out of queries.
     has_sections: bool,
     /// Segment ordinal → doc id → passage number.
     numbers: Vec<Vec<u32>>,
-    lexicons: OnceLock<Corrections>,
-    /// The corpus's title and section words, read from the store on first use.
-    headings: OnceLock<HeadingWords>,
     /// `/start` example questions, made on first use (see `examples`).
     examples: OnceLock<Vec<String>>,
     analyzer: Analyzer,
@@ -186,12 +175,9 @@ impl Engine {
         Engine {
             reader,
             fields,
-            unknown_idf: idf(store.len(), 0),
             has_sections: store.has_sections(),
             store,
             numbers,
-            lexicons: OnceLock::new(),
-            headings: OnceLock::new(),
             examples: OnceLock::new(),
             analyzer: Analyzer::default(),
             synonyms: Synonyms::builtin(),
@@ -217,7 +203,7 @@ impl Engine {
 
     /// The confidence model's inputs for a hit, in the order of [`CONFIDENCE_FEATURES`].
     pub fn confidence_features(&self, hit: &Scored) -> [f32; confidence::FEATURES.len()] {
-        confidence::features(&hit.evidence, self.unknown_idf)
+        confidence::features(&hit.evidence, self.store.unknown_idf())
     }
 
     /// Facts about the open generation.
@@ -370,7 +356,7 @@ impl Engine {
         }));
         hits.truncate(top_k);
         for hit in &mut hits {
-            hit.confidence = confidence::confidence(&hit.evidence, self.unknown_idf);
+            hit.confidence = confidence::confidence(&hit.evidence, self.store.unknown_idf());
         }
         ranking.confidence = hits.first().map_or(0.0, |best| best.confidence);
         ranking.answered = !hits.is_empty() && ranking.confidence >= self.tuning.min_confidence;
@@ -396,7 +382,7 @@ impl Engine {
             for (&term, bits) in forward.terms.iter().zip(&forward.term_sentences) {
                 if !matcher.contains(term) {
                     *weights.entry(term).or_default() +=
-                        scale * bits.count_ones() as f32 * self.term_idf(term);
+                        scale * bits.count_ones() as f32 * self.store.term_idf(term);
                 }
             }
         }
@@ -409,11 +395,14 @@ impl Engine {
 
     /// The query plan for a question, as `rank` uses it (also for explaining results).
     pub fn plan(&self, question: &str) -> Plan {
-        let lookup = Lookup::new(self);
         let empty = Synonyms::default();
-        let synonyms = if self.tuning.synonyms { &self.synonyms } else { &empty };
+        let expand = plan::Expansions {
+            synonyms: if self.tuning.synonyms { &self.synonyms } else { &empty },
+            typos: self.tuning.typos,
+            derived: self.tuning.derived_boost > 0.0,
+        };
         let question = &question[..question.floor_char_boundary(MAX_QUESTION_BYTES)];
-        plan::plan(question, &self.analyzer, &lookup, synonyms, self.tuning.typos)
+        plan::plan(question, &self.analyzer, &self.store, expand)
     }
 
     /// The passage with this id.
@@ -493,90 +482,6 @@ impl Engine {
     pub fn is_empty(&self) -> bool {
         self.store.is_empty()
     }
-
-    /// True when `term` is in at least [`COMMON_TERM_SHARE`] of the passages.
-    fn is_common_term(&self, term: &str) -> bool {
-        self.store.term_id(term).is_some_and(|id| {
-            f64::from(self.store.term_df(id)) >= COMMON_TERM_SHARE * self.store.len() as f64
-        })
-    }
-
-    /// The BM25 idf of term `id`, from its passage frequency.
-    fn term_idf(&self, id: u32) -> f32 {
-        idf(self.store.len(), self.store.term_df(id))
-    }
-
-    /// The title and section words, read on first use.
-    fn headings(&self) -> &HeadingWords {
-        self.headings.get_or_init(|| {
-            // The build stored them, so this reads a short list instead of every passage.
-            let store = &self.store;
-            let mut extra: Vec<(String, Vec<u32>)> = Vec::new();
-            let mut all: HashSet<String> = HashSet::new();
-            for i in 0..store.heading_word_count() {
-                let surface = store.heading_word(i);
-                if !all.insert(surface.to_string()) || store.word_id(surface).is_some() {
-                    continue;
-                }
-                // A folded word analyses to itself, with the terms it had in its heading.
-                let Some(word) = self.analyzer.words(surface).into_iter().next() else { continue };
-                let terms: Option<Vec<u32>> = word.terms.iter().map(|t| store.term_id(t)).collect();
-                if let Some(terms) = terms {
-                    extra.push((surface.to_string(), terms));
-                }
-            }
-            HeadingWords { extra, all }
-        })
-    }
-
-    /// The typo lexicons, built on the first correction.
-    fn lexicons(&self) -> &Corrections {
-        self.lexicons.get_or_init(|| {
-            // Title and section words the text never uses are correction targets too ("main
-            // participnts" → "participants", a heading word): they follow the text's words
-            // in the lexicon, with ids from `store.word_count()` on.
-            let store = &self.store;
-            let headings = self.headings();
-            let all_words = (0..store.word_count() as u32)
-                .map(|w| store.word(w))
-                .chain(headings.extra.iter().map(|(w, _)| w.as_str()));
-            let words = Lexicon::new(all_words);
-            let terms = Lexicon::new((0..store.term_count() as u32).map(|t| store.term(t)));
-            Corrections { words, terms }
-        })
-    }
-
-    /// Word `id` of the correction lexicon: a text word, or after them a heading word.
-    fn lexicon_word(&self, id: u32) -> &str {
-        let text_words = self.store.word_count() as u32;
-        if id < text_words {
-            return self.store.word(id);
-        }
-        self.headings().extra.get((id - text_words) as usize).map_or("", |(w, _)| w.as_str())
-    }
-}
-
-/// What typo correction searches, built on first use.
-struct Corrections {
-    /// The text's words, then the heading words the text does not use.
-    words: Lexicon,
-    /// The text's terms.
-    terms: Lexicon,
-}
-
-/// The corpus's title and section words.
-struct HeadingWords {
-    /// Those the text does not use, with their term ids (they follow the text's words in
-    /// the word lexicon).
-    extra: Vec<(String, Vec<u32>)>,
-    /// Every folded title and section word.
-    all: HashSet<String>,
-}
-
-/// BM25's idf of a term in `df` of `n` passages.
-fn idf(n: usize, df: u32) -> f32 {
-    let (n, df) = (n as f32, df as f32);
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// A reader of an opened tantivy index, its fields and, per segment, the passage number of

@@ -10,11 +10,14 @@
 
 use std::ops::Range;
 
-use super::Lookup;
 use super::definition::Definition;
 use super::synonyms::Synonyms;
-use super::{clean, english, typo};
-use crate::analysis::{Analyzer, Word};
+use super::{clean, english};
+use crate::analysis::{Analyzer, Word, typo};
+use crate::index::Store;
+
+/// At most this many unknown words of one question are typo-corrected.
+const MAX_CORRECTIONS: usize = 8;
 
 /// Words that shape a question but carry no topic: searched lightly, never required.
 pub const QUESTION_FILLER: &[&str] = &[
@@ -433,20 +436,26 @@ impl Plan {
     }
 }
 
-/// Builds the plan for `question`.
-pub fn plan(
-    question: &str,
-    analyzer: &Analyzer,
-    lookup: &Lookup<'_>,
-    synonyms: &Synonyms,
-    typos: bool,
-) -> Plan {
+/// What a plan may add to the words asked.
+#[derive(Debug, Clone, Copy)]
+pub struct Expansions<'a> {
+    /// Synonym groups whose members stand in for each other.
+    pub synonyms: &'a Synonyms,
+    /// Correct words the corpus does not have.
+    pub typos: bool,
+    /// Add a one-term word's derivationally related terms ("korea" → "korean").
+    pub derived: bool,
+}
+
+/// Builds the plan for `question`, reading the vocabulary from `store`.
+pub fn plan(question: &str, analyzer: &Analyzer, store: &Store, expand: Expansions<'_>) -> Plan {
     let cleaned = clean::blank_syntax(question);
     let mut words = analyzer.words(&cleaned);
     clean::drop_chat_filler(&mut words);
     let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
     let idiom = role_idiom(&surfaces);
-    let definition = Definition::of_words(&words, |term| lookup.is_common_term(term));
+    let definition = Definition::of_words(&words, |term| store.is_common_term(term));
+    let mut corrections = 0;
     let mut concepts: Vec<(usize, Concept)> = Vec::new();
     let mut replacements: Vec<(Range<usize>, String)> = Vec::new();
     for (index, word) in words.iter().enumerate() {
@@ -457,30 +466,37 @@ pub fn plan(
             .checked_sub(1)
             .and_then(|previous| words.get(previous))
             .is_some_and(|previous| !previous.is_stop() && !is_filler(&previous.surface));
-        let mut concept = concept_for(word, lookup);
+        let mut concept = concept_for(word, store);
         if after_content && REQUEST_VERBS.contains(&word.surface.as_str()) {
             concept.informative = true;
         }
         if idiom[index] {
             concept.informative = false;
         }
-        if typos
+        let correctable = expand.typos
+            && corrections < MAX_CORRECTIONS
             && concept.alternatives[0].terms.is_empty()
             && typo::correctable(&word.surface)
             && !english::is_word(&word.surface)
-            && !lookup.is_heading_word(&word.surface)
-            && let Some((surface, terms)) = lookup.correct(&word.surface)
-        {
+            && !store.is_heading_word(&word.surface);
+        if correctable {
+            corrections += 1;
+        }
+        if correctable && let Some((surface, terms)) = store.correction(&word.surface) {
             concept.alternatives.push(Alternative {
                 total: terms.len(),
                 needed: terms.len(),
                 terms,
                 kind: AltKind::Typo,
             });
-            concept.idf = lookup.concept_idf(&concept.alternatives);
+            concept.idf = concept_idf(store, &concept.alternatives);
             replacements.push((word.span.clone(), surface));
         }
-        for term in lookup.derived(&concept.alternatives[0].terms) {
+        let derived = match concept.alternatives[0].terms.as_slice() {
+            [term] if expand.derived => store.derived(*term),
+            _ => Vec::new(),
+        };
+        for term in derived {
             concept.alternatives.push(Alternative {
                 terms: vec![term],
                 total: 1,
@@ -494,9 +510,9 @@ pub fn plan(
     // One term per concept, in order: what synonym phrases are matched against.
     let first_terms: Vec<&str> =
         concepts.iter().map(|(i, _)| words[*i].terms.first().map_or("", String::as_str)).collect();
-    for (range, others) in synonyms.expansions(&first_terms) {
+    for (range, others) in expand.synonyms.expansions(&first_terms) {
         for phrase in others {
-            let terms: Vec<u32> = phrase.iter().filter_map(|t| lookup.term_id(t)).collect();
+            let terms: Vec<u32> = phrase.iter().filter_map(|t| store.term_id(t)).collect();
             let alternative = Alternative {
                 needed: terms.len(),
                 terms,
@@ -514,7 +530,7 @@ pub fn plan(
         }
     }
     for (_, concept) in concepts.iter_mut() {
-        concept.idf = lookup.concept_idf(&concept.alternatives);
+        concept.idf = concept_idf(store, &concept.alternatives);
     }
 
     let mut concepts: Vec<Concept> = concepts.into_iter().map(|(_, c)| c).collect();
@@ -550,22 +566,39 @@ fn is_filler(surface: &str) -> bool {
         || KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q))
 }
 
-fn concept_for(word: &Word, lookup: &Lookup<'_>) -> Concept {
+fn concept_for(word: &Word, store: &Store) -> Concept {
     let bigrams = word.terms.len().saturating_sub(1);
     let asked = Alternative {
-        terms: word.terms.iter().filter_map(|t| lookup.term_id(t)).collect(),
+        terms: word.terms.iter().filter_map(|t| store.term_id(t)).collect(),
         total: word.terms.len(),
         needed: if bigrams > 0 { bigrams.div_ceil(2) } else { word.terms.len() },
         kind: AltKind::Asked,
     };
     let alternatives = vec![asked];
     Concept {
-        idf: lookup.concept_idf(&alternatives),
+        idf: concept_idf(store, &alternatives),
         alternatives,
         informative: !is_filler(&word.surface),
         common: COMMON_WORDS.binary_search(&word.surface.as_str()).is_ok(),
         surface: word.surface.clone(),
-        word_id: lookup.word_id(&word.surface),
+        word_id: store.word_id(&word.surface),
+    }
+}
+
+/// The idf a concept with these alternatives carries: the asked form's when the index knows
+/// all its terms, else the most common alternative's (unknown terms count as the rarest
+/// possible).
+fn concept_idf(store: &Store, alternatives: &[Alternative]) -> f32 {
+    let unknown_idf = store.unknown_idf();
+    let alt_idf = |alt: &Alternative| {
+        let known: f32 = alt.terms.iter().map(|&t| store.term_idf(t)).sum();
+        let unknown = alt.total.saturating_sub(alt.terms.len()) as f32 * unknown_idf;
+        let total = if alt.kind == AltKind::Asked { alt.total } else { alt.terms.len() };
+        if total == 0 { unknown_idf } else { (known + unknown) / total as f32 }
+    };
+    match alternatives.first() {
+        Some(asked) if asked.terms.len() == asked.total => alt_idf(asked),
+        _ => alternatives.iter().map(alt_idf).fold(unknown_idf, f32::min),
     }
 }
 

@@ -39,7 +39,7 @@ impl Engine {
             .terms
             .iter()
             .filter(|&&term| (2..=max_df).contains(&self.store.term_df(term)))
-            .map(|&term| (term, self.term_idf(term)))
+            .map(|&term| (term, self.store.term_idf(term)))
             .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.truncate(QUERY_TERMS);
