@@ -49,6 +49,10 @@ mod killed;
 /// 100 users × 10 questions (ignored by default; prints the latency figures).
 mod load;
 
+/// `serve` over a bench index of a million passages: resident memory while it answers
+/// (ignored by default; needs `PASSAGEBOT_SCALE_*`).
+mod scale;
+
 /// Bounded under pressure: a flooding group, SIGTERM with replies waiting, idle webhook
 /// connections, a bad stats database, forum topics.
 mod pressure;
@@ -136,6 +140,8 @@ struct Options {
     /// Runs with the temp dir before the bot starts (to add corpus files, say) and returns
     /// more top-level config lines.
     prepare: Option<fn(&Path) -> String>,
+    /// An existing corpus and index folder to serve instead of the small test corpus.
+    serve_existing: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for Options {
@@ -149,6 +155,7 @@ impl Default for Options {
             overall_per_second: 1000,
             telegram_limits: false,
             prepare: None,
+            serve_existing: None,
         }
     }
 }
@@ -179,13 +186,14 @@ impl Bot {
         } else {
             "per_chat_per_second = 1000\nper_chat_per_minute = 100000\nper_group_per_minute = 100000"
         };
+        let (corpus, index) = options
+            .serve_existing
+            .clone()
+            .unwrap_or_else(|| (dir.path().join("corpus"), dir.path().join("index")));
         let config = format!(
-            "admins = [{ADMIN}]\ncorpus = {:?}\nindex = {:?}\nquestions_per_minute = {}\ninline_results = 2\n{extra}\n\
+            "admins = [{ADMIN}]\ncorpus = {corpus:?}\nindex = {index:?}\nquestions_per_minute = {}\ninline_results = 2\n{extra}\n\
              [limits]\n{chat_limits}\noverall_per_second = {}\n",
-            dir.path().join("corpus"),
-            dir.path().join("index"),
-            options.questions_per_minute,
-            options.overall_per_second,
+            options.questions_per_minute, options.overall_per_second,
         );
         std::fs::write(dir.path().join("bot.toml"), config).unwrap();
         let api = StandIn::start(options.reject_token);
