@@ -77,9 +77,16 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// How the corpus is read, from the flags.
+    /// How the corpus is read, from the flags. The bot token in `TELOXIDE_TOKEN`, when set,
+    /// is kept out of the index as `serve` keeps it out, so that `serve` with that token
+    /// takes an index built here as it is instead of rebuilding it to be sure.
     pub fn load_options(&self) -> LoadOptions {
-        LoadOptions { follow_links: self.follow_links, ..LoadOptions::default() }
+        let token = std::env::var("TELOXIDE_TOKEN").ok().filter(|t| !t.trim().is_empty());
+        LoadOptions {
+            follow_links: self.follow_links,
+            secrets: token.into_iter().collect(),
+            ..LoadOptions::default()
+        }
     }
 
     /// The build's memory budget in bytes, from `--build-memory-mib`.
