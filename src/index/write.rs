@@ -33,7 +33,8 @@ const TWO_THREADS_BYTES: u64 = 24 * 1024 * 1024;
 /// The rest of the budget is for what grows beside it: tantivy's queue of documents waiting
 /// for an indexing thread (up to 10,000 pre-tokenized passages, ~20 KB each), the segment
 /// being serialised when the writer's memory is full (about as much again as the writer's),
-/// the vocabulary, the set of document ids, and one corpus file's documents.
+/// the vocabulary, the set of document ids (16 bytes a document), and one corpus file's
+/// documents. The store's record offsets go to spill files, not memory.
 pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) {
     let budget = budget.max(MIN_MEMORY_BUDGET);
     let share = budget / 4;

@@ -5,8 +5,8 @@
 //! store owns, its forward entry (distinct terms with their sentences, content words, word
 //! pairs, heading terms) and its record are appended, and the tantivy document it becomes
 //! is handed back to the caller, who owns the tantivy writer. On disk the records are
-//! spilled to two files in the generation directory (their offsets kept in memory, 16 bytes
-//! a passage) and joined with the vocabulary at the end into [`super::STORE_FILE`]; in memory the
+//! spilled to files in the generation directory (their offsets too, so nothing held grows
+//! with the number of passages) and joined with the vocabulary at the end into [`super::STORE_FILE`]; in memory the
 //! same bytes are written into a buffer and read back as a [`Store`], so a test engine reads
 //! exactly what a built one reads.
 
@@ -56,13 +56,17 @@ impl StoreBuilder {
                 .map_err(|err| Error::io(format!("creating {}", path.display()), err))?;
             Ok(Sink::File { writer: BufWriter::new(file), path })
         };
-        let spill = Spill::new(open("passages.spill")?, open("forward.spill")?);
+        let spill = Spill::new(
+            [open("passages.spill")?, open("passages.offsets.spill")?],
+            [open("forward.spill")?, open("forward.offsets.spill")?],
+        );
         Ok(StoreBuilder::with(spill, vocabulary_limit, memory_budget))
     }
 
     /// A builder holding everything in memory, without a vocabulary limit.
     pub(crate) fn in_memory() -> StoreBuilder {
-        let spill = Spill::new(Sink::Memory(Vec::new()), Sink::Memory(Vec::new()));
+        let memory = || Sink::Memory(Vec::new());
+        let spill = Spill::new([memory(), memory()], [memory(), memory()]);
         StoreBuilder::with(spill, usize::MAX, usize::MAX)
     }
 
@@ -277,13 +281,42 @@ impl Sink {
     }
 }
 
+/// Where each record of a sink starts, plus the end (one more entry than records), as the
+/// store's little-endian `u64`s: each record's end is written to a sink of its own as the
+/// record is appended, and the first start, 0, is put before them when they are copied.
+struct Offsets {
+    /// The records' ends.
+    ends: Sink,
+    /// The end of the last record.
+    end: u64,
+}
+
+impl Offsets {
+    /// Offsets whose ends go to `ends`.
+    fn new(ends: Sink) -> Offsets {
+        Offsets { ends, end: 0 }
+    }
+
+    /// Notes a record of `len` bytes appended.
+    fn push(&mut self, len: usize) -> std::io::Result<()> {
+        self.end += len as u64;
+        self.ends.write_all(&self.end.to_le_bytes())
+    }
+
+    /// Copies the offsets, the leading 0 and every end, into `out`.
+    fn copy_into<W: Write>(self, out: &mut Out<W>) -> std::io::Result<()> {
+        out.write(&0u64.to_le_bytes())?;
+        self.ends.copy_into(out)
+    }
+}
+
 /// The passage and forward records appended so far, with their offsets.
 struct Spill {
     passages: Sink,
     forward: Sink,
     /// Where each record starts, plus the end: one more entry than passages.
-    passage_offsets: Vec<u64>,
-    forward_offsets: Vec<u64>,
+    passage_offsets: Offsets,
+    forward_offsets: Offsets,
     /// Compresses the passage records on their way to the spill.
     compressor: RecordCompressor,
     /// One forward record, reused.
@@ -295,12 +328,14 @@ struct Spill {
 }
 
 impl Spill {
-    fn new(passages: Sink, forward: Sink) -> Spill {
+    /// A spill writing records and offsets to `[records, offsets]` sinks for the passages
+    /// and the forward entries.
+    fn new([passages, passage_offsets]: [Sink; 2], [forward, forward_offsets]: [Sink; 2]) -> Spill {
         Spill {
             passages,
             forward,
-            passage_offsets: vec![0],
-            forward_offsets: vec![0],
+            passage_offsets: Offsets::new(passage_offsets),
+            forward_offsets: Offsets::new(forward_offsets),
             compressor: RecordCompressor::new(),
             scratch: Vec::new(),
             count: 0,
@@ -309,8 +344,9 @@ impl Spill {
     }
 
     /// The spill files, if on disk.
-    fn names(&self) -> [Option<PathBuf>; 2] {
-        [self.passages.path().map(Path::to_path_buf), self.forward.path().map(Path::to_path_buf)]
+    fn names(&self) -> [Option<PathBuf>; 4] {
+        [&self.passages, &self.passage_offsets.ends, &self.forward, &self.forward_offsets.ends]
+            .map(|sink| sink.path().map(Path::to_path_buf))
     }
 
     /// A name for errors about one of the sinks.
@@ -383,9 +419,9 @@ impl Spill {
                 .collect::<Vec<u64>>()
         };
         // In `Section` order.
-        out.section(|o| o.u64s(&passage_offsets))?;
+        out.section(|o| passage_offsets.copy_into(o))?;
         out.section(|o| passages.copy_into(o))?;
-        out.section(|o| o.u64s(&forward_offsets))?;
+        out.section(|o| forward_offsets.copy_into(o))?;
         out.section(|o| forward.copy_into(o))?;
         out.section(|o| o.u64s(&string_offsets(&vocab.terms)))?;
         out.section(|o| vocab.terms.iter().try_for_each(|t| o.write(t.as_bytes())))?;
@@ -450,11 +486,9 @@ impl<W: Write> Out<W> {
 }
 
 /// Appends one record to `out` and its end to `offsets`.
-fn append(record: &[u8], out: &mut Sink, offsets: &mut Vec<u64>) -> std::io::Result<()> {
+fn append(record: &[u8], out: &mut Sink, offsets: &mut Offsets) -> std::io::Result<()> {
     out.write_all(record)?;
-    let end = offsets.last().copied().unwrap_or(0) + record.len() as u64;
-    offsets.push(end);
-    Ok(())
+    offsets.push(record.len())
 }
 
 #[cfg(test)]
@@ -529,6 +563,30 @@ mod tests {
         assert_eq!(store.derived(2), [3]);
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "spill files left behind");
+    }
+
+    #[test]
+    fn a_build_keeps_its_record_offsets_on_disk_not_in_memory() {
+        // The offset tables were two growing Vec<u64>s held until the store was written:
+        // with spare capacity, ~130 MB at five million passages, the part of a build's
+        // memory that grew with the corpus past its budget.
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = on_disk(dir.path(), Vocabulary::default());
+        let count = 5_000u64;
+        for n in 0..count as u32 {
+            builder
+                .spill
+                .push(&passage(n, format!("Passage {n}.")), &ForwardSource::default())
+                .unwrap();
+        }
+        // Whatever a write buffer still holds, the ends are mostly in the file already (the
+        // passage records themselves wait for the compressor's dictionary sample first).
+        let spilled = fs::metadata(dir.path().join("forward.offsets.spill")).unwrap().len();
+        assert!(spilled >= count * 8 - 16 * 1024, "the offsets file holds {spilled} bytes");
+        builder.finish_to_file(&dir.path().join(STORE_FILE), 1).unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.len(), count as usize);
+        assert_eq!(store.passage(4_321).map(|p| p.text), Some("Passage 4321.".to_string()));
     }
 
     #[test]
