@@ -312,8 +312,8 @@ impl BotConfig {
             })?;
             set_field(self, from, key);
         }
-        if let Some(token) = var("TELOXIDE_TOKEN").filter(|v| !v.trim().is_empty()) {
-            self.token = Some(Secret::new(token.trim()));
+        if let Some(token) = token_from(var) {
+            self.token = Some(Secret::new(token));
         }
         Ok(())
     }
@@ -567,6 +567,13 @@ fn check_webhook_secret(secret: Option<&Secret>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The bot token in `TELOXIDE_TOKEN`, trimmed, read through `var` (the real environment is
+/// `|name| std::env::var(name).ok()`); `None` when unset or blank. The one reading of the
+/// variable, so `serve` and `passagebot index` keep the same token out of the index.
+pub fn token_from(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    var("TELOXIDE_TOKEN").map(|token| token.trim().to_string()).filter(|token| !token.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,6 +648,17 @@ mod tests {
         config.webhook_secret = Some(Secret::new("a/b xyzzy"));
         let err = Settings::resolve(config, None, webhook("https://x.org/hook")).unwrap_err();
         assert!(!format!("{err:#}").contains("xyzzy"), "{err:#}");
+    }
+
+    #[test]
+    fn the_token_from_the_environment_is_trimmed_and_never_blank() {
+        // `passagebot index` read it untrimmed while `serve` trimmed it, so a token with a
+        // trailing newline (from an env file) made `serve` rebuild what `index` had built.
+        let env =
+            |value: &'static str| move |k: &str| (k == "TELOXIDE_TOKEN").then(|| value.into());
+        assert_eq!(token_from(env(" 123:ABC\n")).as_deref(), Some("123:ABC"));
+        assert_eq!(token_from(env(" \t")), None);
+        assert_eq!(token_from(|_: &str| None), None);
     }
 
     #[test]

@@ -81,7 +81,7 @@ impl Paths {
     /// is kept out of the index as `serve` keeps it out, so that `serve` with that token
     /// takes an index built here as it is instead of rebuilding it to be sure.
     pub fn load_options(&self) -> LoadOptions {
-        let token = std::env::var("TELOXIDE_TOKEN").ok().filter(|t| !t.trim().is_empty());
+        let token = crate::bot::config::token_from(|name| std::env::var(name).ok());
         LoadOptions {
             follow_links: self.follow_links,
             secrets: token.into_iter().collect(),

@@ -90,7 +90,10 @@ fn serve_takes_an_index_built_with_its_token_in_the_environment_without_rebuildi
             serve_existing: Some((corpus, index.clone())),
             ..Options::default()
         });
-        bot.api.wait_for(|c| c.method == "setMyCommands");
+        // Answering shows the bot is up (and its SIGTERM handler in place: a SIGTERM right
+        // after setMyCommands could come before it and kill the process).
+        bot.api.push(bot.message(STUDENT, STUDENT, "how do I unpack the archive?"));
+        bot.reply_containing(STUDENT, "archive");
         let served = passagebot::index::live_generation(&index).map(|g| g.0);
         // Without the token the rebuild is still the safe answer.
         assert_eq!(served == built, with_token, "with the token in the environment: {with_token}");

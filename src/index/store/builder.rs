@@ -6,9 +6,9 @@
 //! pairs, heading terms) and its record are appended, and the tantivy document it becomes
 //! is handed back to the caller, who owns the tantivy writer. On disk the records are
 //! spilled to files in the generation directory (their offsets too, so nothing held grows
-//! with the number of passages) and joined with the vocabulary at the end into [`super::STORE_FILE`]; in memory the
-//! same bytes are written into a buffer and read back as a [`Store`], so a test engine reads
-//! exactly what a built one reads.
+//! with the number of passages) and joined with the vocabulary at the end into
+//! [`super::STORE_FILE`]; in memory the same bytes are written into a buffer and read back
+//! as a [`Store`], so a test engine reads exactly what a built one reads.
 
 use std::fs;
 use std::io::{BufWriter, Write};
