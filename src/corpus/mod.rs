@@ -21,6 +21,7 @@ mod clean;
 mod docx;
 mod epub;
 mod html;
+mod ids;
 mod isolate;
 mod markdown;
 mod odt;

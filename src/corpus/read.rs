@@ -7,7 +7,6 @@
 //! files are read at all is decided by `walk` (confined to the corpus); each file is then read
 //! in isolation by `isolate` (a panic or a time-out is a skip, never a crash).
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::Read;
@@ -18,6 +17,7 @@ use tracing::warn;
 
 use super::clean::clean_lines;
 use super::html::read_html;
+use super::ids::UniqueIds;
 use super::isolate::{Isolated, TIMED_OUT, past_deadline};
 use super::markdown::read_markdown;
 use super::repeated::Deboilerplate;
@@ -35,8 +35,6 @@ const MIB: u64 = 1024 * 1024;
 const MAX_TITLE_CHARS: usize = 200;
 /// Bad JSON Lines records listed one by one per file; the rest are summed up in one entry.
 const MAX_LISTED_RECORDS: usize = 20;
-/// Renamed duplicate ids warned about one by one per load; the rest are summed up.
-const MAX_LISTED_DUPLICATES: usize = 10;
 
 /// A file left out of the corpus, with the reason, so the person can fix it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -117,7 +115,7 @@ fn load_using(
 ) -> Result<Vec<SkippedFile>> {
     let (files, mut skipped) = walk::collect(path, opts)?;
     let mut runner = Isolated::new(opts.time_limit);
-    let mut ids = UniqueIds::default();
+    let mut ids = UniqueIds::new(opts.id_memory, opts.scratch.clone());
     let mut deboilerplate = Deboilerplate::default();
     for found in files {
         let shown = found.shown.clone();
@@ -128,7 +126,7 @@ fn load_using(
                     skipped.push(SkippedFile { path: shown, reason: SECRET_REASON.to_string() });
                     continue;
                 }
-                ids.assign(&mut read.docs);
+                ids.assign(&mut read.docs)?;
                 for (at, reason) in read.skipped_parts {
                     let mut part = OsString::from(shown.as_os_str());
                     part.push(&at);
@@ -211,92 +209,6 @@ fn document_holds(doc: &Document, secret: &str) -> bool {
             Block::Heading { text, .. } | Block::Paragraph(text) => text.contains(secret),
             Block::List(items) => items.iter().any(|i| i.contains(secret)),
         })
-}
-
-/// Gives every document a distinct id: see [`UniqueIds`].
-#[cfg(test)]
-fn unique_ids(documents: &mut [Document]) {
-    let mut ids = UniqueIds::default();
-    ids.assign(documents);
-    ids.finish();
-}
-
-/// Makes document ids distinct, one file's documents at a time: a repeat of an earlier id
-/// becomes `<id>~2`, `~3`, … (the first not taken by an earlier document or by any document
-/// of the same file), with a warning naming where both come from, so "Next answer", "Show
-/// context" and votes always act on the passage meant. A later file's id that an earlier
-/// renaming took is renamed in turn, so ids stay distinct across files too.
-///
-/// Ids seen are kept as 128-bit hashes (16 bytes each), so five million documents cost
-/// ~100 MB here rather than their strings.
-#[derive(Default)]
-struct UniqueIds {
-    /// Hashes of the ids given out so far.
-    seen: std::collections::HashSet<u128>,
-    /// The next suffix to try per repeated id, so 20,000 repeats cost 20,000 tries, not
-    /// 20,000².
-    next: HashMap<String, usize>,
-    /// Ids renamed so far.
-    renamed: usize,
-}
-
-impl UniqueIds {
-    fn key(id: &str) -> u128 {
-        let hash = blake3::hash(id.as_bytes());
-        let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&hash.as_bytes()[..16]);
-        u128::from_le_bytes(bytes)
-    }
-
-    /// Makes the ids of one file's `documents` distinct from each other and from all earlier.
-    fn assign(&mut self, documents: &mut [Document]) {
-        let mut local: HashMap<String, usize> = HashMap::with_capacity(documents.len());
-        for (index, doc) in documents.iter().enumerate() {
-            local.entry(doc.id.clone()).or_insert(index);
-        }
-        for index in 0..documents.len() {
-            let key = Self::key(&documents[index].id);
-            let first = local.get(&documents[index].id).copied().unwrap_or(index);
-            if first == index && self.seen.insert(key) {
-                continue;
-            }
-            let n = self.next.entry(documents[index].id.clone()).or_insert(2);
-            let new_id = loop {
-                let candidate = format!("{}~{n}", documents[index].id);
-                *n += 1;
-                if !local.contains_key(&candidate) && !self.seen.contains(&Self::key(&candidate)) {
-                    break candidate;
-                }
-            };
-            self.seen.insert(Self::key(&new_id));
-            self.renamed += 1;
-            if self.renamed <= MAX_LISTED_DUPLICATES {
-                let first = if first < index {
-                    documents[first].source.clone()
-                } else {
-                    "an earlier file".to_string()
-                };
-                warn!(
-                    at = %documents[index].source,
-                    first = %first,
-                    id = %documents[index].id,
-                    new_id = %new_id,
-                    "duplicate document id; renamed"
-                );
-            }
-            documents[index].id = new_id;
-        }
-    }
-
-    /// Sums up the renamings past the ones listed.
-    fn finish(&self) {
-        if self.renamed > MAX_LISTED_DUPLICATES {
-            warn!(
-                renamed = self.renamed,
-                "duplicate document ids renamed in all (first ones listed above)"
-            );
-        }
-    }
 }
 
 /// Names that are never corpus documents.
@@ -1314,26 +1226,6 @@ mod tests {
             .collect();
         let distinct: std::collections::HashSet<&String> = passages.iter().collect();
         assert_eq!(distinct.len(), passages.len(), "{passages:?}");
-    }
-
-    #[test]
-    fn many_duplicate_ids_are_renamed_in_linear_time() {
-        let doc = |n: usize| Document {
-            id: "same#0".into(),
-            title: "T".into(),
-            source: format!("d.jsonl:{n}"),
-            url: None,
-            blocks: vec![Block::Paragraph("x".into())],
-        };
-        let mut docs: Vec<Document> = (1..=20_000).map(doc).collect();
-        let started = std::time::Instant::now();
-        unique_ids(&mut docs);
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
-        assert_eq!(docs[1].id, "same#0~2");
-        assert_eq!(docs[19_999].id, "same#0~20000");
-        let distinct: std::collections::HashSet<&str> =
-            docs.iter().map(|d| d.id.as_str()).collect();
-        assert_eq!(distinct.len(), docs.len());
     }
 
     #[test]

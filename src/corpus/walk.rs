@@ -43,11 +43,21 @@ pub struct LoadOptions {
     /// (its size and its lines); a file that would need more is skipped with the reason. A
     /// build sets it from its memory budget.
     pub read_memory: usize,
+    /// The memory the set of document ids given out may take; past it the set moves to a
+    /// sorted file in `scratch`. A build sets it from its memory budget.
+    pub id_memory: usize,
+    /// Where a load may write temporary files (the document-id set past `id_memory`); the
+    /// system's temporary folder when `None`. A build sets it to the folder it builds in.
+    pub scratch: Option<PathBuf>,
 }
 
 /// The memory one file's reading may take by default: the share of the default build
 /// memory budget (1 GiB) that reading gets.
 pub const DEFAULT_READ_MEMORY: usize = 384 * 1024 * 1024;
+
+/// The memory the document-id set may take by default: the share of the default build
+/// memory budget (1 GiB) that it gets.
+pub const DEFAULT_ID_MEMORY: usize = 64 * 1024 * 1024;
 
 impl Default for LoadOptions {
     fn default() -> Self {
@@ -57,6 +67,8 @@ impl Default for LoadOptions {
             secrets: Vec::new(),
             time_limit: DEFAULT_TIME_LIMIT,
             read_memory: DEFAULT_READ_MEMORY,
+            id_memory: DEFAULT_ID_MEMORY,
+            scratch: None,
         }
     }
 }
@@ -69,6 +81,8 @@ impl std::fmt::Debug for LoadOptions {
             .field("secrets", &format_args!("<{} redacted>", self.secrets.len()))
             .field("time_limit", &self.time_limit)
             .field("read_memory", &self.read_memory)
+            .field("id_memory", &self.id_memory)
+            .field("scratch", &self.scratch)
             .finish()
     }
 }

@@ -33,8 +33,8 @@ const TWO_THREADS_BYTES: u64 = 24 * 1024 * 1024;
 /// The rest of the budget is for what grows beside it: tantivy's queue of documents waiting
 /// for an indexing thread (up to 10,000 pre-tokenized passages, ~20 KB each), the segment
 /// being serialised when the writer's memory is full (about as much again as the writer's),
-/// the vocabulary, the set of document ids (16 bytes a document), and one corpus file's
-/// documents. The store's record offsets go to spill files, not memory.
+/// the vocabulary, the set of document ids (up to its share, the rest in a file), and one
+/// corpus file's documents. The store's record offsets go to spill files, not memory.
 pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) {
     let budget = budget.max(MIN_MEMORY_BUDGET);
     let share = budget / 4;
@@ -44,20 +44,23 @@ pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) 
 }
 
 /// A build's memory budget, shared out: a quarter for tantivy's writer (see
-/// [`writer_memory`]), a quarter for the vocabulary, and half for reading one file (the
-/// file's text, its lines and blocks, the passages they become).
+/// [`writer_memory`]), a quarter for the vocabulary, a sixteenth for the document-id set (the
+/// rest of it goes to a file), and the rest, under half, for reading one file (the file's
+/// text, its lines and blocks, the passages they become).
 struct Shares {
     /// The most the vocabulary may hold before the build stops with advice.
     vocabulary: usize,
     /// The most one file's reading may take before the file is skipped with advice.
     reading: usize,
+    /// The most the set of document ids may hold in memory.
+    ids: usize,
 }
 
 impl Shares {
     /// The shares of `budget` (raised to [`MIN_MEMORY_BUDGET`]).
     fn of(budget: usize) -> Self {
         let budget = budget.max(MIN_MEMORY_BUDGET);
-        Shares { vocabulary: budget / 4, reading: budget / 2 }
+        Shares { vocabulary: budget / 4, reading: budget / 2 - budget / 16, ids: budget / 16 }
     }
 }
 
@@ -104,7 +107,12 @@ pub(super) fn write_generation(
     let segment_options = SegmentOptions::default();
     let mut done_bytes = 0usize;
     let mut documents = 0usize;
-    let load = corpus::LoadOptions { read_memory: shares.reading, ..source.load.clone() };
+    let load = corpus::LoadOptions {
+        read_memory: shares.reading,
+        id_memory: shares.ids,
+        scratch: Some(dir.to_path_buf()),
+        ..source.load.clone()
+    };
     let skipped = corpus::for_each_document(source.corpus, &load, &mut |document| {
         documents += 1;
         let passages = corpus::segment(&document, &segment_options);
