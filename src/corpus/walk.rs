@@ -57,7 +57,7 @@ pub const DEFAULT_READ_MEMORY: usize = 384 * 1024 * 1024;
 
 /// The memory the document-id set may take by default: the share of the default build
 /// memory budget (1 GiB) that it gets.
-pub const DEFAULT_ID_MEMORY: usize = 64 * 1024 * 1024;
+pub const DEFAULT_ID_MEMORY: usize = 32 * 1024 * 1024;
 
 impl Default for LoadOptions {
     fn default() -> Self {

@@ -44,7 +44,7 @@ pub(super) fn writer_memory(budget: usize, corpus_bytes: u64) -> (usize, usize) 
 }
 
 /// A build's memory budget, shared out: a quarter for tantivy's writer (see
-/// [`writer_memory`]), a quarter for the vocabulary, a sixteenth for the document-id set (the
+/// [`writer_memory`]), a quarter for the vocabulary, a thirty-second for the document-id set (the
 /// rest of it goes to a file), and the rest, under half, for reading one file (the file's
 /// text, its lines and blocks, the passages they become).
 struct Shares {
@@ -60,7 +60,7 @@ impl Shares {
     /// The shares of `budget` (raised to [`MIN_MEMORY_BUDGET`]).
     fn of(budget: usize) -> Self {
         let budget = budget.max(MIN_MEMORY_BUDGET);
-        Shares { vocabulary: budget / 4, reading: budget / 2 - budget / 16, ids: budget / 16 }
+        Shares { vocabulary: budget / 4, reading: budget / 2 - budget / 32, ids: budget / 32 }
     }
 }
 
