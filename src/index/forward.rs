@@ -131,6 +131,44 @@ impl Forward {
     }
 }
 
+/// How often each non-stop word occurs in a passage: what exact-form (unstemmed) scoring
+/// reads of a forward record, without deriving its terms, pairs or sentences.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordCounts {
+    /// Distinct non-stop word ids, ascending.
+    pub words: Vec<u32>,
+    /// Occurrences of each of `words`.
+    pub counts: Vec<u32>,
+}
+
+impl WordCounts {
+    /// Reads the word table and the word sequence of a record written by
+    /// [`ForwardSource::encode`]; `None` when it is damaged.
+    pub(crate) fn decode(record: &[u8]) -> Option<WordCounts> {
+        let mut input = Reader { bytes: record };
+        let words = input.ascending_u32()?;
+        let width = width(words.len());
+        let count = input.count_symbols(width)?;
+        let packed = input.take((count * width).div_ceil(8))?;
+        let mut counts = vec![0u32; words.len()];
+        for i in 0..count {
+            let symbol = bits_at(packed, i * width, width) as usize;
+            if symbol > 0 {
+                *counts.get_mut(symbol - 1)? += 1;
+            }
+        }
+        Some(WordCounts { words, counts })
+    }
+
+    /// Occurrences of `word` (0 when the passage lacks it).
+    pub fn count(&self, word: u32) -> u32 {
+        match self.words.binary_search(&word) {
+            Ok(i) => self.counts.get(i).copied().unwrap_or(0),
+            Err(_) => 0,
+        }
+    }
+}
+
 /// What the build writes of a passage: its non-stop words in text order with their
 /// sentences, from which [`Forward::decode`] derives the terms with their sentences (a word's
 /// terms are in the store's word table), the distinct words and the word pairs.
@@ -362,6 +400,18 @@ mod tests {
         assert!(forward.has_pair(5, 9) && forward.has_pair(400_001, 2) && !forward.has_pair(9, 4));
         assert_eq!(forward.sentences_of(7), 1 | 1 << 2 | 1 << 63);
         assert_eq!(forward.sentences_of(20), 1 << 63);
+    }
+
+    #[test]
+    fn word_counts_read_how_often_each_word_occurs() {
+        let mut record = Vec::new();
+        sample().encode(&mut record);
+        let counts = WordCounts::decode(&record).unwrap();
+        assert_eq!(counts.words, [2, 4, 5, 9, 400_001]);
+        assert_eq!(counts.counts, [1, 1, 3, 2, 1]);
+        assert_eq!((counts.count(5), counts.count(3)), (3, 0));
+        assert_eq!(WordCounts::decode(&record[..2]), None);
+        assert_eq!(WordCounts::decode(&[]), None);
     }
 
     #[test]

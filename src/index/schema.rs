@@ -26,8 +26,6 @@ pub struct Fields {
     /// Passage text, stemmed, with term frequencies (no positions: no query needs them, and
     /// they were half the index).
     pub text: Field,
-    /// Passage text, unstemmed folded words, with term frequencies: exact-form evidence.
-    pub exact: Field,
     /// Document title, stemmed.
     pub title: Field,
     /// Section heading, stemmed.
@@ -53,7 +51,6 @@ pub fn build_schema() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED),
         key: builder.add_text_field("key", STRING),
         text: builder.add_text_field("text", with_freqs(TERMS_TOKENIZER)),
-        exact: builder.add_text_field("exact", with_freqs(TERMS_TOKENIZER)),
         title: builder.add_text_field("title", with_freqs(TERMS_TOKENIZER)),
         section: builder.add_text_field("section", with_freqs(TERMS_TOKENIZER)),
         defines: builder.add_text_field(
@@ -76,7 +73,6 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         id: get("id")?,
         key: get("key")?,
         text: get("text")?,
-        exact: get("exact")?,
         title: get("title")?,
         section: get("section")?,
         defines: get("defines")?,

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
-pub use super::forward::Forward;
+pub use super::forward::{Forward, WordCounts};
 use super::generation::Manifest;
 use super::records::RecordReader;
 use super::verify::verify_bytes;
@@ -42,7 +42,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 19;
+pub const STORE_FORMAT: u32 = 20;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;
@@ -322,6 +322,14 @@ impl Store {
         };
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
             .and_then(|record| Forward::decode(record, word_terms))
+            .unwrap_or_default()
+    }
+
+    /// How often each non-stop word occurs in passage `number`; empty past the end or when
+    /// its record is damaged.
+    pub fn word_counts(&self, number: usize) -> WordCounts {
+        self.record(Section::ForwardOffsets, Section::ForwardData, number)
+            .and_then(WordCounts::decode)
             .unwrap_or_default()
     }
 

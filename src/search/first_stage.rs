@@ -1,13 +1,16 @@
 //! The BM25 first stage: the plan's term clauses in tantivy, best `limit` passages first.
 //!
-//! Each concept of a plan becomes up to four boosted term clauses (text, title, section,
-//! exact form) plus its alternatives' — a dozen to thirty clauses a question — and tantivy's
-//! block-max WAND gets slower with each. Two ways keep the scores and cost less:
+//! Each concept of a plan becomes up to three boosted term clauses (text, title, section) plus
+//! its alternatives' — a dozen to twenty-five clauses a question — and tantivy's block-max
+//! WAND gets slower with each. Two ways keep the scores and cost less:
 //!
 //! - [`Tuning::narrow`]: WAND over the text clauses alone, then the other clauses' scores
 //!   added to its candidates by seeking their postings ([`add_clause_scores`]);
 //! - [`top_by_score`]: one top-k heap across segments, so that every segment after the first
 //!   starts pruning at the best scores found so far instead of at zero.
+//!
+//! The question's words as written (folded, unstemmed) score too, as BM25 over the
+//! candidates' forward entries rather than an index field (`Engine::add_exact_scores`).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashSet};
@@ -24,8 +27,8 @@ use super::plan::{AltKind, Plan};
 
 impl Engine {
     /// The BM25 first stage: the best `limit` passages for the plan's clauses (each term of
-    /// each alternative in the text, title and section fields, each word as asked in the
-    /// exact field, and the feedback `expansion` terms), best first.
+    /// each alternative in the text, title and section fields, and the feedback `expansion`
+    /// terms), best first.
     ///
     /// With [`Tuning::narrow`] above 0 the same scores are computed in two passes (see
     /// [`Clause::pass`]): tantivy's block-max WAND runs over the few text clauses only and
@@ -55,7 +58,9 @@ impl Engine {
         };
         // The pool: `narrow_depth` for the candidates that are re-ranked, and room to spare
         // for the deeper ranks only evaluation asks for (its top 100).
-        let depth = if second.is_empty() {
+        let exact = self.tuning.exact_boost > 0.0
+            && plan.concepts.iter().any(|concept| concept.word_id.is_some());
+        let depth = if second.is_empty() && !exact {
             limit
         } else {
             self.tuning.narrow_depth.max(limit) + limit.saturating_sub(self.tuning.candidates)
@@ -68,9 +73,10 @@ impl Engine {
         };
         if !second.is_empty() && !found.is_empty() {
             add_clause_scores(&searcher, &second, &mut found)?;
-            found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            found.truncate(limit);
         }
+        self.add_exact_scores(&searcher, plan, &mut found)?;
+        found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        found.truncate(limit);
         Ok(self.numbered(found))
     }
 
@@ -100,9 +106,76 @@ impl Engine {
         let clauses = self.clauses(plan, expansion);
         let clauses: Vec<&Clause<'_>> = clauses.iter().collect();
         add_clause_scores(&searcher, &clauses, &mut found)?;
+        self.add_exact_scores(&searcher, plan, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(limit);
         Ok(Defining { candidates: self.numbered(found), all })
+    }
+
+    /// Adds to each hit the BM25 score of the question's words as written (folded, not
+    /// stemmed), weighted by [`Tuning::exact_boost`]: how often the passage holds each word
+    /// comes from its forward entry, the word's passage count from the store, the passage's
+    /// length from the text field's norms. Scored on the hits only, so a passage found by its
+    /// words as written alone is not added; an index field of every word as written cost a
+    /// quarter of the build's CPU and 15 % of the index for the same scores.
+    fn add_exact_scores(
+        &self,
+        searcher: &Searcher,
+        plan: &Plan,
+        found: &mut [(f32, DocAddress)],
+    ) -> tantivy::Result<()> {
+        let tuning = &self.tuning;
+        let mut words: Vec<(u32, f32)> = Vec::new();
+        for concept in &plan.concepts {
+            let Some(word) = concept.word_id else { continue };
+            let weight = if concept.informative { 1.0 } else { tuning.filler_boost };
+            let boost = weight * tuning.exact_boost;
+            match words.iter_mut().find(|(known, _)| *known == word) {
+                Some((_, total)) => *total += boost,
+                None => words.push((word, boost)),
+            }
+        }
+        let passages = self.store.len() as f32;
+        let weighted: Vec<(u32, f32)> = words
+            .into_iter()
+            .filter(|&(word, boost)| boost > 0.0 && self.store.word_df(word) > 0)
+            .map(|(word, boost)| {
+                let df = self.store.word_df(word) as f32;
+                (word, boost * (1.0 + (passages - df + 0.5) / (df + 0.5)).ln())
+            })
+            .collect();
+        if weighted.is_empty() || found.is_empty() {
+            return Ok(());
+        }
+        let mut norms = Vec::with_capacity(searcher.segment_readers().len());
+        let (mut tokens, mut docs) = (0u64, 0u64);
+        for reader in searcher.segment_readers() {
+            norms.push(reader.get_fieldnorms_reader(self.fields.text)?);
+            tokens += reader.inverted_index(self.fields.text)?.total_num_tokens();
+            docs += u64::from(reader.num_docs());
+        }
+        let average = if docs == 0 { 1.0 } else { (tokens as f32 / docs as f32).max(1.0) };
+        for (score, address) in found.iter_mut() {
+            let Some(&number) = self
+                .numbers
+                .get(address.segment_ord as usize)
+                .and_then(|numbers| numbers.get(address.doc_id as usize))
+            else {
+                continue;
+            };
+            let counts = self.store.word_counts(number as usize);
+            let length = norms
+                .get(address.segment_ord as usize)
+                .map_or(average, |norms| norms.fieldnorm(address.doc_id) as f32);
+            let saturation = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average);
+            for &(word, weight) in &weighted {
+                let tf = counts.count(word) as f32;
+                if tf > 0.0 {
+                    *score += weight * tf * (BM25_K1 + 1.0) / (tf + saturation);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// First-stage hits by passage number.
@@ -170,14 +243,6 @@ impl Engine {
                     add(fields.section, text, boost * tuning.section_boost, heading);
                 }
             }
-            if let Some(word) = concept.word_id {
-                add(
-                    fields.exact,
-                    self.store.word(word),
-                    weight * tuning.exact_boost,
-                    ClauseKind::Other,
-                );
-            }
         }
         for &(term, boost) in expansion {
             add(fields.text, self.store.term(term), boost, ClauseKind::Text);
@@ -193,6 +258,11 @@ pub(super) struct Defining {
     /// The numbers of all of them: the candidates that get the definition bonus.
     pub all: HashSet<u32>,
 }
+
+/// tantivy's BM25 parameters, which the exact-form scores share.
+const BM25_K1: f32 = 1.2;
+/// See [`BM25_K1`].
+const BM25_B: f32 = 0.75;
 
 /// At most this many passages defining a term are scored for [`Engine::defining`].
 const DEFINING_POOL: usize = 200;

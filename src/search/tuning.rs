@@ -12,7 +12,8 @@ pub struct Tuning {
     pub title_boost: f32,
     /// Weight of a term match in the section field.
     pub section_boost: f32,
-    /// Weight of an exact-form (unstemmed) match.
+    /// Weight of an exact-form (unstemmed) match: BM25 of the question's words as written,
+    /// from the candidates' forward entries.
     pub exact_boost: f32,
     /// Weight of question words and filler ("what", "how much").
     pub filler_boost: f32,
@@ -45,8 +46,8 @@ pub struct Tuning {
     /// Apply synonym groups.
     pub synonyms: bool,
     /// First stage in two passes (see `Engine::first_stage`): 0 = one block-max WAND query
-    /// over every clause; 1 = WAND over the text clauses, title, section and exact-form
-    /// clauses added to its candidates; 2 = also the synonym and derived-form text clauses
+    /// over every clause; 1 = WAND over the text clauses, title and section clauses
+    /// (and exact-form scores) added to its candidates; 2 = also the synonym and derived-form text clauses
     /// of words the index knows added afterwards; 3 = also the question words and filler.
     pub narrow: u8,
     /// Candidates the narrow pass keeps for re-ranking (more when more are asked for).

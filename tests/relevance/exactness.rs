@@ -29,3 +29,19 @@ fn a_rare_word_weighs_more_than_a_common_one() {
     assert_eq!(top(&engine, "system kernel").as_deref(), Some("d#0"));
     insta::assert_snapshot!(rankings(&engine, &["system kernel"]));
 }
+
+#[test]
+fn the_words_as_written_decide_between_passages_of_one_stem() {
+    // "print" twice outweighs "printing" once on the stem alone; the question's word as
+    // written, scored from the forward entries since the index has no field of them, turns
+    // it round — and only it: with its weight at 0 the stem decides.
+    let mut engine = engine(&[
+        ("twice", None, "Print the report, then print the summary of the report."),
+        ("once", None, "Printing the report takes a minute on the office machine."),
+    ]);
+    assert_eq!(top(&engine, "printing the report").as_deref(), Some("once#0"));
+    let mut tuning = engine.tuning().clone();
+    tuning.set("exact", "0").expect("a knob");
+    engine.set_tuning(tuning);
+    assert_eq!(top(&engine, "printing the report").as_deref(), Some("twice#0"));
+}

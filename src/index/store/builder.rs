@@ -155,7 +155,6 @@ fn analyse(
     // The terms and the folded words, joined by spaces for tantivy's whitespace tokenizer. A
     // word already in the vocabulary has its terms there: only new words are stemmed.
     let mut text_terms = String::with_capacity(passage.text.len());
-    let mut exact_words = String::with_capacity(passage.text.len());
     let mut content = Vec::new();
     let mut word_ids = Vec::new();
     let mut sentence = 0usize;
@@ -175,8 +174,6 @@ fn analyse(
         if !terms.is_empty() {
             content.push((word_id, sentence as u32));
         }
-        exact_words.push_str(surface);
-        exact_words.push(' ');
         for &term in terms {
             text_terms.push_str(vocab.term(term));
             text_terms.push(' ');
@@ -224,7 +221,6 @@ fn analyse(
     doc.add_text(fields.id, &passage.id);
     doc.add_text(fields.key, passage_key(passage));
     doc.add_text(fields.text, text_terms);
-    doc.add_text(fields.exact, exact_words);
     doc.add_text(fields.title, joined_terms(&title_words));
     if passage.section.is_some() {
         doc.add_text(fields.section, joined_terms(&section_words));
