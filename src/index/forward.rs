@@ -131,42 +131,59 @@ impl Forward {
     }
 }
 
-/// How often each non-stop word occurs in a passage: what exact-form (unstemmed) scoring
-/// reads of a forward record, without deriving its terms, pairs or sentences.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WordCounts {
-    /// Distinct non-stop word ids, ascending.
-    pub words: Vec<u32>,
-    /// Occurrences of each of `words`.
-    pub counts: Vec<u32>,
-}
-
-impl WordCounts {
-    /// Reads the word table and the word sequence of a record written by
-    /// [`ForwardSource::encode`]; `None` when it is damaged.
-    pub(crate) fn decode(record: &[u8]) -> Option<WordCounts> {
-        let mut input = Reader { bytes: record };
-        let words = input.ascending_u32()?;
-        let width = width(words.len());
-        let count = input.count_symbols(width)?;
-        let packed = input.take((count * width).div_ceil(8))?;
-        let mut counts = vec![0u32; words.len()];
-        for i in 0..count {
-            let symbol = bits_at(packed, i * width, width) as usize;
-            if symbol > 0 {
-                *counts.get_mut(symbol - 1)? += 1;
-            }
+/// Counts how often each of `wanted` (non-stop word ids, ascending) occurs in the passage of
+/// a record written by [`ForwardSource::encode`], adding to `counts` (one per wanted word):
+/// what exact-form (unstemmed) scoring reads of a forward entry. Reads only the word table and
+/// the word sequence, allocates nothing past `symbols` (scratch, reused between calls), and
+/// skips the sequence when the passage holds none of the words. `None` when the record is
+/// damaged.
+pub(crate) fn count_words(
+    record: &[u8],
+    wanted: &[u32],
+    counts: &mut [u32],
+    symbols: &mut Vec<(u64, usize)>,
+) -> Option<()> {
+    symbols.clear();
+    let mut input = Reader { bytes: record };
+    let table = input.count()?;
+    let (mut previous, mut next, mut read) = (0u32, 0usize, 0usize);
+    while read < table && next < wanted.len() {
+        let gap = u32::try_from(input.varint()?).ok()?;
+        if read > 0 && gap == 0 {
+            return None;
         }
-        Some(WordCounts { words, counts })
-    }
-
-    /// Occurrences of `word` (0 when the passage lacks it).
-    pub fn count(&self, word: u32) -> u32 {
-        match self.words.binary_search(&word) {
-            Ok(i) => self.counts.get(i).copied().unwrap_or(0),
-            Err(_) => 0,
+        previous = previous.checked_add(gap)?;
+        read += 1;
+        while next < wanted.len() && wanted[next] < previous {
+            next += 1;
+        }
+        if wanted.get(next) == Some(&previous) {
+            symbols.push((read as u64, next));
         }
     }
+    // Past the last wanted word the rest of the table is only skipped.
+    input.skip_varints(table - read)?;
+    let width = width(table);
+    let count = input.count_symbols(width)?;
+    let packed = input.take((count * width).div_ceil(8))?;
+    if symbols.is_empty() {
+        return Some(());
+    }
+    let mask = mask(width);
+    let (mut window, mut bits, mut bytes) = (0u64, 0usize, packed.iter());
+    for _ in 0..count {
+        while bits < width {
+            window |= u64::from(bytes.next().copied().unwrap_or(0)) << bits;
+            bits += 8;
+        }
+        let symbol = window & mask;
+        window >>= width;
+        bits -= width;
+        if let Some(&(_, at)) = symbols.iter().find(|&&(s, _)| s == symbol) {
+            *counts.get_mut(at)? += 1;
+        }
+    }
+    Some(())
 }
 
 /// What the build writes of a passage: its non-stop words in text order with their
@@ -300,6 +317,22 @@ impl<'a> Reader<'a> {
         (fits && (count == 0 || width > 0)).then_some(count)
     }
 
+    /// Skips `n` varints.
+    fn skip_varints(&mut self, n: usize) -> Option<()> {
+        if n == 0 {
+            return Some(());
+        }
+        let mut left = n;
+        let end = self.bytes.iter().position(|&byte| {
+            if byte & 0x80 == 0 {
+                left -= 1;
+            }
+            left == 0
+        })?;
+        self.bytes = &self.bytes[end + 1..];
+        Some(())
+    }
+
     /// The next `n` bytes.
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (taken, rest) = self.bytes.split_at_checked(n)?;
@@ -403,15 +436,38 @@ mod tests {
     }
 
     #[test]
-    fn word_counts_read_how_often_each_word_occurs() {
+    fn count_words_reads_how_often_each_wanted_word_occurs() {
         let mut record = Vec::new();
         sample().encode(&mut record);
-        let counts = WordCounts::decode(&record).unwrap();
-        assert_eq!(counts.words, [2, 4, 5, 9, 400_001]);
-        assert_eq!(counts.counts, [1, 1, 3, 2, 1]);
-        assert_eq!((counts.count(5), counts.count(3)), (3, 0));
-        assert_eq!(WordCounts::decode(&record[..2]), None);
-        assert_eq!(WordCounts::decode(&[]), None);
+        let mut scratch = Vec::new();
+        let mut counts = [0u32; 4];
+        count_words(&record, &[3, 5, 9, 400_001], &mut counts, &mut scratch).unwrap();
+        assert_eq!(counts, [0, 3, 2, 1]);
+        let mut none = [0u32; 2];
+        count_words(&record, &[1, 6], &mut none, &mut scratch).unwrap();
+        assert_eq!(none, [0, 0]);
+        assert_eq!(count_words(&record[..2], &[5], &mut [0], &mut scratch), None);
+        assert_eq!(count_words(&[], &[5], &mut [0], &mut scratch), None);
+        // Every symbol width, symbols across bytes; every word, and every third word.
+        for distinct in [1u32, 2, 3, 7, 8, 127, 128, 255, 256, 300] {
+            let content: Vec<(u32, u32)> =
+                (0..distinct * 2).map(|i| ((i * 7919) % distinct * 3 + 1, i / 11)).collect();
+            let source = ForwardSource { content, ..ForwardSource::default() };
+            let mut record = Vec::new();
+            source.encode(&mut record);
+            let mut words: Vec<u32> = source.content.iter().map(|&(w, _)| w).collect();
+            words.sort_unstable();
+            words.dedup();
+            for wanted in [words.clone(), words.iter().copied().step_by(3).collect()] {
+                let mut counts = vec![0u32; wanted.len()];
+                count_words(&record, &wanted, &mut counts, &mut scratch).unwrap();
+                let expected: Vec<u32> = wanted
+                    .iter()
+                    .map(|w| source.content.iter().filter(|&&(c, _)| c == *w).count() as u32)
+                    .collect();
+                assert_eq!(counts, expected, "{distinct} words");
+            }
+        }
     }
 
     #[test]

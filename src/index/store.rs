@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
-pub use super::forward::{Forward, WordCounts};
+pub use super::forward::Forward;
 use super::generation::Manifest;
 use super::records::RecordReader;
 use super::verify::verify_bytes;
@@ -325,12 +325,23 @@ impl Store {
             .unwrap_or_default()
     }
 
-    /// How often each non-stop word occurs in passage `number`; empty past the end or when
-    /// its record is damaged.
-    pub fn word_counts(&self, number: usize) -> WordCounts {
-        self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(WordCounts::decode)
-            .unwrap_or_default()
+    /// Sets `counts` to how often passage `number` holds each of `wanted` (non-stop word
+    /// ids, ascending) as written; all 0 past the end or when its record is damaged.
+    /// `scratch` is reused between calls.
+    pub fn count_words(
+        &self,
+        number: usize,
+        wanted: &[u32],
+        counts: &mut [u32],
+        scratch: &mut Vec<(u64, usize)>,
+    ) {
+        counts.fill(0);
+        let read = self
+            .record(Section::ForwardOffsets, Section::ForwardData, number)
+            .and_then(|record| super::forward::count_words(record, wanted, counts, scratch));
+        if read.is_none() {
+            counts.fill(0);
+        }
     }
 
     /// Number of distinct terms.

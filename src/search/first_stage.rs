@@ -114,7 +114,7 @@ impl Engine {
 
     /// Adds to each hit the BM25 score of the question's words as written (folded, not
     /// stemmed), weighted by [`Tuning::exact_boost`]: how often the passage holds each word
-    /// comes from its forward entry, the word's passage count from the store, the passage's
+    /// comes from its forward entry (`Store::count_words`), the word's passage count from the store, the passage's
     /// length from the text field's norms. Scored on the hits only, so a passage found by its
     /// words as written alone is not added; an index field of every word as written cost a
     /// quarter of the build's CPU and 15 % of the index for the same scores.
@@ -136,7 +136,7 @@ impl Engine {
             }
         }
         let passages = self.store.len() as f32;
-        let weighted: Vec<(u32, f32)> = words
+        let mut weighted: Vec<(u32, f32)> = words
             .into_iter()
             .filter(|&(word, boost)| boost > 0.0 && self.store.word_df(word) > 0)
             .map(|(word, boost)| {
@@ -147,6 +147,10 @@ impl Engine {
         if weighted.is_empty() || found.is_empty() {
             return Ok(());
         }
+        weighted.sort_unstable_by_key(|&(word, _)| word);
+        let wanted: Vec<u32> = weighted.iter().map(|&(word, _)| word).collect();
+        let mut counts = vec![0u32; wanted.len()];
+        let mut scratch = Vec::new();
         let mut norms = Vec::with_capacity(searcher.segment_readers().len());
         let (mut tokens, mut docs) = (0u64, 0u64);
         for reader in searcher.segment_readers() {
@@ -163,13 +167,16 @@ impl Engine {
             else {
                 continue;
             };
-            let counts = self.store.word_counts(number as usize);
+            self.store.count_words(number as usize, &wanted, &mut counts, &mut scratch);
+            if counts.iter().all(|&n| n == 0) {
+                continue;
+            }
             let length = norms
                 .get(address.segment_ord as usize)
                 .map_or(average, |norms| norms.fieldnorm(address.doc_id) as f32);
             let saturation = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average);
-            for &(word, weight) in &weighted {
-                let tf = counts.count(word) as f32;
+            for (&(_, weight), &tf) in weighted.iter().zip(&counts) {
+                let tf = tf as f32;
                 if tf > 0.0 {
                     *score += weight * tf * (BM25_K1 + 1.0) / (tf + saturation);
                 }

@@ -40,7 +40,7 @@ fn the_words_as_written_decide_between_passages_of_one_stem() {
         ("once", None, "Printing the report takes a minute on the office machine."),
     ]);
     assert_eq!(top(&engine, "printing the report").as_deref(), Some("once#0"));
-    let mut tuning = engine.tuning().clone();
+    let mut tuning = *engine.tuning();
     tuning.set("exact", "0").expect("a knob");
     engine.set_tuning(tuning);
     assert_eq!(top(&engine, "printing the report").as_deref(), Some("twice#0"));
