@@ -227,19 +227,26 @@ impl Run {
         };
         let start = block * BLOCK_KEYS;
         let count = BLOCK_KEYS.min(self.len - start);
-        let mut bytes = vec![0u8; count * KEY_BYTES];
+        let mut block = [0u8; BLOCK_KEYS * KEY_BYTES];
+        let block = &mut block[..count * KEY_BYTES];
         let mut file = &self.file;
         file.seek(SeekFrom::Start((start * KEY_BYTES) as u64))?;
-        file.read_exact(&mut bytes)?;
-        let keys: Vec<u128> = bytes
-            .chunks_exact(KEY_BYTES)
-            .map(|chunk| {
-                let mut one = [0u8; KEY_BYTES];
-                one.copy_from_slice(chunk);
-                u128::from_le_bytes(one)
-            })
-            .collect();
-        Ok(keys.binary_search(&key).is_ok())
+        file.read_exact(block)?;
+        let key_at = |i: usize| {
+            let mut one = [0u8; KEY_BYTES];
+            one.copy_from_slice(&block[i * KEY_BYTES..(i + 1) * KEY_BYTES]);
+            u128::from_le_bytes(one)
+        };
+        let (mut low, mut high) = (0, count);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match key_at(middle).cmp(&key) {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Equal => return Ok(true),
+                std::cmp::Ordering::Greater => high = middle,
+            }
+        }
+        Ok(false)
     }
 }
 

@@ -74,8 +74,6 @@ pub fn self_check(
 fn key_question(engine: &Engine, number: usize) -> Option<String> {
     let passage = engine.store.passage(number)?;
     let forward = engine.store.forward(number);
-    let n = engine.store.len() as f32;
-    let idf = |df: u32| (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
     let mut best: Option<(f32, &str)> = None;
     for i in 0..forward.sentences.len().max(1) {
         let range = forward.sentence(i);
@@ -93,7 +91,7 @@ fn key_question(engine: &Engine, number: usize) -> Option<String> {
             .filter(|word| !word.is_stop())
             .filter_map(|word| engine.store.word_id(&word.surface))
             .filter(|&id| seen.insert(id))
-            .map(|id| idf(engine.store.word_df(id)))
+            .map(|id| engine.store.word_idf(id))
             .sum();
         if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
             best = Some((weight, sentence));

@@ -135,14 +135,10 @@ impl Engine {
                 None => words.push((word, boost)),
             }
         }
-        let passages = self.store.len() as f32;
         let mut weighted: Vec<(u32, f32)> = words
             .into_iter()
             .filter(|&(word, boost)| boost > 0.0 && self.store.word_df(word) > 0)
-            .map(|(word, boost)| {
-                let df = self.store.word_df(word) as f32;
-                (word, boost * (1.0 + (passages - df + 0.5) / (df + 0.5)).ln())
-            })
+            .map(|(word, boost)| (word, boost * self.store.word_idf(word)))
             .collect();
         if weighted.is_empty() || found.is_empty() {
             return Ok(());
@@ -160,13 +156,7 @@ impl Engine {
         }
         let average = if docs == 0 { 1.0 } else { (tokens as f32 / docs as f32).max(1.0) };
         for (score, address) in found.iter_mut() {
-            let Some(&number) = self
-                .numbers
-                .get(address.segment_ord as usize)
-                .and_then(|numbers| numbers.get(address.doc_id as usize))
-            else {
-                continue;
-            };
+            let Some(number) = self.number_at(*address) else { continue };
             self.store.count_words(number as usize, &wanted, &mut counts, &mut scratch);
             if counts.iter().all(|&n| n == 0) {
                 continue;
@@ -189,15 +179,17 @@ impl Engine {
     fn numbered(&self, found: Vec<(f32, DocAddress)>) -> Vec<(f32, u32)> {
         found
             .into_iter()
-            .filter_map(|(score, address)| {
-                let number = *self
-                    .numbers
-                    .get(address.segment_ord as usize)?
-                    .get(address.doc_id as usize)?;
-                // A number past the store would be a damaged fast field: never index with it.
-                ((number as usize) < self.store.len()).then_some((score, number))
-            })
+            .filter_map(|(score, address)| Some((score, self.number_at(address)?)))
             .collect()
+    }
+
+    /// The passage number of a tantivy document, from the `number` fast field; `None` for
+    /// an address outside the index or a number past the store (a damaged fast field: never
+    /// index the store with it).
+    pub(super) fn number_at(&self, address: DocAddress) -> Option<u32> {
+        let number =
+            *self.numbers.get(address.segment_ord as usize)?.get(address.doc_id as usize)?;
+        ((number as usize) < self.store.len()).then_some(number)
     }
 
     /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,

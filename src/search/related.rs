@@ -67,14 +67,8 @@ impl Engine {
         };
         let mut related: Vec<Arc<Passage>> = Vec::new();
         for (_, address) in top {
-            let Some(&other) = self
-                .numbers
-                .get(address.segment_ord as usize)
-                .and_then(|numbers| numbers.get(address.doc_id as usize))
-            else {
-                continue;
-            };
-            if other == number || other as usize >= self.store.len() {
+            let Some(other) = self.number_at(address) else { continue };
+            if other == number {
                 continue;
             }
             let candidate = self.store.forward(other as usize);

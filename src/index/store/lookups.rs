@@ -52,6 +52,11 @@ impl Store {
         idf(self.len(), self.term_df(id))
     }
 
+    /// The BM25 idf of word `id` (as written, folded), from its passage frequency.
+    pub fn word_idf(&self, id: u32) -> f32 {
+        idf(self.len(), self.word_df(id))
+    }
+
     /// The idf of a term no passage has: the largest there is.
     pub fn unknown_idf(&self) -> f32 {
         idf(self.len(), 0)
