@@ -53,7 +53,7 @@ pub enum UserError {
     },
     /// The corpus holds no readable document.
     #[error(
-        "no readable document in {path} ({skipped} file(s) skipped): add .txt, .md, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub files"
+        "no readable document in {path} ({skipped} file(s) skipped): add .txt, .md, .markdown, .html, .jsonl, .pdf, .docx, .pptx, .odt or .epub files"
     )]
     CorpusEmpty {
         /// The corpus path.

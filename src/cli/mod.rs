@@ -55,8 +55,8 @@ fn apply_tunes(tuning: &mut Tuning, knobs: &[String]) -> anyhow::Result<()> {
 /// Where the corpus and the index live; shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct Paths {
-    /// Corpus folder or single file (.txt, .md, .html, .jsonl) [default: the corpus the index
-    /// was built from, else ./corpus].
+    /// Corpus folder or single file (.txt, .md, .html, .jsonl, .pdf, .docx, .pptx, .odt, .epub)
+    /// [default: the corpus the index was built from, else ./corpus].
     #[arg(long, env = "PASSAGEBOT_CORPUS")]
     pub corpus: Option<PathBuf>,
     /// Index directory (generated data only).

@@ -63,18 +63,38 @@ impl Forward {
     /// Reads a record written by [`ForwardSource::encode`]; `None` when it is damaged.
     /// `word_terms` appends the term ids of a word id to its vector (the store's word table):
     /// the terms and their sentences are derived from the passage's words, not stored.
+    #[cfg(test)]
     pub(crate) fn decode(
         record: &[u8],
         word_terms: impl Fn(u32, &mut Vec<u32>),
+    ) -> Option<Forward> {
+        Forward::decode_focused(record, word_terms, None)
+    }
+
+    /// [`Forward::decode`] keeping, with a `focus`, only the terms and word pairs it names:
+    /// what re-ranking one question reads of a candidate, without sorting every term and
+    /// pair of the passage. The words, sentences and heading terms are always whole.
+    pub(crate) fn decode_focused(
+        record: &[u8],
+        word_terms: impl Fn(u32, &mut Vec<u32>),
+        focus: Option<&Focus>,
     ) -> Option<Forward> {
         let mut input = Reader { bytes: record };
         let words = input.ascending_u32()?;
         let width = width(words.len());
         let count = input.count_symbols(width)?;
         let packed = input.take((count * width).div_ceil(8))?;
+        // Which of the passage's words may start or end a kept pair.
+        let paired: Vec<bool> = match focus {
+            Some(focus) => {
+                words.iter().map(|w| focus.pair_words.binary_search(w).is_ok()).collect()
+            }
+            None => Vec::new(),
+        };
+        let keeps_pair = |local: usize| focus.is_none() || paired.get(local) == Some(&true);
         let mut word_bits = vec![0u64; words.len()];
-        let mut pairs = Vec::with_capacity(count);
-        let (mut sentence, mut previous) = (0usize, None::<u32>);
+        let mut pairs = Vec::with_capacity(if focus.is_some() { 4 } else { count });
+        let (mut sentence, mut previous) = (0usize, None::<(u32, usize)>);
         for i in 0..count {
             match bits_at(packed, i * width, width) {
                 0 => sentence += 1,
@@ -82,21 +102,28 @@ impl Forward {
                     let local = symbol as usize - 1;
                     let word = *words.get(local)?;
                     word_bits[local] |= 1u64 << sentence.min(63);
-                    if let Some(before) = previous {
+                    if let Some((before, before_local)) = previous
+                        && keeps_pair(before_local)
+                        && keeps_pair(local)
+                    {
                         pairs.push(u64::from(before) << 32 | u64::from(word));
                     }
-                    previous = Some(word);
+                    previous = Some((word, local));
                 }
             }
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut term_bits: Vec<(u32, u64)> = Vec::with_capacity(words.len() + words.len() / 4);
+        let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.binary_search(term).is_ok());
+        let mut term_bits: Vec<(u32, u64)> = Vec::with_capacity(match focus {
+            Some(focus) => focus.terms.len(),
+            None => words.len() + words.len() / 4,
+        });
         let mut terms_of = Vec::new();
         for (&word, &bits) in words.iter().zip(&word_bits) {
             terms_of.clear();
             word_terms(word, &mut terms_of);
-            term_bits.extend(terms_of.iter().map(|&term| (term, bits)));
+            term_bits.extend(terms_of.iter().filter(|term| kept(term)).map(|&term| (term, bits)));
         }
         term_bits.sort_unstable_by_key(|&(term, _)| term);
         let mut terms: Vec<u32> = Vec::with_capacity(term_bits.len());
@@ -128,6 +155,26 @@ impl Forward {
             sentences,
             heading_terms,
         })
+    }
+}
+
+/// The terms and word pairs one question's re-ranking reads of a forward entry
+/// ([`Forward::decode_focused`]): the rest of a candidate's terms and pairs are never looked
+/// at, so they need not be decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    terms: Vec<u32>,
+    pair_words: Vec<u32>,
+}
+
+impl Focus {
+    /// The focus on `terms` and on the pairs of two of `pair_words` (word ids).
+    pub fn new(mut terms: Vec<u32>, mut pair_words: Vec<u32>) -> Focus {
+        terms.sort_unstable();
+        terms.dedup();
+        pair_words.sort_unstable();
+        pair_words.dedup();
+        Focus { terms, pair_words }
     }
 }
 
@@ -292,11 +339,18 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn varint(&mut self) -> Option<u64> {
-        let mut value = 0u64;
-        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
-            value |= u64::from(byte & 0x7f).checked_shl(7 * i as u32)?;
-            if byte & 0x80 == 0 {
-                self.bytes = &self.bytes[i + 1..];
+        let bytes = self.bytes;
+        // Most gaps and counts fit one byte.
+        let first = *bytes.first()?;
+        if first < 0x80 {
+            self.bytes = &bytes[1..];
+            return Some(u64::from(first));
+        }
+        let mut value = u64::from(first & 0x7f);
+        for (i, &byte) in bytes.iter().enumerate().take(10).skip(1) {
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte < 0x80 {
+                self.bytes = &bytes[i + 1..];
                 return Some(value);
             }
         }
@@ -433,6 +487,36 @@ mod tests {
         assert!(forward.has_pair(5, 9) && forward.has_pair(400_001, 2) && !forward.has_pair(9, 4));
         assert_eq!(forward.sentences_of(7), 1 | 1 << 2 | 1 << 63);
         assert_eq!(forward.sentences_of(20), 1 << 63);
+    }
+
+    #[test]
+    fn decode_focused_keeps_exactly_the_focus_terms_and_pairs() {
+        let mut record = Vec::new();
+        sample().encode(&mut record);
+        let full = Forward::decode(&record, word_terms).unwrap();
+        let focus = Focus::new(vec![91, 7, 50, 3], vec![9, 5, 2]);
+        let focused = Forward::decode_focused(&record, word_terms, Some(&focus)).unwrap();
+        // Every focus term with the sentences the full decode gives it, and nothing else.
+        assert_eq!(focused.terms, vec![7, 50, 91]);
+        for term in [7, 50, 91, 3, 40, 20] {
+            let expected = if focused.terms.contains(&term) { full.sentences_of(term) } else { 0 };
+            assert_eq!(focused.sentences_of(term), expected, "term {term}");
+        }
+        // Pairs of two focus words only: 5→9, 9→5 and 2→9 are kept, 4→400001 is not.
+        for (a, b) in [(5, 9), (9, 5), (2, 9)] {
+            assert!(full.has_pair(a, b) && focused.has_pair(a, b), "{a}→{b}");
+        }
+        assert!(full.has_pair(4, 400_001) && !focused.has_pair(4, 400_001));
+        assert!(focused.pairs.iter().all(|p| full.pairs.binary_search(p).is_ok()));
+        // Words, sentences and heading terms are whole.
+        assert_eq!(
+            (&focused.words, &focused.sentences, &focused.heading_terms),
+            (&full.words, &full.sentences, &full.heading_terms)
+        );
+        // An empty focus keeps no terms and no pairs; no focus is the full decode.
+        let empty = Forward::decode_focused(&record, word_terms, Some(&Focus::default())).unwrap();
+        assert!(empty.terms.is_empty() && empty.pairs.is_empty() && empty.words == full.words);
+        assert_eq!(Forward::decode_focused(&record, word_terms, None), Some(full));
     }
 
     #[test]

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
-pub use super::forward::Forward;
+pub use super::forward::{Focus, Forward};
 use super::generation::Manifest;
 use super::records::RecordReader;
 use super::verify::verify_bytes;
@@ -311,6 +311,16 @@ impl Store {
 
     /// The forward entry of passage `number`, decoded; empty past the end or when damaged.
     pub fn forward(&self, number: usize) -> Forward {
+        self.decode_forward(number, None)
+    }
+
+    /// The forward entry of passage `number` with only the terms and pairs of `focus`
+    /// ([`Forward::decode_focused`]); empty past the end or when damaged.
+    pub fn forward_focused(&self, number: usize, focus: &Focus) -> Forward {
+        self.decode_forward(number, Some(focus))
+    }
+
+    fn decode_forward(&self, number: usize, focus: Option<&Focus>) -> Forward {
         let word_terms = |word: u32, out: &mut Vec<u32>| {
             let range = self.u32_at(Section::WordTermOffsets, word as usize)
                 ..self.u32_at(Section::WordTermOffsets, word as usize + 1);
@@ -321,7 +331,7 @@ impl Store {
             }
         };
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(|record| Forward::decode(record, word_terms))
+            .and_then(|record| Forward::decode_focused(record, word_terms, focus))
             .unwrap_or_default()
     }
 

@@ -47,7 +47,7 @@ use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
 use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result, UserError};
-use crate::index::{self, Fields, STORE_FILE, Store};
+use crate::index::{self, Fields, Focus, STORE_FILE, Store};
 
 /// The [`IndexInfo::generation`] of an engine made by [`Engine::in_ram`].
 pub const IN_RAM_GENERATION: &str = "in-ram";
@@ -241,7 +241,7 @@ impl Engine {
             .take(top_k)
             .enumerate()
             .filter_map(|(i, hit)| {
-                let forward = self.store.forward(hit.number as usize);
+                let forward = self.store.forward_focused(hit.number as usize, &Focus::default());
                 let passage = self.passage_by_number(hit.number)?;
                 let mut highlight = forward.sentence(hit.sentence);
                 if highlight.is_empty() || passage.text.get(highlight.clone()).is_none() {
@@ -319,10 +319,11 @@ impl Engine {
                 }
             }
         }
+        let focus = matcher.focus();
         let mut hits: Vec<Scored> = candidates
             .iter()
             .map(|&(score, number)| {
-                let forward = self.store.forward(number as usize);
+                let forward = self.store.forward_focused(number as usize, &focus);
                 matcher.score(&forward, number, score, &self.tuning.rank)
             })
             .collect();
@@ -350,7 +351,7 @@ impl Engine {
             .filter(|(_, n)| !candidates.iter().any(|(_, c)| c == n))
             .take(top_k.saturating_sub(hits.len()));
         hits.extend(deeper.map(|&(score, number)| {
-            let forward = self.store.forward(number as usize);
+            let forward = self.store.forward_focused(number as usize, &focus);
             let rescored = matcher.score(&forward, number, score, &self.tuning.rank);
             Scored { score, sentence: 0, ..rescored }
         }));

@@ -7,7 +7,7 @@
 //! coverage of the question's informative words is too low is not an answer.
 
 use super::plan::{AltKind, Plan};
-use crate::index::Forward;
+use crate::index::{Focus, Forward};
 
 /// Bits for at most this many (concept, alternative, term) slots.
 const MAX_SLOTS: usize = 128;
@@ -155,6 +155,14 @@ impl Matcher {
             .collect();
         let evidence_idf = concepts.iter().filter(|c| c.evidence).map(|c| c.weight).sum();
         Matcher { term_bits, concepts, pairs, words, evidence_idf }
+    }
+
+    /// What [`Matcher::score`] reads of a candidate: the question's terms and the words of
+    /// its pairs, for [`Store::forward_focused`](crate::index::Store::forward_focused).
+    pub fn focus(&self) -> Focus {
+        let terms = self.term_bits.iter().map(|&(term, _)| term).collect();
+        let pair_words = self.pairs.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+        Focus::new(terms, pair_words)
     }
 
     /// True when `term` is one of the question's terms (or their alternatives).
