@@ -86,9 +86,7 @@ impl Forward {
         let packed = input.take((count * width).div_ceil(8))?;
         // Which of the passage's words may start or end a kept pair.
         let paired: Vec<bool> = match focus {
-            Some(focus) => {
-                words.iter().map(|w| focus.pair_words.binary_search(w).is_ok()).collect()
-            }
+            Some(focus) => words.iter().map(|&w| focus.pair_words.contains(w)).collect(),
             None => Vec::new(),
         };
         let keeps_pair = |local: usize| focus.is_none() || paired.get(local) == Some(&true);
@@ -114,7 +112,7 @@ impl Forward {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.binary_search(term).is_ok());
+        let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.contains(*term));
         let mut term_bits: Vec<(u32, u64)> = Vec::with_capacity(match focus {
             Some(focus) => focus.terms.len(),
             None => words.len() + words.len() / 4,
@@ -163,18 +161,50 @@ impl Forward {
 /// at, so they need not be decoded.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Focus {
-    terms: Vec<u32>,
-    pair_words: Vec<u32>,
+    terms: IdSet,
+    pair_words: IdSet,
 }
 
 impl Focus {
     /// The focus on `terms` and on the pairs of two of `pair_words` (word ids).
-    pub fn new(mut terms: Vec<u32>, mut pair_words: Vec<u32>) -> Focus {
-        terms.sort_unstable();
-        terms.dedup();
-        pair_words.sort_unstable();
-        pair_words.dedup();
-        Focus { terms, pair_words }
+    pub fn new(terms: Vec<u32>, pair_words: Vec<u32>) -> Focus {
+        Focus { terms: IdSet::new(terms), pair_words: IdSet::new(pair_words) }
+    }
+}
+
+/// A small set of ids (a question's terms or words) asked about every term and word of a
+/// candidate: a 1,024-bit filter on the id's low bits answers most of the "no"s before the
+/// binary search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct IdSet {
+    filter: [u64; 16],
+    sorted: Vec<u32>,
+}
+
+impl IdSet {
+    fn new(mut ids: Vec<u32>) -> IdSet {
+        ids.sort_unstable();
+        ids.dedup();
+        let mut filter = [0u64; 16];
+        for &id in &ids {
+            filter[(id as usize >> 6) & 15] |= 1 << (id & 63);
+        }
+        IdSet { filter, sorted: ids }
+    }
+
+    fn contains(&self, id: u32) -> bool {
+        self.filter[(id as usize >> 6) & 15] & 1 << (id & 63) != 0
+            && self.sorted.binary_search(&id).is_ok()
+    }
+
+    fn len(&self) -> usize {
+        self.sorted.len()
+    }
+}
+
+impl Default for IdSet {
+    fn default() -> IdSet {
+        IdSet::new(Vec::new())
     }
 }
 
@@ -345,6 +375,13 @@ impl<'a> Reader<'a> {
         if first < 0x80 {
             self.bytes = &bytes[1..];
             return Some(u64::from(first));
+        }
+        // And most of the rest (word-id gaps in a large vocabulary) two.
+        if let Some(&second) = bytes.get(1)
+            && second < 0x80
+        {
+            self.bytes = &bytes[2..];
+            return Some(u64::from(first & 0x7f) | u64::from(second) << 7);
         }
         let mut value = u64::from(first & 0x7f);
         for (i, &byte) in bytes.iter().enumerate().take(10).skip(1) {
@@ -517,6 +554,36 @@ mod tests {
         let empty = Forward::decode_focused(&record, word_terms, Some(&Focus::default())).unwrap();
         assert!(empty.terms.is_empty() && empty.pairs.is_empty() && empty.words == full.words);
         assert_eq!(Forward::decode_focused(&record, word_terms, None), Some(full));
+    }
+
+    #[test]
+    fn an_id_set_holds_exactly_its_ids_whatever_their_filter_bits() {
+        // 5 and 5 + 1,024 share a filter bit; 64 and 0 do not.
+        let set = IdSet::new(vec![1_029, 5, 64, 5, u32::MAX]);
+        for id in [5, 64, 1_029, u32::MAX] {
+            assert!(set.contains(id), "{id}");
+        }
+        for id in [0, 1, 4, 6, 63, 65, 1_024, 2_053, u32::MAX - 1] {
+            assert!(!set.contains(id), "{id}");
+        }
+        assert_eq!(set.len(), 4);
+        assert!(!IdSet::default().contains(0));
+    }
+
+    #[test]
+    fn varints_of_every_length_read_back() {
+        for value in
+            [0u64, 1, 127, 128, 300, 16_383, 16_384, 1 << 21, u64::from(u32::MAX), u64::MAX]
+        {
+            let mut bytes = Vec::new();
+            varint(&mut bytes, value);
+            bytes.push(0x2a);
+            let mut reader = Reader { bytes: &bytes };
+            assert_eq!(reader.varint(), Some(value), "{value}");
+            assert_eq!(reader.bytes, [0x2a], "{value}");
+        }
+        assert_eq!(Reader { bytes: &[0x80] }.varint(), None);
+        assert_eq!(Reader { bytes: &[0xff; 11] }.varint(), None);
     }
 
     #[test]

@@ -266,7 +266,8 @@ impl Store {
         self.record(offsets, bytes, i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
     }
 
-    /// The id whose string is `wanted`, by binary search over `sorted`.
+    /// The id whose string is `wanted`, by binary search over `sorted`. Compares bytes, which
+    /// order UTF-8 strings as their text does, so no probe is validated as UTF-8.
     fn find(
         &self,
         sorted: Section,
@@ -275,11 +276,17 @@ impl Store {
         count: usize,
         wanted: &str,
     ) -> Option<u32> {
+        let (sorted, offsets, bytes) =
+            (self.section(sorted), self.section(offsets), self.section(bytes));
+        let wanted = wanted.as_bytes();
         let (mut low, mut high) = (0usize, count);
         while low < high {
             let middle = low + (high - low) / 2;
-            let id = self.u32_at(sorted, middle)?;
-            match self.string(offsets, bytes, id as usize).cmp(wanted) {
+            let id = le_u32(sorted, middle.checked_mul(4)?)?;
+            let at = (id as usize).checked_mul(8)?;
+            let (start, end) = (le_u64(offsets, at)?, le_u64(offsets, at.checked_add(8)?)?);
+            let probe = bytes.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?);
+            match probe.unwrap_or_default().cmp(wanted) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => return Some(id),

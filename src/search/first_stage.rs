@@ -7,7 +7,9 @@
 //! - [`Tuning::narrow`]: WAND over the text clauses alone, then the other clauses' scores
 //!   added to its candidates by seeking their postings ([`add_clause_scores`]);
 //! - [`top_by_score`]: one top-k heap across segments, so that every segment after the first
-//!   starts pruning at the best scores found so far instead of at zero.
+//!   starts pruning at the best scores found so far instead of at zero;
+//! - [`Statistics`]: each clause's document frequency read once, and a clause whose term is
+//!   not in its field (most title clauses) left out before tantivy builds its weight.
 //!
 //! The question's words as written (folded, unstemmed) score too, as BM25 over the
 //! candidates' forward entries rather than an index field (`Engine::add_exact_scores`).
@@ -16,7 +18,10 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashSet};
 
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery, Weight};
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, EnableScoring, Occur, Query, TermQuery,
+    Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
 
@@ -48,6 +53,7 @@ impl Engine {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
+        let statistics = Statistics::new(&searcher, &clauses)?;
         let (first, second): (Vec<&Clause>, Vec<&Clause>) =
             clauses.iter().partition(|clause| clause.pass == 1);
         let (first, second) = if first.is_empty() {
@@ -56,6 +62,12 @@ impl Engine {
         } else {
             (first, second)
         };
+        // A clause whose term no passage holds in its field scores nothing.
+        let first: Vec<&Clause> = first.into_iter().filter(|c| statistics.matches(c)).collect();
+        let second: Vec<&Clause> = second.into_iter().filter(|c| statistics.matches(c)).collect();
+        if first.is_empty() {
+            return Ok(Vec::new());
+        }
         // The pool: `narrow_depth` for the candidates that are re-ranked, and room to spare
         // for the deeper ranks only evaluation asks for (its top 100).
         let exact = self.tuning.exact_boost > 0.0
@@ -67,12 +79,12 @@ impl Engine {
         };
         let query = BooleanQuery::new(first.iter().map(|clause| clause.query()).collect());
         let mut found = if self.tuning.shared_threshold {
-            top_by_score(&searcher, &query, depth)?
+            top_by_score(&searcher, &statistics, &query, depth)?
         } else {
             searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?
         };
         if !second.is_empty() && !found.is_empty() {
-            add_clause_scores(&searcher, &second, &mut found)?;
+            add_clause_scores(&searcher, &statistics, &second, &mut found)?;
         }
         self.add_exact_scores(&searcher, plan, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -104,8 +116,9 @@ impl Engine {
         let mut found: Vec<(f32, DocAddress)> =
             pool.into_iter().map(|(_, address)| (0.0, address)).collect();
         let clauses = self.clauses(plan, expansion);
-        let clauses: Vec<&Clause<'_>> = clauses.iter().collect();
-        add_clause_scores(&searcher, &clauses, &mut found)?;
+        let statistics = Statistics::new(&searcher, &clauses)?;
+        let clauses: Vec<&Clause<'_>> = clauses.iter().filter(|c| statistics.matches(c)).collect();
+        add_clause_scores(&searcher, &statistics, &clauses, &mut found)?;
         self.add_exact_scores(&searcher, plan, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(limit);
@@ -323,12 +336,13 @@ impl Clause<'_> {
 /// segment in document order.
 fn add_clause_scores(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     clauses: &[&Clause<'_>],
     found: &mut [(f32, DocAddress)],
 ) -> tantivy::Result<()> {
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by_key(|&i| found[i].1);
-    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
     for clause in clauses {
         let (_, query) = clause.query();
         let weight = query.weight(scoring)?;
@@ -352,6 +366,66 @@ fn add_clause_scores(
         }
     }
     Ok(())
+}
+
+/// The BM25 statistics of one question's clauses, each read from the index once. tantivy
+/// reads a clause's document frequency and its field's length whenever it builds the
+/// clause's weight; here they are read before, which also tells which clauses' terms are
+/// not in their field at all ([`Statistics::matches`]): a question's title clauses mostly,
+/// which then cost neither a weight nor a scorer.
+struct Statistics<'a> {
+    searcher: &'a Searcher,
+    docs: u64,
+    /// Tokens in each clause field.
+    tokens: Vec<(Field, u64)>,
+    /// Each clause's (field, term) and its document frequency.
+    doc_freqs: Vec<(Field, &'a str, u64)>,
+}
+
+impl<'a> Statistics<'a> {
+    fn new(searcher: &'a Searcher, clauses: &[Clause<'a>]) -> tantivy::Result<Statistics<'a>> {
+        let mut tokens: Vec<(Field, u64)> = Vec::new();
+        let mut doc_freqs = Vec::with_capacity(clauses.len());
+        for clause in clauses {
+            if !tokens.iter().any(|&(field, _)| field == clause.field) {
+                tokens.push((clause.field, searcher.total_num_tokens(clause.field)?));
+            }
+            let term = Term::from_field_text(clause.field, clause.text);
+            doc_freqs.push((clause.field, clause.text, searcher.doc_freq(&term)?));
+        }
+        Ok(Statistics { searcher, docs: searcher.total_num_docs()?, tokens, doc_freqs })
+    }
+
+    /// False when no passage holds the clause's term in the clause's field: its clause
+    /// scores nothing, so it can be left out.
+    fn matches(&self, clause: &Clause<'_>) -> bool {
+        self.known_doc_freq(clause.field, clause.text).is_none_or(|doc_freq| doc_freq > 0)
+    }
+
+    fn known_doc_freq(&self, field: Field, text: &str) -> Option<u64> {
+        self.doc_freqs.iter().find(|&&(f, t, _)| f == field && t == text).map(|&(.., n)| n)
+    }
+}
+
+impl Bm25StatisticsProvider for Statistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        match self.tokens.iter().find(|&&(f, _)| f == field) {
+            Some(&(_, tokens)) => Ok(tokens),
+            None => self.searcher.total_num_tokens(field),
+        }
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let value = term.value();
+        match value.as_str().and_then(|text| self.known_doc_freq(term.field(), text)) {
+            Some(doc_freq) => Ok(doc_freq),
+            None => self.searcher.doc_freq(term),
+        }
+    }
 }
 
 /// A candidate in the top-k heap: ordered by score, and among equal scores the earlier
@@ -385,13 +459,15 @@ impl Ord for Ranked {
 /// k-th best score so far rather than from nothing.
 pub(super) fn top_by_score(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     query: &dyn Query,
     k: usize,
 ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
     if k == 0 {
         return Ok(Vec::new());
     }
-    let weight: Box<dyn Weight> = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let scoring = EnableScoring::enabled_from_statistics_provider(statistics, searcher);
+    let weight: Box<dyn Weight> = query.weight(scoring)?;
     let mut heap: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
     let mut threshold = Score::MIN;
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
@@ -471,7 +547,7 @@ mod tests {
         ];
         let query = union(&clauses);
         for k in [1, 5, 20, 1000] {
-            let ours = top_by_score(&searcher, &query, k).unwrap();
+            let ours = top_by_score(&searcher, &searcher, &query, k).unwrap();
             let theirs = searcher.search(&query, &TopDocs::with_limit(k).order_by_score()).unwrap();
             // The same scores, up to the order block-max WAND sums a document's terms in.
             assert_eq!(ours.len(), theirs.len(), "k = {k}");
@@ -479,7 +555,7 @@ mod tests {
                 assert!((a.0 - b.0).abs() < 1e-5 * b.0.max(1.0), "k = {k}: {a:?} {b:?}");
             }
         }
-        assert!(top_by_score(&searcher, &query, 0).unwrap().is_empty());
+        assert!(top_by_score(&searcher, &searcher, &query, 0).unwrap().is_empty());
     }
 
     #[test]
@@ -490,15 +566,45 @@ mod tests {
         let rest =
             [clause(title, "apple", 0.3), clause(title, "kiwi", 0.3), clause(body, "lime", 0.2)];
         // Every document the narrow query matches, with its narrow score.
-        let mut found = top_by_score(&searcher, &union(&narrow), 10_000).unwrap();
+        let mut found = top_by_score(&searcher, &searcher, &union(&narrow), 10_000).unwrap();
         let rest_refs: Vec<&Clause<'_>> = rest.iter().collect();
-        add_clause_scores(&searcher, &rest_refs, &mut found).unwrap();
+        add_clause_scores(&searcher, &searcher, &rest_refs, &mut found).unwrap();
         let all: Vec<Clause<'_>> = narrow.iter().chain(&rest).copied().collect();
-        let full = top_by_score(&searcher, &union(&all), 10_000).unwrap();
+        let full = top_by_score(&searcher, &searcher, &union(&all), 10_000).unwrap();
         for (score, address) in &found {
             let (expected, _) = full.iter().find(|(_, a)| a == address).expect("matched by both");
             assert!((score - expected).abs() < 1e-4 * expected.max(1.0), "{address:?}");
         }
+    }
+
+    #[test]
+    fn statistics_read_once_score_as_the_searcher_and_tell_absent_terms() {
+        let (index, body, title) = index();
+        let searcher = index.reader().unwrap().searcher();
+        let clauses = [
+            clause(body, "apple", 1.0),
+            clause(body, "banana", 0.9),
+            clause(title, "kiwi", 0.3),
+            clause(title, "mango", 0.3),
+        ];
+        let statistics = Statistics::new(&searcher, &clauses).unwrap();
+        let matching: Vec<bool> = clauses.iter().map(|c| statistics.matches(c)).collect();
+        assert_eq!(matching, [true, false, true, false]);
+        // The same scores as tantivy's own statistics, with or without the absent clauses.
+        let query = union(&clauses);
+        let theirs = top_by_score(&searcher, &searcher, &query, 1_000).unwrap();
+        let ours = top_by_score(&searcher, &statistics, &query, 1_000).unwrap();
+        assert_eq!(ours, theirs);
+        let present: Vec<Clause<'_>> =
+            clauses.iter().filter(|c| statistics.matches(c)).copied().collect();
+        assert_eq!(top_by_score(&searcher, &statistics, &union(&present), 1_000).unwrap(), theirs);
+        // A term no clause asked for is read from the index.
+        let other = Term::from_field_text(body, "fig");
+        assert_eq!(statistics.doc_freq(&other).unwrap(), searcher.doc_freq(&other).unwrap());
+        assert_eq!(
+            Bm25StatisticsProvider::total_num_tokens(&statistics, body).unwrap(),
+            searcher.total_num_tokens(body).unwrap()
+        );
     }
 
     #[test]
