@@ -211,16 +211,17 @@ impl Default for IdSet {
 /// Counts how often each of `wanted` (non-stop word ids, ascending) occurs in the passage of
 /// a record written by [`ForwardSource::encode`], adding to `counts` (one per wanted word):
 /// what exact-form (unstemmed) scoring reads of a forward entry. Reads only the word table and
-/// the word sequence, allocates nothing past `symbols` (scratch, reused between calls), and
-/// skips the sequence when the passage holds none of the words. `None` when the record is
-/// damaged.
+/// the word sequence, allocates nothing past `slots` (scratch, reused between calls: which
+/// count each symbol adds to), and skips the sequence when the passage holds none of the
+/// words. `None` when the record is damaged.
 pub(crate) fn count_words(
     record: &[u8],
     wanted: &[u32],
     counts: &mut [u32],
-    symbols: &mut Vec<(u64, usize)>,
+    slots: &mut Vec<u32>,
 ) -> Option<()> {
-    symbols.clear();
+    slots.clear();
+    let mut found = false;
     let mut input = Reader { bytes: record };
     let table = input.count()?;
     let (mut previous, mut next, mut read) = (0u32, 0usize, 0usize);
@@ -235,7 +236,10 @@ pub(crate) fn count_words(
             next += 1;
         }
         if wanted.get(next) == Some(&previous) {
-            symbols.push((read as u64, next));
+            // Symbol `read` adds to count `next`: slot 0 means none.
+            slots.resize(read + 1, 0);
+            slots[read] = u32::try_from(next + 1).ok()?;
+            found = true;
         }
     }
     // Past the last wanted word the rest of the table is only skipped.
@@ -243,7 +247,7 @@ pub(crate) fn count_words(
     let width = width(table);
     let count = input.count_symbols(width)?;
     let packed = input.take((count * width).div_ceil(8))?;
-    if symbols.is_empty() {
+    if !found {
         return Some(());
     }
     let mask = mask(width);
@@ -256,8 +260,10 @@ pub(crate) fn count_words(
         let symbol = window & mask;
         window >>= width;
         bits -= width;
-        if let Some(&(_, at)) = symbols.iter().find(|&&(s, _)| s == symbol) {
-            *counts.get_mut(at)? += 1;
+        if let Some(&slot) = slots.get(symbol as usize)
+            && slot > 0
+        {
+            *counts.get_mut(slot as usize - 1)? += 1;
         }
     }
     Some(())
@@ -330,11 +336,16 @@ fn put_bits(bytes: &mut [u8], at: usize, width: usize, value: u64) {
 
 /// Reads `width` bits (at most 56) at bit `at` of `bytes`; bits past the end read as 0.
 fn bits_at(bytes: &[u8], at: usize, width: usize) -> u64 {
-    let mut window = [0u8; 8];
     let tail = bytes.get(at / 8..).unwrap_or_default();
-    let n = tail.len().min(8);
-    window[..n].copy_from_slice(&tail[..n]);
-    (u64::from_le_bytes(window) >> (at % 8)) & mask(width)
+    let window = match tail.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
+        None => {
+            let mut window = [0u8; 8];
+            window[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(window)
+        }
+    };
+    (window >> (at % 8)) & mask(width)
 }
 
 /// The low `width` bits set.

@@ -350,7 +350,7 @@ impl Store {
         number: usize,
         wanted: &[u32],
         counts: &mut [u32],
-        scratch: &mut Vec<(u64, usize)>,
+        scratch: &mut Vec<u32>,
     ) {
         counts.fill(0);
         let read = self
