@@ -79,81 +79,116 @@ impl Forward {
         word_terms: impl Fn(u32, &mut Vec<u32>),
         focus: Option<&Focus>,
     ) -> Option<Forward> {
-        let mut input = Reader { bytes: record };
-        let words = input.ascending_u32()?;
-        let width = width(words.len());
-        let count = input.count_symbols(width)?;
-        let packed = input.take((count * width).div_ceil(8))?;
-        // Which of the passage's words may start or end a kept pair.
-        let paired: Vec<bool> = match focus {
-            Some(focus) => words.iter().map(|&w| focus.pair_words.contains(w)).collect(),
-            None => Vec::new(),
-        };
-        let keeps_pair = |local: usize| focus.is_none() || paired.get(local) == Some(&true);
-        let mut word_bits = vec![0u64; words.len()];
-        let mut pairs = Vec::with_capacity(if focus.is_some() { 4 } else { count });
-        let (mut sentence, mut previous) = (0usize, None::<(u32, usize)>);
-        for i in 0..count {
-            match bits_at(packed, i * width, width) {
-                0 => sentence += 1,
-                symbol => {
-                    let local = symbol as usize - 1;
-                    let word = *words.get(local)?;
-                    word_bits[local] |= 1u64 << sentence.min(63);
-                    if let Some((before, before_local)) = previous
-                        && keeps_pair(before_local)
-                        && keeps_pair(local)
-                    {
-                        pairs.push(u64::from(before) << 32 | u64::from(word));
-                    }
-                    previous = Some((word, local));
-                }
-            }
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
-        let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.contains(*term));
-        let mut term_bits: Vec<(u32, u64)> = Vec::with_capacity(match focus {
-            Some(focus) => focus.terms.len(),
-            None => words.len() + words.len() / 4,
-        });
-        let mut terms_of = Vec::new();
-        for (&word, &bits) in words.iter().zip(&word_bits) {
-            terms_of.clear();
-            word_terms(word, &mut terms_of);
-            term_bits.extend(terms_of.iter().filter(|term| kept(term)).map(|&term| (term, bits)));
-        }
-        term_bits.sort_unstable_by_key(|&(term, _)| term);
-        let mut terms: Vec<u32> = Vec::with_capacity(term_bits.len());
-        let mut term_sentences: Vec<u64> = Vec::with_capacity(term_bits.len());
-        for (term, bits) in term_bits {
-            match (terms.last(), term_sentences.last_mut()) {
-                (Some(&last), Some(merged)) if last == term => *merged |= bits,
-                _ => {
-                    terms.push(term);
-                    term_sentences.push(bits);
-                }
-            }
-        }
-        let count = input.count()?;
-        let mut sentences = Vec::with_capacity(count / 2);
-        let mut end = 0u32;
-        for _ in 0..count {
-            let start = end.checked_add(u32::try_from(input.varint()?).ok()?)?;
-            let stop = start.checked_add(u32::try_from(input.varint()?).ok()?)?;
-            sentences.push((start, stop));
-            end = stop;
-        }
-        let heading_terms = input.ascending_u32()?;
-        input.bytes.is_empty().then_some(Forward {
-            terms,
-            term_sentences,
-            words,
-            pairs,
-            sentences,
-            heading_terms,
-        })
+        let mut buffers = ForwardBuffers::default();
+        decode_into(record, word_terms, focus, &mut buffers)?;
+        Some(buffers.forward)
     }
+}
+
+/// Buffers for decoding one forward record after another (a question's candidates) without
+/// allocating for each: the entry last decoded and the decoder's scratch.
+#[derive(Debug, Default)]
+pub struct ForwardBuffers {
+    forward: Forward,
+    word_bits: Vec<u64>,
+    paired: Vec<bool>,
+    terms_of: Vec<u32>,
+    term_bits: Vec<(u32, u64)>,
+}
+
+impl ForwardBuffers {
+    /// The entry last decoded (empty after a damaged record).
+    pub fn forward(&self) -> &Forward {
+        &self.forward
+    }
+
+    /// Empties the entry, keeping the buffers' memory.
+    pub(crate) fn clear(&mut self) {
+        let forward = &mut self.forward;
+        forward.terms.clear();
+        forward.term_sentences.clear();
+        forward.words.clear();
+        forward.pairs.clear();
+        forward.sentences.clear();
+        forward.heading_terms.clear();
+    }
+}
+
+/// [`Forward::decode_focused`] into `buffers`; `None` (and a partly filled entry) when the
+/// record is damaged.
+pub(crate) fn decode_into(
+    record: &[u8],
+    word_terms: impl Fn(u32, &mut Vec<u32>),
+    focus: Option<&Focus>,
+    buffers: &mut ForwardBuffers,
+) -> Option<()> {
+    buffers.clear();
+    let ForwardBuffers { forward, word_bits, paired, terms_of, term_bits } = buffers;
+    let mut input = Reader { bytes: record };
+    input.ascending_u32_into(&mut forward.words)?;
+    let words = &forward.words;
+    let width = width(words.len());
+    let count = input.count_symbols(width)?;
+    let packed = input.take((count * width).div_ceil(8))?;
+    // Which of the passage's words may start or end a kept pair.
+    paired.clear();
+    if let Some(focus) = focus.filter(|focus| !focus.pair_words.is_empty()) {
+        paired.extend(words.iter().map(|&w| focus.pair_words.contains(w)));
+    }
+    let keeps_pair = |local: usize| focus.is_none() || paired.get(local) == Some(&true);
+    word_bits.clear();
+    word_bits.resize(words.len(), 0);
+    let pairs = &mut forward.pairs;
+    let (mut sentence, mut previous) = (0usize, None::<(u32, usize)>);
+    for i in 0..count {
+        match bits_at(packed, i * width, width) {
+            0 => sentence += 1,
+            symbol => {
+                let local = symbol as usize - 1;
+                let word = *words.get(local)?;
+                word_bits[local] |= 1u64 << sentence.min(63);
+                if let Some((before, before_local)) = previous
+                    && keeps_pair(before_local)
+                    && keeps_pair(local)
+                {
+                    pairs.push(u64::from(before) << 32 | u64::from(word));
+                }
+                previous = Some((word, local));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.contains(*term));
+    term_bits.clear();
+    // The highlight of an answer asks for no terms: no word's terms need looking up.
+    let no_terms = focus.is_some_and(|focus| focus.terms.is_empty());
+    for (&word, &bits) in words.iter().zip(word_bits.iter()).filter(|_| !no_terms) {
+        terms_of.clear();
+        word_terms(word, terms_of);
+        term_bits.extend(terms_of.iter().filter(|term| kept(term)).map(|&term| (term, bits)));
+    }
+    term_bits.sort_unstable_by_key(|&(term, _)| term);
+    let (terms, term_sentences) = (&mut forward.terms, &mut forward.term_sentences);
+    for &(term, bits) in term_bits.iter() {
+        match (terms.last(), term_sentences.last_mut()) {
+            (Some(&last), Some(merged)) if last == term => *merged |= bits,
+            _ => {
+                terms.push(term);
+                term_sentences.push(bits);
+            }
+        }
+    }
+    let count = input.count()?;
+    let mut end = 0u32;
+    for _ in 0..count {
+        let start = end.checked_add(u32::try_from(input.varint()?).ok()?)?;
+        let stop = start.checked_add(u32::try_from(input.varint()?).ok()?)?;
+        forward.sentences.push((start, stop));
+        end = stop;
+    }
+    input.ascending_u32_into(&mut forward.heading_terms)?;
+    input.bytes.is_empty().then_some(())
 }
 
 /// The terms and word pairs one question's re-ranking reads of a forward entry
@@ -197,8 +232,8 @@ impl IdSet {
             && self.sorted.binary_search(&id).is_ok()
     }
 
-    fn len(&self) -> usize {
-        self.sorted.len()
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
     }
 }
 
@@ -442,9 +477,10 @@ impl<'a> Reader<'a> {
         Some(taken)
     }
 
-    fn ascending_u32(&mut self) -> Option<Vec<u32>> {
+    /// Appends `count` gap-coded ascending values to `values`.
+    fn ascending_u32_into(&mut self, values: &mut Vec<u32>) -> Option<()> {
         let count = self.count()?;
-        let mut values = Vec::with_capacity(count);
+        values.reserve(count);
         let mut previous = 0u32;
         for i in 0..count {
             let gap = u32::try_from(self.varint()?).ok()?;
@@ -455,7 +491,7 @@ impl<'a> Reader<'a> {
             previous = previous.checked_add(gap)?;
             values.push(previous);
         }
-        Some(values)
+        Some(())
     }
 }
 
@@ -568,6 +604,27 @@ mod tests {
     }
 
     #[test]
+    fn reused_buffers_decode_each_record_as_a_fresh_decode_does() {
+        let mut long = Vec::new();
+        sample().encode(&mut long);
+        let content: Vec<(u32, u32)> = vec![(3, 0), (9, 0), (3, 1)];
+        let mut short = Vec::new();
+        ForwardSource { content, sentences: vec![(0, 4), (5, 9)], heading_terms: vec![2] }
+            .encode(&mut short);
+        let focus = Focus::new(vec![3, 7, 9, 91], vec![3, 5, 9]);
+        let mut buffers = ForwardBuffers::default();
+        for record in [&long, &short, &long[..long.len() - 1], &short, &long] {
+            let fresh = Forward::decode_focused(record, word_terms, Some(&focus));
+            let read = decode_into(record, word_terms, Some(&focus), &mut buffers);
+            assert_eq!(read.is_some(), fresh.is_some());
+            if read.is_none() {
+                buffers.clear();
+            }
+            assert_eq!(buffers.forward(), &fresh.unwrap_or_default());
+        }
+    }
+
+    #[test]
     fn an_id_set_holds_exactly_its_ids_whatever_their_filter_bits() {
         // 5 and 5 + 1,024 share a filter bit; 64 and 0 do not.
         let set = IdSet::new(vec![1_029, 5, 64, 5, u32::MAX]);
@@ -577,8 +634,8 @@ mod tests {
         for id in [0, 1, 4, 6, 63, 65, 1_024, 2_053, u32::MAX - 1] {
             assert!(!set.contains(id), "{id}");
         }
-        assert_eq!(set.len(), 4);
-        assert!(!IdSet::default().contains(0));
+        assert_eq!(set.sorted.len(), 4);
+        assert!(IdSet::default().is_empty() && !IdSet::default().contains(0));
     }
 
     #[test]

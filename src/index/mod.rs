@@ -36,6 +36,6 @@ pub use write::DEFAULT_MEMORY_BUDGET;
 pub(crate) use generation::read_manifest;
 pub(crate) use readonly::open_read_only;
 pub(crate) use schema::{Fields, fields_of};
-pub(crate) use store::{Focus, Forward, STORE_FILE, Store};
+pub(crate) use store::{Focus, Forward, ForwardBuffers, STORE_FILE, Store};
 pub(crate) use verify::{Depth, verify_generation};
 pub(crate) use write::build_in_ram;

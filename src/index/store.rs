@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use tantivy::directory::{Directory, MmapDirectory, OwnedBytes};
 
-pub use super::forward::{Focus, Forward};
+pub use super::forward::{Focus, Forward, ForwardBuffers};
 use super::generation::Manifest;
 use super::records::RecordReader;
 use super::verify::verify_bytes;
@@ -327,8 +327,27 @@ impl Store {
         self.decode_forward(number, Some(focus))
     }
 
-    fn decode_forward(&self, number: usize, focus: Option<&Focus>) -> Forward {
-        let word_terms = |word: u32, out: &mut Vec<u32>| {
+    /// [`Store::forward_focused`] into `buffers`, reusing their memory: what re-ranking one
+    /// candidate after another reads. Empty past the end or when damaged.
+    pub fn forward_into<'b>(
+        &self,
+        number: usize,
+        focus: &Focus,
+        buffers: &'b mut ForwardBuffers,
+    ) -> &'b Forward {
+        let read =
+            self.record(Section::ForwardOffsets, Section::ForwardData, number).and_then(|record| {
+                super::forward::decode_into(record, self.append_word_terms(), Some(focus), buffers)
+            });
+        if read.is_none() {
+            buffers.clear();
+        }
+        buffers.forward()
+    }
+
+    /// Appends the term ids of a word id (the word table) to a vector.
+    fn append_word_terms(&self) -> impl Fn(u32, &mut Vec<u32>) + '_ {
+        |word: u32, out: &mut Vec<u32>| {
             let range = self.u32_at(Section::WordTermOffsets, word as usize)
                 ..self.u32_at(Section::WordTermOffsets, word as usize + 1);
             if let (Some(start), Some(end)) = (range.start, range.end) {
@@ -336,9 +355,12 @@ impl Store {
                     (start..end).filter_map(|k| self.u32_at(Section::WordTermIds, k as usize)),
                 );
             }
-        };
+        }
+    }
+
+    fn decode_forward(&self, number: usize, focus: Option<&Focus>) -> Forward {
         self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(|record| Forward::decode_focused(record, word_terms, focus))
+            .and_then(|record| Forward::decode_focused(record, self.append_word_terms(), focus))
             .unwrap_or_default()
     }
 

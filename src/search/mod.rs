@@ -47,7 +47,7 @@ use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};
 use crate::corpus::Passage;
 use crate::error::{Error, InternalError, Result, UserError};
-use crate::index::{self, Fields, Focus, STORE_FILE, Store};
+use crate::index::{self, Fields, Focus, ForwardBuffers, STORE_FILE, Store};
 
 /// The [`IndexInfo::generation`] of an engine made by [`Engine::in_ram`].
 pub const IN_RAM_GENERATION: &str = "in-ram";
@@ -320,11 +320,12 @@ impl Engine {
             }
         }
         let focus = matcher.focus();
+        let mut buffers = ForwardBuffers::default();
         let mut hits: Vec<Scored> = candidates
             .iter()
             .map(|&(score, number)| {
-                let forward = self.store.forward_focused(number as usize, &focus);
-                matcher.score(&forward, number, score, &self.tuning.rank)
+                let forward = self.store.forward_into(number as usize, &focus, &mut buffers);
+                matcher.score(forward, number, score, &self.tuning.rank)
             })
             .collect();
         if let Some(defining) = &defining {
@@ -351,8 +352,8 @@ impl Engine {
             .filter(|(_, n)| !candidates.iter().any(|(_, c)| c == n))
             .take(top_k.saturating_sub(hits.len()));
         hits.extend(deeper.map(|&(score, number)| {
-            let forward = self.store.forward_focused(number as usize, &focus);
-            let rescored = matcher.score(&forward, number, score, &self.tuning.rank);
+            let forward = self.store.forward_into(number as usize, &focus, &mut buffers);
+            let rescored = matcher.score(forward, number, score, &self.tuning.rank);
             Scored { score, sentence: 0, ..rescored }
         }));
         hits.truncate(top_k);
