@@ -158,7 +158,7 @@ impl Matcher {
     }
 
     /// What [`Matcher::score`] reads of a candidate: the question's terms and the words of
-    /// its pairs, for [`Store::forward_focused`](crate::index::Store::forward_focused).
+    /// its pairs, for [`Store::forward_into`](crate::index::Store::forward_into).
     pub fn focus(&self) -> Focus {
         let terms = self.term_bits.iter().map(|&(term, _)| term).collect();
         let pair_words = self.pairs.iter().flat_map(|&(a, b, _)| [a, b]).collect();
