@@ -74,6 +74,7 @@ impl Forward {
     /// [`Forward::decode`] keeping, with a `focus`, only the terms and word pairs it names:
     /// what re-ranking one question reads of a candidate, without sorting every term and
     /// pair of the passage. The words, sentences and heading terms are always whole.
+    #[cfg(test)]
     pub(crate) fn decode_focused(
         record: &[u8],
         word_terms: impl Fn(u32, &mut Vec<u32>),
@@ -100,6 +101,11 @@ impl ForwardBuffers {
     /// The entry last decoded (empty after a damaged record).
     pub fn forward(&self) -> &Forward {
         &self.forward
+    }
+
+    /// The entry last decoded, leaving the buffers behind.
+    pub(crate) fn into_forward(self) -> Forward {
+        self.forward
     }
 
     /// Empties the entry, keeping the buffers' memory.
@@ -161,12 +167,13 @@ pub(crate) fn decode_into(
     pairs.dedup();
     let kept = |term: &u32| focus.is_none_or(|focus| focus.terms.contains(*term));
     term_bits.clear();
-    // The highlight of an answer asks for no terms: no word's terms need looking up.
-    let no_terms = focus.is_some_and(|focus| focus.terms.is_empty());
-    for (&word, &bits) in words.iter().zip(word_bits.iter()).filter(|_| !no_terms) {
-        terms_of.clear();
-        word_terms(word, terms_of);
-        term_bits.extend(terms_of.iter().filter(|term| kept(term)).map(|&term| (term, bits)));
+    // The highlight of an answer asks for no terms: then no word's terms are looked up.
+    if focus.is_none_or(|focus| !focus.terms.is_empty()) {
+        for (&word, &bits) in words.iter().zip(word_bits.iter()) {
+            terms_of.clear();
+            word_terms(word, terms_of);
+            term_bits.extend(terms_of.iter().filter(|term| kept(term)).map(|&term| (term, bits)));
+        }
     }
     term_bits.sort_unstable_by_key(|&(term, _)| term);
     let (terms, term_sentences) = (&mut forward.terms, &mut forward.term_sentences);
@@ -210,7 +217,7 @@ impl Focus {
 /// A small set of ids (a question's terms or words) asked about every term and word of a
 /// candidate: a 1,024-bit filter on the id's low bits answers most of the "no"s before the
 /// binary search.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct IdSet {
     filter: [u64; 16],
     sorted: Vec<u32>,
@@ -234,12 +241,6 @@ impl IdSet {
 
     fn is_empty(&self) -> bool {
         self.sorted.is_empty()
-    }
-}
-
-impl Default for IdSet {
-    fn default() -> IdSet {
-        IdSet::new(Vec::new())
     }
 }
 

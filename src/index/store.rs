@@ -138,6 +138,14 @@ fn le_u32(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(slice.try_into().ok()?))
 }
 
+/// Record `i` of `data`, whose offsets are `u64`s in `offsets`.
+fn record_in<'a>(offsets: &[u8], data: &'a [u8], i: usize) -> Option<&'a [u8]> {
+    let at = i.checked_mul(8)?;
+    let start = usize::try_from(le_u64(offsets, at)?).ok()?;
+    let end = usize::try_from(le_u64(offsets, at.checked_add(8)?)?).ok()?;
+    data.get(start..end)
+}
+
 impl Store {
     /// Maps the store of the generation directory `dir`.
     ///
@@ -238,19 +246,13 @@ impl Store {
         &self.bytes.as_slice()[self.sections[section as usize].clone()]
     }
 
-    fn u64_at(&self, section: Section, i: usize) -> Option<u64> {
-        le_u64(self.section(section), i.checked_mul(8)?)
-    }
-
     fn u32_at(&self, section: Section, i: usize) -> Option<u32> {
         le_u32(self.section(section), i.checked_mul(4)?)
     }
 
     /// Record `i` of a data section whose offsets are `u64`s in `offsets`.
     fn record(&self, offsets: Section, data: Section, i: usize) -> Option<&[u8]> {
-        let start = self.u64_at(offsets, i)? as usize;
-        let end = self.u64_at(offsets, i.checked_add(1)?)? as usize;
-        self.section(data).get(start..end)
+        record_in(self.section(offsets), self.section(data), i)
     }
 
     /// Slice `i` of `u32` ids whose offsets (in ids) are `u32`s in `offsets`.
@@ -283,10 +285,7 @@ impl Store {
         while low < high {
             let middle = low + (high - low) / 2;
             let id = le_u32(sorted, middle.checked_mul(4)?)?;
-            let at = (id as usize).checked_mul(8)?;
-            let (start, end) = (le_u64(offsets, at)?, le_u64(offsets, at.checked_add(8)?)?);
-            let probe = bytes.get(usize::try_from(start).ok()?..usize::try_from(end).ok()?);
-            match probe.unwrap_or_default().cmp(wanted) {
+            match record_in(offsets, bytes, id as usize).unwrap_or_default().cmp(wanted) {
                 std::cmp::Ordering::Less => low = middle + 1,
                 std::cmp::Ordering::Greater => high = middle,
                 std::cmp::Ordering::Equal => return Some(id),
@@ -316,33 +315,37 @@ impl Store {
         postcard::from_bytes(&self.records.read(record)?).ok()
     }
 
-    /// The forward entry of passage `number`, decoded; empty past the end or when damaged.
+    /// The forward entry of passage `number`, decoded whole; empty past the end or when
+    /// damaged.
     pub fn forward(&self, number: usize) -> Forward {
-        self.decode_forward(number, None)
+        let mut buffers = ForwardBuffers::default();
+        self.decode_forward(number, None, &mut buffers);
+        buffers.into_forward()
     }
 
-    /// The forward entry of passage `number` with only the terms and pairs of `focus`
-    /// ([`Forward::decode_focused`]); empty past the end or when damaged.
-    pub fn forward_focused(&self, number: usize, focus: &Focus) -> Forward {
-        self.decode_forward(number, Some(focus))
-    }
-
-    /// [`Store::forward_focused`] into `buffers`, reusing their memory: what re-ranking one
-    /// candidate after another reads. Empty past the end or when damaged.
+    /// The forward entry of passage `number` with only the terms and pairs of `focus`, decoded
+    /// into `buffers` and reusing their memory: what re-ranking reads of one candidate after
+    /// another. Empty past the end or when damaged.
     pub fn forward_into<'b>(
         &self,
         number: usize,
         focus: &Focus,
         buffers: &'b mut ForwardBuffers,
     ) -> &'b Forward {
+        self.decode_forward(number, Some(focus), buffers);
+        buffers.forward()
+    }
+
+    /// Decodes passage `number`'s forward record into `buffers` (`focus`: see
+    /// [`Focus`]); leaves them empty past the end or when the record is damaged.
+    fn decode_forward(&self, number: usize, focus: Option<&Focus>, buffers: &mut ForwardBuffers) {
         let read =
             self.record(Section::ForwardOffsets, Section::ForwardData, number).and_then(|record| {
-                super::forward::decode_into(record, self.append_word_terms(), Some(focus), buffers)
+                super::forward::decode_into(record, self.append_word_terms(), focus, buffers)
             });
         if read.is_none() {
             buffers.clear();
         }
-        buffers.forward()
     }
 
     /// Appends the term ids of a word id (the word table) to a vector.
@@ -356,12 +359,6 @@ impl Store {
                 );
             }
         }
-    }
-
-    fn decode_forward(&self, number: usize, focus: Option<&Focus>) -> Forward {
-        self.record(Section::ForwardOffsets, Section::ForwardData, number)
-            .and_then(|record| Forward::decode_focused(record, self.append_word_terms(), focus))
-            .unwrap_or_default()
     }
 
     /// Sets `counts` to how often passage `number` holds each of `wanted` (non-stop word

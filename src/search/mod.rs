@@ -235,13 +235,15 @@ impl Engine {
             reply.nearby = self.nearby_topics(&scored.hits, 3);
             return Ok(reply);
         }
+        // Only each answer's sentence ranges are read: no term, no pair.
+        let (focus, mut buffers) = (Focus::default(), ForwardBuffers::default());
         reply.answers = scored
             .hits
             .iter()
             .take(top_k)
             .enumerate()
             .filter_map(|(i, hit)| {
-                let forward = self.store.forward_focused(hit.number as usize, &Focus::default());
+                let forward = self.store.forward_into(hit.number as usize, &focus, &mut buffers);
                 let passage = self.passage_by_number(hit.number)?;
                 let mut highlight = forward.sentence(hit.sentence);
                 if highlight.is_empty() || passage.text.get(highlight.clone()).is_none() {
