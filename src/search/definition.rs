@@ -47,6 +47,10 @@ impl Definition {
             ["meaning" | "definition", "of", ..] => &words[2..],
             ["what", "does" | "do", .., "mean"] => &words[2..words.len() - 1],
             ["what", "does" | "do", .., "stand", "for"] => &words[2..words.len() - 2],
+            ["what", "does" | "do", ..] => match what_it_does(&surfaces) {
+                Some(end) => strip_kind(&words[2..end]),
+                None => return None,
+            },
             _ => return None,
         };
         let mut term_words = skip_article(term_words, |w| &w.surface);
@@ -65,6 +69,47 @@ impl Definition {
     /// The term's key in the index's `defines` field.
     pub fn key(&self) -> String {
         definition_key(&self.terms)
+    }
+}
+
+/// Nouns that name what kind of thing a term is ("the copiousoutput flag", "the -S option"):
+/// the term is the word before them.
+const KINDS: &[&str] =
+    &["flag", "option", "switch", "command", "variable", "setting", "parameter", "function", "key"];
+
+/// Words that open a question's qualifier after "do": "what does X do in a mailcap entry".
+const CONTEXT_OPENERS: &[&str] = &["in", "when", "on", "for", "with", "during"];
+
+/// Where X ends in "what does X do" or "what does the X flag do in …" (a qualifier only
+/// after a term named by its kind: "what does Doctor Who do when his body is damaged" asks
+/// about the qualifier): the index of the "do" that follows X. "… to do" ("what does
+/// chlorophyll use light to do") and "not do" ask what something is for or avoids, not what
+/// X is.
+fn what_it_does(surfaces: &[&str]) -> Option<usize> {
+    let end = surfaces.iter().skip(3).position(|&s| s == "do")? + 3;
+    let term = &surfaces[2..end];
+    if term.iter().any(|&s| s == "to" || s == "not") {
+        return None;
+    }
+    match surfaces[end + 1..].first() {
+        None => Some(end),
+        Some(opener) => (CONTEXT_OPENERS.contains(opener)
+            && term.last().is_some_and(|last| KINDS.contains(last)))
+        .then_some(end),
+    }
+}
+
+/// `words` without a last word that only names the term's kind ([`KINDS`]), when the term
+/// is left before it ("the flag" stays).
+fn strip_kind(words: &[Word]) -> &[Word] {
+    match words.split_last() {
+        Some((last, head))
+            if KINDS.contains(&last.surface.as_str())
+                && !skip_article(head, |w| &w.surface).is_empty() =>
+        {
+            head
+        }
+        _ => words,
     }
 }
 
@@ -93,6 +138,22 @@ mod tests {
         assert_eq!(terms("How do I stash my changes?"), None);
         assert_eq!(terms("What is the name of the king who built the longest wall?"), None);
         assert_eq!(terms("What is"), None);
+    }
+
+    #[test]
+    fn what_does_the_x_flag_do_asks_for_x() {
+        let terms = |q: &str| definition(q).map(|d| d.terms);
+        let copious = Some(vec!["copiousoutput".to_string()]);
+        assert_eq!(terms("What does the copiousoutput flag do in a mailcap entry?"), copious);
+        assert_eq!(terms("what does copiousoutput do"), copious);
+        assert_eq!(terms("What does the flag do?"), Some(vec!["flag".to_string()]));
+        // "do" as the question's verb, not X's: no term.
+        assert_eq!(terms("What does it do to the file after a while"), None);
+        assert_eq!(terms("What do people do?"), Some(vec!["peopl".to_string()]));
+        assert_eq!(terms("What does do?"), None);
+        assert_eq!(terms("What does the IPCC not do?"), None);
+        assert_eq!(terms("What does chlorophyll use to do?"), None);
+        assert_eq!(terms("What does Doctor Who do when his body is mortally damaged?"), None);
     }
 
     #[test]

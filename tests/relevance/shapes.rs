@@ -1,5 +1,6 @@
 //! Question shapes. Properties checked:
-//! 1. "what is X" prefers the passage that defines X over one that repeats X more often;
+//! 1. "what is X" prefers the passage that defines X over one that repeats X more often, and
+//!    so does "what does the X flag do in …";
 //! 2. a question about something the material does not hold gets no answer;
 //! 3. a question without a word (punctuation, white space) says so rather than guessing.
 
@@ -23,6 +24,28 @@ fn a_definition_question_prefers_the_passage_that_defines() {
     let engine = optics();
     assert_eq!(top(&engine, "what is a photon").as_deref(), Some("photon#0"));
     insta::assert_snapshot!(rankings(&engine, &["what is a photon", "what do lenses do"]));
+}
+
+#[test]
+fn what_does_the_x_flag_do_prefers_the_entry_that_explains_x() {
+    let engine = engine(&[
+        (
+            "autoview",
+            None,
+            "If set, mutt looks for a mailcap entry with the copiousoutput flag set for \
+             every MIME attachment; a mailcap entry without copiousoutput is skipped, and the \
+             copiousoutput entry's output is shown inline.",
+        ),
+        (
+            "fields",
+            None,
+            "Mutt recognizes the following optional fields:\n\ncopiousoutput\n\nThis flag \
+             tells Mutt that the command passes large amounts of text on standard output.",
+        ),
+        ("pager", None, "The pager shows one message at a time; press q to leave it."),
+    ]);
+    let question = "What does the copiousoutput flag do in a mailcap entry?";
+    assert_eq!(top(&engine, question).as_deref(), Some("fields#0"));
 }
 
 #[test]
