@@ -453,7 +453,11 @@ impl<'a, 't> Reader<'a, 't> {
         }
         let code = |l: &Line| l.indent > self.margin + 1 || code_like(&l.text);
         if chunk.iter().all(code) && !chunk.iter().any(|l| item_marker(&l.text).is_some()) {
-            out.paragraph(code_text(chunk));
+            if self.is_indented_prose(chunk) {
+                out.paragraph(self.unwrap(chunk));
+            } else {
+                out.paragraph(code_text(chunk));
+            }
             return;
         }
         // Prose, list items, and indented runs (code under a lead-in) in reading order.
@@ -478,7 +482,12 @@ impl<'a, 't> Reader<'a, 't> {
                 while end < chunk.len() && chunk[end].indent > self.margin + 1 {
                     end += 1;
                 }
-                out.paragraph(code_text(&chunk[index..end]));
+                let run = &chunk[index..end];
+                out.paragraph(if self.is_indented_prose(run) {
+                    self.unwrap(run)
+                } else {
+                    code_text(run)
+                });
                 index = end;
                 continue;
             }
@@ -492,6 +501,21 @@ impl<'a, 't> Reader<'a, 't> {
             out.paragraph(self.unwrap(&chunk[index..end]));
             index = end;
         }
+    }
+
+    /// Whether indented lines are a wrapped paragraph — a definition's explanation under its
+    /// term, a note — rather than code: at least two lines at one indent, none code-like,
+    /// each but the last filled to the wrap width, and nearly all words of letters.
+    fn is_indented_prose(&self, lines: &[Line]) -> bool {
+        let Some((last, wrapped)) = lines.split_last() else { return false };
+        if wrapped.is_empty()
+            || lines.iter().any(|l| l.indent != last.indent || code_like(&l.text))
+            || wrapped.iter().any(|l| (l.indent + l.text.chars().count()) * 10 < self.width * 7)
+        {
+            return false;
+        }
+        let (words, lettered) = word_counts(lines.iter().map(|l| &*l.text));
+        lettered * 10 >= words * 8
     }
 
     /// Joins hard-wrapped lines: a line is joined to the next with a space when the next
@@ -509,7 +533,7 @@ impl<'a, 't> Reader<'a, 't> {
             let used = previous.indent + previous.text.chars().count();
             let wrapped = used + 1 + next_word > self.width.saturating_sub(2)
                 || (used * 10 >= self.width * 7 && !previous.text.ends_with(['.', ':']));
-            if wrapped && !code_like(&previous.text) {
+            if wrapped && (!code_like(&previous.text) || is_wordy(&previous.text)) {
                 if !(out.ends_with('-') && out[..out.len() - 1].ends_with(char::is_alphabetic)) {
                     out.push(' ');
                 }
@@ -520,6 +544,28 @@ impl<'a, 't> Reader<'a, 't> {
         }
         out
     }
+}
+
+/// How many white-space separated words `lines` hold, and how many of them are letters only
+/// (punctuation around them aside).
+fn word_counts<'l>(lines: impl Iterator<Item = &'l str>) -> (usize, usize) {
+    let (mut words, mut lettered) = (0, 0);
+    for word in lines.flat_map(str::split_whitespace) {
+        words += 1;
+        let letters = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if !letters.is_empty() && letters.chars().all(char::is_alphabetic) {
+            lettered += 1;
+        }
+    }
+    (words, lettered)
+}
+
+/// Whether a line is running prose however code-like a mark in it looks ("you can add
+/// semi-colon “;” separated fields … Mutt recognizes"): ten words or more, four in five of
+/// them letters only.
+fn is_wordy(text: &str) -> bool {
+    let (words, lettered) = word_counts(std::iter::once(text));
+    words >= 10 && lettered * 10 >= words * 8
 }
 
 /// Code lines as written, indented relative to the least indented line.
@@ -829,6 +875,50 @@ mod tests {
         let text = "Intro\n\nThe sequences:\n\n┌──┬──────────┐\n│%a│address   │\n├──┼──────────┤\n│%X│number of │\n│  │parts     │\n└──┴──────────┘\n\nAfter the table.\n";
         let got = blocks(text);
         assert!(got.contains(&para("%a │ address\n%X │ number of parts")), "{got:#?}");
+    }
+
+    #[test]
+    fn an_indented_explanation_under_its_term_is_unwrapped_and_code_is_not() {
+        let text = "Manual\n\nThe fields are as follows, one per line of the entry in order:\n\n\
+                    copiousoutput\n\n\
+                    \x20   This flag tells Mutt that the command passes possibly large amounts of text\n\
+                    \x20   on standard output. This causes Mutt to invoke a pager on the output\n\
+                    \x20   of the view command.\n\n\
+                    \x20   text/html; lynx -dump %s ; copiousoutput\n\n\
+                    \x20   set pager_index_lines=10 and then, to keep the pager context wide,\n\
+                    \x20   set pager_context=3 and set pager_stop so that the pager stays put.\n";
+        let got = blocks(text);
+        assert!(
+            got.contains(&para(
+                "This flag tells Mutt that the command passes possibly large amounts of text on \
+                 standard output. This causes Mutt to invoke a pager on the output of the view \
+                 command."
+            )),
+            "{got:#?}"
+        );
+        assert!(got.contains(&para("text/html; lynx -dump %s ; copiousoutput")), "{got:#?}");
+        assert!(
+            got.iter().any(|b| matches!(b, Block::Paragraph(p) if p.contains("wide,\nset"))),
+            "config lines keep their breaks: {got:#?}"
+        );
+    }
+
+    #[test]
+    fn a_wrapped_prose_line_quoting_a_code_mark_is_joined() {
+        let text = "Manual\n\nIn addition to the required fields, you can add semi-colon \u{201c};\u{201d} separated\n\
+                    fields to set flags and other options. Mutt recognizes the following fields\n\
+                    and more besides.\n\n\
+                    Then some other text follows here, as prose does, for the width to be a real\n\
+                    width of eighty characters or so, which it is when the manual is printed.\n";
+        let got = blocks(text);
+        assert!(
+            got.contains(&para(
+                "In addition to the required fields, you can add semi-colon \u{201c};\u{201d} \
+                 separated fields to set flags and other options. Mutt recognizes the following \
+                 fields and more besides."
+            )),
+            "{got:#?}"
+        );
     }
 
     #[test]
