@@ -44,16 +44,15 @@ impl Engine {
     /// the narrow query is the cheap one.
     pub(super) fn first_stage(
         &self,
+        query: &QueryClauses<'_>,
         plan: &Plan,
-        expansion: &[(u32, f32)],
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, u32)>> {
-        let clauses = self.clauses(plan, expansion);
+        let QueryClauses { searcher, clauses, statistics } = query;
+        let (searcher, statistics) = (*searcher, statistics);
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
-        let searcher = self.reader.searcher();
-        let statistics = Statistics::new(&searcher, &clauses)?;
         let (first, second): (Vec<&Clause>, Vec<&Clause>) =
             clauses.iter().partition(|clause| clause.pass == 1);
         let (first, second) = if first.is_empty() {
@@ -79,14 +78,14 @@ impl Engine {
         };
         let query = BooleanQuery::new(first.iter().map(|clause| clause.query()).collect());
         let mut found = if self.tuning.shared_threshold {
-            top_by_score(&searcher, &statistics, &query, depth)?
+            top_by_score(searcher, statistics, &query, depth)?
         } else {
             searcher.search(&query, &TopDocs::with_limit(depth).order_by_score())?
         };
         if !second.is_empty() && !found.is_empty() {
-            add_clause_scores(&searcher, &statistics, &second, &mut found)?;
+            add_clause_scores(searcher, statistics, &second, &mut found)?;
         }
-        self.add_exact_scores(&searcher, plan, &mut found)?;
+        self.add_exact_scores(searcher, plan, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(limit);
         Ok(self.numbered(found))
@@ -99,27 +98,27 @@ impl Engine {
     /// very often, the first [`DEFINING_POOL`] are scored.
     pub(super) fn defining(
         &self,
+        query: &QueryClauses<'_>,
         plan: &Plan,
-        expansion: &[(u32, f32)],
         key: &str,
         limit: usize,
     ) -> tantivy::Result<Defining> {
-        let searcher = self.reader.searcher();
-        let query = TermQuery::new(
+        let QueryClauses { searcher, clauses, statistics } = query;
+        let searcher = *searcher;
+        let defines = TermQuery::new(
             Term::from_field_text(self.fields.defines, key),
             IndexRecordOption::Basic,
         );
-        let every = searcher.search(&query, &DocSetCollector)?;
+        let every = searcher.search(&defines, &DocSetCollector)?;
         let every = every.into_iter().map(|address| (0.0, address)).collect();
         let all = self.numbered(every).into_iter().map(|(_, number)| number).collect();
-        let pool = searcher.search(&query, &TopDocs::with_limit(DEFINING_POOL).order_by_score())?;
+        let pool =
+            searcher.search(&defines, &TopDocs::with_limit(DEFINING_POOL).order_by_score())?;
         let mut found: Vec<(f32, DocAddress)> =
             pool.into_iter().map(|(_, address)| (0.0, address)).collect();
-        let clauses = self.clauses(plan, expansion);
-        let statistics = Statistics::new(&searcher, &clauses)?;
         let clauses: Vec<&Clause<'_>> = clauses.iter().filter(|c| statistics.matches(c)).collect();
-        add_clause_scores(&searcher, &statistics, &clauses, &mut found)?;
-        self.add_exact_scores(&searcher, plan, &mut found)?;
+        add_clause_scores(searcher, statistics, &clauses, &mut found)?;
+        self.add_exact_scores(searcher, plan, &mut found)?;
         found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         found.truncate(limit);
         Ok(Defining { candidates: self.numbered(found), all })
@@ -207,6 +206,19 @@ impl Engine {
 
     /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,
     /// weighted twice.
+    /// The clauses of `plan` (with feedback `expansion`) and their statistics, read from
+    /// `searcher` once for everything one question searches with them.
+    pub(super) fn query_clauses<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        plan: &Plan,
+        expansion: &[(u32, f32)],
+    ) -> tantivy::Result<QueryClauses<'a>> {
+        let clauses = self.clauses(plan, expansion);
+        let statistics = Statistics::new(searcher, &clauses)?;
+        Ok(QueryClauses { searcher, clauses, statistics })
+    }
+
     fn clauses<'a>(&'a self, plan: &Plan, expansion: &[(u32, f32)]) -> Vec<Clause<'a>> {
         let tuning = &self.tuning;
         let mut clauses: Vec<Clause<'a>> = Vec::new();
@@ -278,6 +290,15 @@ const BM25_B: f32 = 0.75;
 
 /// At most this many passages defining a term are scored for [`Engine::defining`].
 const DEFINING_POOL: usize = 200;
+
+/// A question's first-stage clauses with their BM25 statistics, built once
+/// ([`Engine::query_clauses`]) for the first stage and a definition question's look-up of the
+/// passages that define its term: one searcher, each clause's document frequency read once.
+pub(super) struct QueryClauses<'a> {
+    searcher: &'a Searcher,
+    clauses: Vec<Clause<'a>>,
+    statistics: Statistics<'a>,
+}
 
 /// One term clause of the first stage.
 #[derive(Debug, Clone, Copy)]

@@ -278,11 +278,14 @@ impl Engine {
             return Ok(ranking);
         }
         let limit = self.tuning.candidates.max(top_k);
+        let searcher = self.reader.searcher();
         let mut expansion = Vec::new();
-        let mut first_stage = self.first_stage(&plan, &expansion, limit)?;
+        let mut query = self.query_clauses(&searcher, &plan, &expansion)?;
+        let mut first_stage = self.first_stage(&query, &plan, limit)?;
         if self.tuning.feedback_terms > 0 && !first_stage.is_empty() {
             expansion = self.feedback(&matcher, &first_stage, self.tuning.feedback_terms);
-            first_stage = self.first_stage(&plan, &expansion, limit)?;
+            query = self.query_clauses(&searcher, &plan, &expansion)?;
+            first_stage = self.first_stage(&query, &plan, limit)?;
         }
         // Only the best `candidates` are re-ranked; deeper hits (asked for by evaluation's
         // top 100) follow in BM25 order, as in any two-stage ranker — or, with
@@ -295,7 +298,8 @@ impl Engine {
             && reranked > 0
         {
             let expansion = self.feedback(&matcher, &first_stage, DEEP_FEEDBACK_TERMS);
-            let deep = self.first_stage(&plan, &expansion, limit)?;
+            let deep_query = self.query_clauses(&searcher, &plan, &expansion)?;
+            let deep = self.first_stage(&deep_query, &plan, limit)?;
             first_stage.truncate(reranked);
             let tail: Vec<(f32, u32)> = deep
                 .into_iter()
@@ -310,7 +314,7 @@ impl Engine {
         let definition = plan.definition.as_ref().filter(|_| self.tuning.definition > 0.0);
         let defining = match definition {
             Some(definition) => {
-                Some(self.defining(&plan, &expansion, &definition.key(), DEFINING_CANDIDATES)?)
+                Some(self.defining(&query, &plan, &definition.key(), DEFINING_CANDIDATES)?)
             }
             None => None,
         };
