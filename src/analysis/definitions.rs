@@ -29,6 +29,11 @@ const MAX_QUALIFIER_WORDS: usize = 4;
 /// Only the first characters of a line or sentence are read for its opening.
 const OPENING_BYTES: usize = 120;
 
+/// Opens the key of a command that a man page's name line names without its suite's prefix
+/// (`git-rerere - …` defines `rerer` under this mark): a bare-term question looks it up, a
+/// "what is" question does not.
+pub const NAME_LINE_KEY: &str = "name:";
+
 /// The key of a defined term: the first index term of each of its words, joined by `_` (index
 /// terms are runs of letters and digits, so the key is one token of the whitespace tokenizer).
 pub fn definition_key(terms: &[String]) -> String {
@@ -81,6 +86,17 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
                     && let Some(key) = key_of(&words[..n], analyzer)
                 {
                     add(key);
+                    // A man page's name line, "git-rerere - Reuse recorded resolution …",
+                    // also names the command without its suite's prefix, "rerere": what a
+                    // bare "rerere" asks for, though not what "what is a submodule" asks
+                    // of "git-submodule - Initialize, update or inspect submodules".
+                    if n > 1
+                        && head[words[0].span.end..words[1].span.start] == *"-"
+                        && head[words[n - 1].span.end..].starts_with(" - ")
+                        && let Some(key) = key_of(&words[1..n], analyzer)
+                    {
+                        add(format!("{NAME_LINE_KEY}{key}"));
+                    }
                 }
             }
         }
@@ -203,7 +219,17 @@ mod tests {
     fn a_copula_sentence_a_glossary_line_and_a_name_line_each_define_their_term() {
         assert_eq!(keys("A submodule is a repository embedded inside another."), ["submodul"]);
         assert_eq!(keys("index\nA collection of files with stat information."), ["index"]);
-        assert_eq!(keys("git-clean - Remove untracked files from the tree"), ["git_clean"]);
+        assert_eq!(
+            keys("git-clean - Remove untracked files from the tree"),
+            ["git_clean", "name:clean"]
+        );
+        assert_eq!(
+            keys("git-sparse-checkout - Reduce your working tree"),
+            ["git_spars_checkout", "name:spars_checkout"]
+        );
+        // Only the name line's one hyphenated word loses its prefix.
+        assert_eq!(keys("write ahead - a log of pages"), ["write_ahead"]);
+        assert_eq!(keys("fast-forward: a merge that moves the branch"), ["fast_forward"]);
         assert_eq!(keys("Intro text. Submodules are repositories inside others."), ["submodul"]);
         assert_eq!(keys("The type affinity of a column is the recommended type."), ["type_affin"]);
     }

@@ -12,12 +12,14 @@ use super::clean::drop_chat_filler;
 #[cfg(test)]
 use crate::analysis::Analyzer;
 use crate::analysis::Word;
-use crate::analysis::definitions::{MAX_TERM_WORDS, definition_key, skip_article};
+use crate::analysis::definitions::{MAX_TERM_WORDS, NAME_LINE_KEY, definition_key, skip_article};
 
 /// The term a definition question asks about, as index terms (one per word).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
     terms: Vec<String>,
+    /// The question is the term alone ("rerere"): a man page's name line answers it too.
+    bare: bool,
 }
 
 impl Definition {
@@ -40,6 +42,7 @@ impl Definition {
     /// "what is the index in git", asked of a corpus where nearly every passage is about git.
     pub fn of_words(words: &[Word], is_common: impl Fn(&str) -> bool) -> Option<Definition> {
         let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
+        let mut bare = false;
         let term_words: &[Word] = match surfaces.as_slice() {
             ["what" | "who", "is" | "are", ..] => &words[2..],
             ["whats", ..] | ["define", ..] => &words[1..],
@@ -51,6 +54,14 @@ impl Definition {
                 Some(end) => strip_kind(&words[2..end]),
                 None => return None,
             },
+            // A bare term typed as the whole question ("rerere", "sparse checkout") asks
+            // what it is, as a search box's user means it.
+            _ if (1..=MAX_KEYWORD_TERM_WORDS).contains(&words.len())
+                && words.iter().all(|w| !w.terms.is_empty() && !is_question_word(&w.surface)) =>
+            {
+                bare = true;
+                words
+            }
             _ => return None,
         };
         let mut term_words = skip_article(term_words, |w| &w.surface);
@@ -63,13 +74,28 @@ impl Definition {
         }
         let terms: Vec<String> =
             term_words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
-        (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms })
+        (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms, bare })
     }
 
     /// The term's key in the index's `defines` field.
     pub fn key(&self) -> String {
         definition_key(&self.terms)
     }
+
+    /// The keys of the `defines` field whose passages answer the question: the term's, and
+    /// for a bare term also a man page name line's ([`NAME_LINE_KEY`]).
+    pub fn keys(&self) -> Vec<String> {
+        let key = self.key();
+        if self.bare { vec![format!("{NAME_LINE_KEY}{key}"), key] } else { vec![key] }
+    }
+}
+
+/// At most this many words make a bare-term question ("sparse checkout").
+const MAX_KEYWORD_TERM_WORDS: usize = 2;
+
+/// True for the words that open a question rather than name a term.
+fn is_question_word(surface: &str) -> bool {
+    matches!(surface, "what" | "who" | "whom" | "which" | "when" | "where" | "why" | "how")
 }
 
 /// Nouns that name what kind of thing a term is ("the copiousoutput flag", "the -S option"):
@@ -124,7 +150,8 @@ mod tests {
 
     fn defines(question: &str, text: &str) -> bool {
         let definition = definition(question).expect("a definition question");
-        defined_keys(text, None, &Analyzer::default()).contains(&definition.key())
+        let keys = defined_keys(text, None, &Analyzer::default());
+        definition.keys().iter().any(|key| keys.contains(key))
     }
 
     #[test]
@@ -138,6 +165,21 @@ mod tests {
         assert_eq!(terms("How do I stash my changes?"), None);
         assert_eq!(terms("What is the name of the king who built the longest wall?"), None);
         assert_eq!(terms("What is"), None);
+    }
+
+    #[test]
+    fn a_bare_term_asks_what_it_is() {
+        let terms = |q: &str| definition(q).map(|d| d.terms);
+        assert_eq!(terms("rerere"), Some(vec!["rerer".to_string()]));
+        assert_eq!(terms("sparse checkout"), Some(vec!["spars".into(), "checkout".into()]));
+        assert_eq!(terms("read_inc write_inc chunks"), None);
+        assert_eq!(terms("why"), None);
+        assert_eq!(terms("the"), None);
+        // The command's name line answers the bare term, not "what is".
+        let name_line = "git-rerere - Reuse recorded resolution of conflicted merges";
+        assert!(defines("rerere", name_line));
+        assert!(!defines("what is rerere", name_line));
+        assert!(defines("what is git-rerere", name_line));
     }
 
     #[test]

@@ -91,23 +91,29 @@ impl Engine {
         Ok(self.numbered(found))
     }
 
-    /// The passages that define `key` (their `defines` field holds it): every one of them,
-    /// by number, and at most `limit` of them as candidates, each with the score the plan's
-    /// clauses give it, best first — what a definition question adds to the first stage's
-    /// candidates, found however many passages repeat the term more often. Of a term defined
-    /// very often, the first [`DEFINING_POOL`] are scored.
+    /// The passages that define the term (their `defines` field holds one of its `keys`):
+    /// every one of them, by number, and at most `limit` of them as candidates, each with the
+    /// score the plan's clauses give it, best first — what a definition question adds to the
+    /// first stage's candidates, found however many passages repeat the term more often. Of
+    /// a term defined very often, the first [`DEFINING_POOL`] are scored.
     pub(super) fn defining(
         &self,
         query: &QueryClauses<'_>,
         plan: &Plan,
-        key: &str,
+        keys: &[String],
         limit: usize,
     ) -> tantivy::Result<Defining> {
         let QueryClauses { searcher, clauses, statistics } = query;
         let searcher = *searcher;
-        let defines = TermQuery::new(
-            Term::from_field_text(self.fields.defines, key),
-            IndexRecordOption::Basic,
+        let defines = BooleanQuery::new(
+            keys.iter()
+                .map(|key| {
+                    let term = Term::from_field_text(self.fields.defines, key);
+                    let query: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect(),
         );
         let every = searcher.search(&defines, &DocSetCollector)?;
         let every = every.into_iter().map(|address| (0.0, address)).collect();

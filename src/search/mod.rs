@@ -314,7 +314,7 @@ impl Engine {
         let definition = plan.definition.as_ref().filter(|_| self.tuning.definition > 0.0);
         let defining = match definition {
             Some(definition) => {
-                Some(self.defining(&query, &plan, &definition.key(), DEFINING_CANDIDATES)?)
+                Some(self.defining(&query, &plan, &definition.keys(), DEFINING_CANDIDATES)?)
             }
             None => None,
         };

@@ -1,6 +1,7 @@
 //! Question shapes. Properties checked:
 //! 1. "what is X" prefers the passage that defines X over one that repeats X more often, and
-//!    so does "what does the X flag do in …";
+//!    so does "what does the X flag do in …", and a bare term ("rerere") prefers the name
+//!    line of its command's man page, which "what is X" does not;
 //! 2. a question about something the material does not hold gets no answer;
 //! 3. a question without a word (punctuation, white space) says so rather than guessing.
 
@@ -46,6 +47,28 @@ fn what_does_the_x_flag_do_prefers_the_entry_that_explains_x() {
     ]);
     let question = "What does the copiousoutput flag do in a mailcap entry?";
     assert_eq!(top(&engine, question).as_deref(), Some("fields#0"));
+}
+
+#[test]
+fn a_bare_term_prefers_its_commands_name_line_and_what_is_x_the_definition() {
+    let engine = engine(&[
+        (
+            "rerere-discussion",
+            None,
+            "As a convenience, git merge invokes git rerere after a conflicted merge, and git \
+             rerere records the rerere state; git rerere forget drops a rerere resolution.",
+        ),
+        ("rerere-name", None, "git-rerere - Reuse recorded resolution of conflicted merges"),
+        (
+            "submodule-name",
+            None,
+            "git-submodule - Initialize, update or inspect submodules of a submodule \
+             repository",
+        ),
+        ("submodules", None, "A submodule is a repository embedded inside another repository."),
+    ]);
+    assert_eq!(top(&engine, "rerere").as_deref(), Some("rerere-name#0"));
+    assert_eq!(top(&engine, "what is a submodule").as_deref(), Some("submodules#0"));
 }
 
 #[test]
