@@ -106,13 +106,16 @@ const KINDS: &[&str] =
 /// Words that open a question's qualifier after "do": "what does X do in a mailcap entry".
 const CONTEXT_OPENERS: &[&str] = &["in", "when", "on", "for", "with", "during"];
 
+/// Verbs that ask what a thing does: "what does X do", "what does git describe print".
+const DOING_VERBS: &[&str] = &["do", "print", "output", "return", "show", "display"];
+
 /// Where X ends in "what does X do" or "what does the X flag do in …" (a qualifier only
 /// after a term named by its kind: "what does Doctor Who do when his body is damaged" asks
-/// about the qualifier): the index of the "do" that follows X. "… to do" ("what does
-/// chlorophyll use light to do") and "not do" ask what something is for or avoids, not what
-/// X is.
+/// about the qualifier), and likewise for the other [`DOING_VERBS`]: the index of the verb
+/// that follows X. "… to do" ("what does chlorophyll use light to do") and "not do" ask what
+/// something is for or avoids, not what X is.
 fn what_it_does(surfaces: &[&str]) -> Option<usize> {
-    let end = surfaces.iter().skip(3).position(|&s| s == "do")? + 3;
+    let end = surfaces.iter().skip(3).position(|s| DOING_VERBS.contains(s))? + 3;
     let term = &surfaces[2..end];
     if term.iter().any(|&s| s == "to" || s == "not") {
         return None;
@@ -196,6 +199,8 @@ mod tests {
         assert_eq!(terms("What does the IPCC not do?"), None);
         assert_eq!(terms("What does chlorophyll use to do?"), None);
         assert_eq!(terms("What does Doctor Who do when his body is mortally damaged?"), None);
+        let describe = Some(vec!["git".to_string(), "describ".into()]);
+        assert_eq!(terms("What does git describe print?"), describe);
     }
 
     #[test]

@@ -68,6 +68,8 @@ fn a_bare_term_prefers_its_commands_name_line_and_what_is_x_the_definition() {
         ("submodules", None, "A submodule is a repository embedded inside another repository."),
     ]);
     assert_eq!(top(&engine, "rerere").as_deref(), Some("rerere-name#0"));
+    assert_eq!(top(&engine, "What does git rerere do?").as_deref(), Some("rerere-name#0"));
+    assert_eq!(top(&engine, "What does git rerere print?").as_deref(), Some("rerere-name#0"));
     assert_eq!(top(&engine, "what is a submodule").as_deref(), Some("submodules#0"));
 }
 
