@@ -1,7 +1,8 @@
 //! Synonyms, acronyms and derived forms. Properties checked:
 //! 1. an acronym finds the passage of its expansion ("ML" → "machine learning");
 //! 2. a derived form finds its base word and back ("Korea" → "Korean");
-//! 3. a word of a synonym group finds the passage of another ("invest" → "funding").
+//! 3. a word of a synonym group finds the passage of another ("invest" → "funding", "delete"
+//!    → "remove").
 
 use super::{engine, rankings, top};
 
@@ -36,4 +37,20 @@ fn a_synonym_finds_the_passage_of_another_word_of_its_group() {
     let question = "did the government invest in start-ups";
     assert_eq!(top(&engine, question).as_deref(), Some("startups#0"));
     insta::assert_snapshot!(rankings(&engine, &[question, "which firm hired staff in Busan"]));
+}
+
+#[test]
+fn delete_finds_remove_as_documentation_writes_it() {
+    let engine = engine(&[
+        (
+            "ls-files",
+            None,
+            "git ls-files shows the files in the index: tracked files, staged files and, with \
+             --others, untracked files.",
+        ),
+        ("clean", None, "git-clean - Remove untracked files from the working tree"),
+        ("log", None, "Show the commit logs of the current branch."),
+    ]);
+    let question = "how do I delete untracked files";
+    assert_eq!(top(&engine, question).as_deref(), Some("clean#0"));
 }
