@@ -245,7 +245,7 @@ fn guard_real_docs(test: &str, set: &str, floors: (usize, usize, usize)) {
 
 #[test]
 fn real_docs_mutt_txt_does_not_regress() {
-    guard_real_docs("real_docs_mutt_txt_does_not_regress", "mutt-txt", (23, 30, 8));
+    guard_real_docs("real_docs_mutt_txt_does_not_regress", "mutt-txt", (25, 32, 8));
 }
 
 #[test]
@@ -259,7 +259,7 @@ fn real_docs_pdf_manual_slides_does_not_regress() {
 
 #[test]
 fn real_docs_git_html_does_not_regress() {
-    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (14, 21, 8));
+    guard_real_docs("real_docs_git_html_does_not_regress", "git-html", (18, 23, 8));
 }
 
 #[test]
