@@ -54,3 +54,19 @@ fn delete_finds_remove_as_documentation_writes_it() {
     let question = "how do I delete untracked files";
     assert_eq!(top(&engine, question).as_deref(), Some("clean#0"));
 }
+
+#[test]
+fn automatically_finds_auto() {
+    let engine = engine(&[
+        (
+            "sending",
+            None,
+            "Before sending a book to your reader you can convert the book by hand: select \
+             the book, click Convert and pick the book format your reader shows.",
+        ),
+        ("auto", None, "Auto conversion: calibre converts a book when it is sent."),
+        ("news", None, "Downloaded news is sent to the reader every morning."),
+    ]);
+    let question = "How do I convert a book automatically?";
+    assert_eq!(top(&engine, question).as_deref(), Some("auto#0"));
+}
