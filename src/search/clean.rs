@@ -2,6 +2,8 @@
 //! query languages (`AND`, `OR`, `NOT`, `-foo`, `title:`), and chat filler ("hey",
 //! "thanks!!", "lol", "quick question"). People paste these in or type them out of habit;
 //! they neither point at a passage nor tell against one, so they are left out of the plan.
+//! Question words and filler ("what", "how much", "tell me"; [`is_filler`]) stay in the plan,
+//! searched lightly, but never count as evidence either.
 //!
 //! [`blank_syntax`] keeps byte offsets (it replaces with spaces), so spans found in the
 //! cleaned question still cut the original one when a "did you mean" is written.
@@ -19,6 +21,77 @@ pub const CHAT_FILLER: &[&str] = &[
 /// like"), since each word alone can be a topic.
 pub const CHAT_PAIRS: &[(&str, &str)] =
     &[("quick", "question"), ("so", "like"), ("just", "wondering"), ("i", "wonder")];
+
+/// Words that shape a question but carry no topic: searched lightly, never required.
+pub const QUESTION_FILLER: &[&str] = &[
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "do",
+    "does",
+    "did",
+    "much",
+    "many",
+    "tell",
+    "me",
+    "about",
+    "please",
+    "can",
+    "could",
+    "would",
+    "should",
+    "you",
+    "your",
+    "i",
+    "my",
+    "we",
+    "our",
+    "s",
+    "has",
+    "have",
+    "had",
+    "were",
+    "been",
+    "being",
+    "its",
+    "there",
+    "here",
+    "some",
+    "any",
+    "was",
+    "give",
+    "show",
+    "explain",
+    "describe",
+    "know",
+    "out",
+    "off",
+    "just",
+    "really",
+    "actually",
+    "basically",
+    "im",
+    "whats",
+    "wanna",
+    "gonna",
+];
+
+/// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
+/// "why", "how"), matched as word beginnings since particles attach to them ("무엇인가").
+pub const KOREAN_QUESTION_WORDS: &[&str] =
+    &["누구", "언제", "무엇", "무슨", "어디", "어느", "어떤", "어떻게", "몇", "얼마", "왜"];
+
+/// True for question words and filler (English or Korean), which never count as evidence.
+pub(super) fn is_filler(surface: &str) -> bool {
+    QUESTION_FILLER.contains(&surface)
+        || KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q))
+}
 
 /// Field prefixes of query languages (`title:bar`): the field name is syntax, the value stays.
 const FIELD_NAMES: &[&str] =

@@ -9,6 +9,7 @@
 
 #[cfg(test)]
 use super::clean::drop_chat_filler;
+use super::clean::is_filler;
 #[cfg(test)]
 use crate::analysis::Analyzer;
 use crate::analysis::Word;
@@ -54,10 +55,10 @@ impl Definition {
                 Some(end) => strip_kind(&words[2..end]),
                 None => return None,
             },
-            // A bare term typed as the whole question ("rerere", "sparse checkout") asks
-            // what it is, as a search box's user means it.
+            // A bare term typed as the whole question ("rerere", "sparse checkout"), no
+            // question word or filler among it, asks what it is, as a search box's user means.
             _ if (1..=MAX_KEYWORD_TERM_WORDS).contains(&words.len())
-                && words.iter().all(|w| !w.terms.is_empty() && !is_question_word(&w.surface)) =>
+                && words.iter().all(|w| !w.terms.is_empty() && !is_filler(&w.surface)) =>
             {
                 bare = true;
                 words
@@ -92,11 +93,6 @@ impl Definition {
 
 /// At most this many words make a bare-term question ("sparse checkout").
 const MAX_KEYWORD_TERM_WORDS: usize = 2;
-
-/// True for the words that open a question rather than name a term.
-fn is_question_word(surface: &str) -> bool {
-    matches!(surface, "what" | "who" | "whom" | "which" | "when" | "where" | "why" | "how")
-}
 
 /// Nouns that name what kind of thing a term is ("the copiousoutput flag", "the -S option"):
 /// the term is the word before them.
@@ -178,6 +174,7 @@ mod tests {
         assert_eq!(terms("read_inc write_inc chunks"), None);
         assert_eq!(terms("why"), None);
         assert_eq!(terms("the"), None);
+        assert_eq!(terms("please rerere"), None, "filler is no term");
         // The command's name line answers the bare term, not "what is".
         let name_line = "git-rerere - Reuse recorded resolution of conflicted merges";
         assert!(defines("rerere", name_line));

@@ -48,8 +48,7 @@ impl Engine {
         plan: &Plan,
         limit: usize,
     ) -> tantivy::Result<Vec<(f32, u32)>> {
-        let QueryClauses { searcher, clauses, statistics } = query;
-        let (searcher, statistics) = (*searcher, statistics);
+        let &QueryClauses { searcher, ref clauses, ref statistics } = query;
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
@@ -103,8 +102,7 @@ impl Engine {
         keys: &[String],
         limit: usize,
     ) -> tantivy::Result<Defining> {
-        let QueryClauses { searcher, clauses, statistics } = query;
-        let searcher = *searcher;
+        let &QueryClauses { searcher, ref clauses, ref statistics } = query;
         let defines = BooleanQuery::new(
             keys.iter()
                 .map(|key| {
@@ -210,8 +208,6 @@ impl Engine {
         ((number as usize) < self.store.len()).then_some(number)
     }
 
-    /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,
-    /// weighted twice.
     /// The clauses of `plan` (with feedback `expansion`) and their statistics, read from
     /// `searcher` once for everything one question searches with them.
     pub(super) fn query_clauses<'a>(
@@ -225,6 +221,8 @@ impl Engine {
         Ok(QueryClauses { searcher, clauses, statistics })
     }
 
+    /// The first stage's term clauses for a plan: a (field, term) asked twice is one clause,
+    /// weighted twice.
     fn clauses<'a>(&'a self, plan: &Plan, expansion: &[(u32, f32)]) -> Vec<Clause<'a>> {
         let tuning = &self.tuning;
         let mut clauses: Vec<Clause<'a>> = Vec::new();

@@ -41,7 +41,8 @@ pub use shared::SharedEngine;
 pub use synonyms::Synonyms;
 pub use tuning::Tuning;
 
-use plan::{COMMON_WORDS, QUESTION_FILLER};
+use clean::QUESTION_FILLER;
+use plan::COMMON_WORDS;
 
 use crate::analysis::Analyzer;
 use crate::answer::{Answer, NoMatchReason, Reply};

@@ -10,6 +10,7 @@
 
 use std::ops::Range;
 
+use super::clean::is_filler;
 use super::definition::Definition;
 use super::synonyms::Synonyms;
 use super::{clean, english};
@@ -19,67 +20,7 @@ use crate::index::Store;
 /// At most this many unknown words of one question are typo-corrected.
 const MAX_CORRECTIONS: usize = 8;
 
-/// Words that shape a question but carry no topic: searched lightly, never required.
-pub const QUESTION_FILLER: &[&str] = &[
-    "what",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "do",
-    "does",
-    "did",
-    "much",
-    "many",
-    "tell",
-    "me",
-    "about",
-    "please",
-    "can",
-    "could",
-    "would",
-    "should",
-    "you",
-    "your",
-    "i",
-    "my",
-    "we",
-    "our",
-    "s",
-    "has",
-    "have",
-    "had",
-    "were",
-    "been",
-    "being",
-    "its",
-    "there",
-    "here",
-    "some",
-    "any",
-    "was",
-    "give",
-    "show",
-    "explain",
-    "describe",
-    "know",
-    "out",
-    "off",
-    "just",
-    "really",
-    "actually",
-    "basically",
-    "im",
-    "whats",
-    "wanna",
-    "gonna",
-];
-
-/// Request verbs among [`QUESTION_FILLER`] ("describe the …", "can you show me …"): filler
+/// Request verbs among [`QUESTION_FILLER`](super::clean::QUESTION_FILLER) ("describe the …", "can you show me …"): filler
 /// only where they make the request, at the start of the question or after other filler.
 /// After a content word they name something ("what does git describe print", "git show").
 const REQUEST_VERBS: &[&str] = &["give", "show", "explain", "describe", "tell", "know"];
@@ -97,11 +38,6 @@ fn role_idiom(surfaces: &[&str]) -> Vec<bool> {
     }
     surfaces.iter().map(|s| ROLE_IDIOM.iter().any(|half| half.contains(s))).collect()
 }
-
-/// Korean question words ("who", "when", "what", "where", "which", "how many", "how much",
-/// "why", "how"), matched as word beginnings since particles attach to them ("무엇인가").
-pub const KOREAN_QUESTION_WORDS: &[&str] =
-    &["누구", "언제", "무엇", "무슨", "어디", "어느", "어떤", "어떻게", "몇", "얼마", "왜"];
 
 /// Everyday English words: they count for half when judging whether a passage covers a
 /// question, since a question can use them without naming its topic ("given", "status",
@@ -558,12 +494,6 @@ pub fn plan(question: &str, analyzer: &Analyzer, store: &Store, expand: Expansio
         text
     });
     Plan { concepts, suggestion, definition }
-}
-
-/// True for question words and filler (English or Korean), which never count as evidence.
-fn is_filler(surface: &str) -> bool {
-    QUESTION_FILLER.contains(&surface)
-        || KOREAN_QUESTION_WORDS.iter().any(|q| surface.starts_with(q))
 }
 
 fn concept_for(word: &Word, store: &Store) -> Concept {
