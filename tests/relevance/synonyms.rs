@@ -2,7 +2,7 @@
 //! 1. an acronym finds the passage of its expansion ("ML" → "machine learning");
 //! 2. a derived form finds its base word and back ("Korea" → "Korean");
 //! 3. a word of a synonym group finds the passage of another ("invest" → "funding", "delete"
-//!    → "remove").
+//!    → "remove", "continue" → "resume").
 
 use super::{engine, rankings, top};
 
@@ -69,4 +69,20 @@ fn automatically_finds_auto() {
     ]);
     let question = "How do I convert a book automatically?";
     assert_eq!(top(&engine, question).as_deref(), Some("auto#0"));
+}
+
+#[test]
+fn continue_finds_resume_as_a_manual_writes_it() {
+    let engine = engine(&[
+        (
+            "compose",
+            None,
+            "After writing the body of a message you are back in the compose menu: send the \
+             message, edit the message, or postpone the message until later.",
+        ),
+        ("postponed", None, "A postponed message is kept until you resume it."),
+        ("aliases", None, "Aliases map a short name to a full address."),
+    ]);
+    let question = "How do I continue writing a postponed message?";
+    assert_eq!(top(&engine, question).as_deref(), Some("postponed#0"));
 }
