@@ -1,7 +1,8 @@
 //! The terms a text defines the way a reference does: a sentence that opens with the term and
 //! a copula ("A submodule is a repository embedded …"), or a line that is the term alone or
 //! the term and a colon or dash, followed by its explanation (glossaries, option lists, a man
-//! page's NAME line).
+//! page's NAME line). Usage lines ("alias [ -group name ...] key address") name the command
+//! whose syntax they give, under keys of their own ([`USAGE_KEY`]).
 //!
 //! The index records each passage's defined terms as [`definition_key`]s, so that a definition
 //! question ("What is a submodule?") finds the passage that says what the term is even when
@@ -34,6 +35,17 @@ const OPENING_BYTES: usize = 120;
 /// "what is" question does not.
 pub const NAME_LINE_KEY: &str = "name:";
 
+/// Opens the key of a command whose usage line a passage gives ("alias [ -group name ...]
+/// key address", "git rerere [clear|forget <pathspec>]"): what "the syntax of the alias
+/// command" looks up.
+pub const USAGE_KEY: &str = "usage:";
+
+/// Lines that label the usage lines after them: "Usage:", a man page's "SYNOPSIS".
+const USAGE_LABELS: &[&str] = &["usage", "synopsis", "syntax"];
+
+/// At most this many words name the command of a usage line ("git sparse-checkout").
+const MAX_COMMAND_WORDS: usize = 3;
+
 /// The key of a defined term: the first index term of each of its words, joined by `_` (index
 /// terms are runs of letters and digits, so the key is one token of the whitespace tokenizer).
 pub fn definition_key(terms: &[String]) -> String {
@@ -51,6 +63,7 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
             keys.push(key);
         }
     };
+    usage_keys(text, analyzer, &mut add);
     let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).peekable();
     while let Some(line) = lines.next() {
         let explained = lines.peek().is_some();
@@ -102,6 +115,63 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
         }
     }
     keys
+}
+
+/// Adds the [`USAGE_KEY`] keys of the commands whose usage lines `text` gives: a line that
+/// opens with a command's lowercase name followed by its syntax (`[`, `<`, `{` or `|`:
+/// "alias [ -group name ...] key address"), or any line of commands under a usage label
+/// ("Usage:" then "score pattern value"), whose first word is the command. A command of
+/// several words ("git rerere") is also named by the words after its first, as a suite's
+/// user names it ("the rerere command").
+fn usage_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
+    let mut labelled = false;
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let label = line.trim_end_matches(':').trim();
+        if USAGE_LABELS.iter().any(|usage| label.eq_ignore_ascii_case(usage)) {
+            labelled = true;
+            continue;
+        }
+        let Some(command) = usage_command(line, labelled) else {
+            labelled = false;
+            continue;
+        };
+        let words = tokens(command);
+        if let Some(key) = key_of(&words, analyzer) {
+            add(format!("{USAGE_KEY}{key}"));
+        }
+        let suite_end = command.find(' ').unwrap_or(command.len());
+        let named = words.iter().position(|w| w.span.start > suite_end).unwrap_or(words.len());
+        if let Some(key) = key_of(&words[named..], analyzer) {
+            add(format!("{USAGE_KEY}{key}"));
+        }
+    }
+}
+
+/// The command a usage line opens with (see [`usage_keys`]; `labelled`: the line is under a
+/// usage label, so a line without syntax marks is one too, named by its first word). Prose
+/// is not a usage line: it ends with a full stop or names no lowercase command first.
+fn usage_command(line: &str, labelled: bool) -> Option<&str> {
+    let line = ["• ", "* ", "- ", "$ "]
+        .iter()
+        .find_map(|bullet| line.strip_prefix(bullet))
+        .unwrap_or(line)
+        .trim_start();
+    if line.ends_with('.') && !line.ends_with("...") {
+        return None;
+    }
+    let command = match line.find(['[', '<', '{', '|']) {
+        Some(mark) if line[..mark].ends_with(' ') => line[..mark].trim_end(),
+        _ if labelled => line.split(' ').next()?,
+        _ => return None,
+    };
+    let words: Vec<&str> = command.split(' ').take(MAX_COMMAND_WORDS + 1).collect();
+    let is_command_word = |word: &&str| {
+        word.starts_with(|c: char| c.is_ascii_lowercase())
+            && word
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_".contains(c))
+    };
+    (words.len() <= MAX_COMMAND_WORDS && words.iter().all(is_command_word)).then_some(command)
 }
 
 /// True when the `n` words opening `head` are followed by a colon, a dash or a copula (right
@@ -232,6 +302,35 @@ mod tests {
         assert_eq!(keys("fast-forward: a merge that moves the branch"), ["fast_forward"]);
         assert_eq!(keys("Intro text. Submodules are repositories inside others."), ["submodul"]);
         assert_eq!(keys("The type affinity of a column is the recommended type."), ["type_affin"]);
+    }
+
+    #[test]
+    fn a_usage_line_names_its_command_under_the_usage_key() {
+        let usage = |text: &str| -> Vec<String> {
+            keys(text).into_iter().filter(|key| key.starts_with(USAGE_KEY)).collect()
+        };
+        let aliases = "5. Defining/Using Aliases\nUsage:\n\nalias [ -group name ...] key \
+                       address\nunalias [ -group name ...] { * | key ... }\n\nIt's usually \
+                       cumbersome to remember an address.";
+        assert_eq!(usage(aliases), ["usage:alia", "usage:unalia"]);
+        assert_eq!(
+            usage("Usage:\nscore pattern value\nunscore { * | pattern ... }"),
+            ["usage:score", "usage:unscor"]
+        );
+        assert_eq!(usage("  • save-hook [!]pattern mailbox"), ["usage:save_hook"]);
+        assert_eq!(
+            usage("git rerere [clear|forget <pathspec>|diff|status]"),
+            ["usage:git_rerer", "usage:rerer"]
+        );
+        assert_eq!(
+            usage("git sparse-checkout <subcommand> [<options>]"),
+            ["usage:git_spars_checkout", "usage:spars_checkout"]
+        );
+        // Prose, a continuation line of options, text after the usage block: no command.
+        assert!(usage("See the manual [1] for more.").is_empty());
+        assert!(usage("Mailboxes [see below] hold mail").is_empty());
+        assert!(usage("        [--dry-run] [(-c | -C) <commit>]").is_empty());
+        assert!(usage("Usage:\nscore pattern value\nThe score command adds a value.").len() == 1);
     }
 
     #[test]

@@ -13,14 +13,26 @@ use super::clean::is_filler;
 #[cfg(test)]
 use crate::analysis::Analyzer;
 use crate::analysis::Word;
-use crate::analysis::definitions::{MAX_TERM_WORDS, NAME_LINE_KEY, definition_key, skip_article};
+use crate::analysis::definitions::{
+    MAX_TERM_WORDS, NAME_LINE_KEY, USAGE_KEY, definition_key, skip_article,
+};
 
 /// The term a definition question asks about, as index terms (one per word).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Definition {
     terms: Vec<String>,
+    asks: Asks,
+}
+
+/// What a definition question asks of its term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asks {
+    /// What it is ("what is a submodule").
+    What,
     /// The question is the term alone ("rerere"): a man page's name line answers it too.
-    bare: bool,
+    Bare,
+    /// How a command is written ("the syntax of the alias command"): its usage line answers.
+    Usage,
 }
 
 impl Definition {
@@ -43,7 +55,10 @@ impl Definition {
     /// "what is the index in git", asked of a corpus where nearly every passage is about git.
     pub fn of_words(words: &[Word], is_common: impl Fn(&str) -> bool) -> Option<Definition> {
         let surfaces: Vec<&str> = words.iter().map(|w| w.surface.as_str()).collect();
-        let mut bare = false;
+        if let Some((start, end)) = usage_of(&surfaces) {
+            return Definition::of_term(strip_kind(&words[start..end]), Asks::Usage);
+        }
+        let mut asks = Asks::What;
         let term_words: &[Word] = match surfaces.as_slice() {
             ["what" | "who", "is" | "are", ..] => &words[2..],
             ["whats", ..] | ["define", ..] => &words[1..],
@@ -60,7 +75,7 @@ impl Definition {
             _ if (1..=MAX_KEYWORD_TERM_WORDS).contains(&words.len())
                 && words.iter().all(|w| !w.terms.is_empty() && !is_filler(&w.surface)) =>
             {
-                bare = true;
+                asks = Asks::Bare;
                 words
             }
             _ => return None,
@@ -73,9 +88,16 @@ impl Definition {
         {
             term_words = head;
         }
+        Definition::of_term(term_words, asks)
+    }
+
+    /// The definition of the term these words name (an article before them dropped), if each
+    /// word has an index term and they are at most [`MAX_TERM_WORDS`].
+    fn of_term(words: &[Word], asks: Asks) -> Option<Definition> {
+        let words = skip_article(words, |w| &w.surface);
         let terms: Vec<String> =
-            term_words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
-        (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms, bare })
+            words.iter().map(|w| w.terms.first().cloned()).collect::<Option<_>>()?;
+        (!terms.is_empty() && terms.len() <= MAX_TERM_WORDS).then_some(Definition { terms, asks })
     }
 
     /// The term's key in the index's `defines` field.
@@ -83,11 +105,39 @@ impl Definition {
         definition_key(&self.terms)
     }
 
-    /// The keys of the `defines` field whose passages answer the question: the term's, and
-    /// for a bare term also a man page name line's ([`NAME_LINE_KEY`]).
+    /// The keys of the `defines` field whose passages answer the question: the term's, for
+    /// a bare term also a man page name line's ([`NAME_LINE_KEY`]), for a syntax question
+    /// only the usage line's ([`USAGE_KEY`]).
     pub fn keys(&self) -> Vec<String> {
         let key = self.key();
-        if self.bare { vec![format!("{NAME_LINE_KEY}{key}"), key] } else { vec![key] }
+        match self.asks {
+            Asks::What => vec![key],
+            Asks::Bare => vec![format!("{NAME_LINE_KEY}{key}"), key],
+            Asks::Usage => vec![format!("{USAGE_KEY}{key}")],
+        }
+    }
+}
+
+/// Words that ask how a command is written.
+const USAGE_WORDS: &[&str] = &["syntax", "usage", "synopsis"];
+
+/// Where X is in a question for X's syntax: "(what is) (the) syntax of/for X", "X syntax"
+/// (`USAGE_WORDS` for "syntax"), as the range of its words.
+fn usage_of(surfaces: &[&str]) -> Option<(usize, usize)> {
+    let start = match surfaces {
+        ["what", "is" | "s", ..] => 2,
+        ["whats", ..] => 1,
+        _ => 0,
+    };
+    let start = if surfaces.get(start) == Some(&"the") { start + 1 } else { start };
+    match &surfaces[start..] {
+        [usage, "of" | "for", rest @ ..] if USAGE_WORDS.contains(usage) && !rest.is_empty() => {
+            Some((start + 2, surfaces.len()))
+        }
+        [rest @ .., usage] if USAGE_WORDS.contains(usage) && !rest.is_empty() => {
+            Some((start, surfaces.len() - 1))
+        }
+        _ => None,
     }
 }
 
@@ -198,6 +248,25 @@ mod tests {
         assert_eq!(terms("What does Doctor Who do when his body is mortally damaged?"), None);
         let describe = Some(vec!["git".to_string(), "describ".into()]);
         assert_eq!(terms("What does git describe print?"), describe);
+    }
+
+    #[test]
+    fn the_syntax_of_a_command_asks_for_its_usage_line() {
+        let keys = |q: &str| definition(q).map(|d| d.keys());
+        let alias = Some(vec!["usage:alia".to_string()]);
+        assert_eq!(keys("What is the syntax of the alias command?"), alias);
+        assert_eq!(keys("syntax of alias"), alias);
+        assert_eq!(keys("alias command syntax"), alias);
+        assert_eq!(keys("hey, what's the usage of alias? thanks"), alias);
+        assert_eq!(keys("synopsis for git rerere"), Some(vec!["usage:git_rerer".to_string()]));
+        // Not a term: a clause, or nothing at all.
+        assert_eq!(keys("What is the syntax for changing a key binding?"), None);
+        assert_eq!(keys("syntax"), Some(vec!["name:syntax".to_string(), "syntax".into()]));
+        assert_eq!(keys("What is the syntax?"), Some(vec!["syntax".to_string()]));
+        let line = "Usage:\nalias [ -group name ...] key address";
+        assert!(defines("What is the syntax of the alias command?", line));
+        assert!(!defines("What is alias?", line));
+        assert!(!defines("syntax of alias", "alias\nA short name for an address."));
     }
 
     #[test]

@@ -74,6 +74,29 @@ fn a_bare_term_prefers_its_commands_name_line_and_what_is_x_the_definition() {
 }
 
 #[test]
+fn the_syntax_of_a_command_prefers_the_passage_with_its_usage_line() {
+    let engine = engine(&[
+        (
+            "alias-file",
+            None,
+            "alias_file: the default file in which to save aliases created by the alias \
+             command. Entries added to this file are encoded in the alias syntax.",
+        ),
+        (
+            "aliases",
+            None,
+            "Usage:\n\nalias [ -group name ...] key address [ address ...]\n\nMutt allows \
+             you to create aliases which map a short string to a full address.",
+        ),
+        ("scoring", None, "Usage:\n\nscore pattern value\n\nScoring adds value to messages."),
+    ]);
+    let question = "What is the syntax of the alias command?";
+    assert_eq!(top(&engine, question).as_deref(), Some("aliases#0"));
+    assert_eq!(top(&engine, "syntax of the score command").as_deref(), Some("scoring#0"));
+    insta::assert_snapshot!(rankings(&engine, &[question]));
+}
+
+#[test]
 fn a_question_outside_the_material_gets_no_answer() {
     let engine = optics();
     let question = "who won the football world cup in 1998";
