@@ -264,5 +264,5 @@ fn real_docs_git_html_does_not_regress() {
 
 #[test]
 fn real_docs_ebook_office_does_not_regress() {
-    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (27, 37, 8));
+    guard_real_docs("real_docs_ebook_office_does_not_regress", "ebook-office", (29, 38, 8));
 }

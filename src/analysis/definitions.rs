@@ -40,6 +40,17 @@ pub const NAME_LINE_KEY: &str = "name:";
 /// command" looks up.
 pub const USAGE_KEY: &str = "usage:";
 
+/// Opens the key of what a list names in the line that introduces it ("… has one of the
+/// following storage classes:" then its items): what "What storage classes does SQLite
+/// have?" looks up.
+pub const LIST_KEY: &str = "list:";
+
+/// The last this many words of a line introducing a list are read for what it names.
+const LIST_INTRO_WORDS: usize = 8;
+
+/// At least this many items follow a line that introduces a list.
+const MIN_LIST_ITEMS: usize = 2;
+
 /// Lines that label the usage lines after them: "Usage:", a man page's "SYNOPSIS".
 const USAGE_LABELS: &[&str] = &["usage", "synopsis", "syntax"];
 
@@ -64,6 +75,7 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
         }
     };
     usage_keys(text, analyzer, &mut add);
+    list_keys(text, analyzer, &mut add);
     let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).peekable();
     while let Some(line) = lines.next() {
         let explained = lines.peek().is_some();
@@ -145,6 +157,66 @@ fn usage_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
             add(format!("{USAGE_KEY}{key}"));
         }
     }
+}
+
+/// Adds the [`LIST_KEY`] keys of what the lists of `text` enumerate: a line ending in a
+/// colon, followed by list items ("- ", "• ", "* ", "1."), names it after "following" ("the
+/// following storage classes:", "the following rules in the order shown:" — the words up to
+/// the first stop word or mark) or before "include", "are" or "is" ("Advantages include:").
+fn list_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(intro) = line.strip_suffix(':') else { continue };
+        let items = lines[i + 1..]
+            .iter()
+            .take(MIN_LIST_ITEMS)
+            .take_while(|line| is_list_item(line))
+            .count();
+        if items < MIN_LIST_ITEMS {
+            continue;
+        }
+        let intro = prefix_from_end(intro, OPENING_BYTES);
+        let spans: Vec<_> = word_spans(intro).filter(|span| span.len() <= MAX_WORD_BYTES).collect();
+        let words: Vec<Token> = spans[spans.len().saturating_sub(LIST_INTRO_WORDS)..]
+            .iter()
+            .map(|span| Token { surface: fold(&intro[span.clone()]), span: span.clone() })
+            .collect();
+        let named: &[Token] = if let Some(at) = words.iter().rposition(|w| w.surface == "following")
+        {
+            let after = &words[at + 1..];
+            let end = after.iter().position(Token::is_stop).unwrap_or(after.len());
+            &after[..end.min(MAX_TERM_WORDS)]
+        } else if let [.., noun, verb] = words.as_slice()
+            && matches!(verb.surface.as_str(), "include" | "includes" | "are" | "is")
+            && !noun.is_stop()
+        {
+            std::slice::from_ref(noun)
+        } else {
+            &[]
+        };
+        if let Some(key) = key_of(named, analyzer) {
+            add(format!("{LIST_KEY}{key}"));
+        }
+    }
+}
+
+/// True when `line` (trimmed) is an item of a bulleted or numbered list.
+fn is_list_item(line: &str) -> bool {
+    ["- ", "• ", "* ", "– "].iter().any(|bullet| line.starts_with(bullet))
+        || line.split_once(['.', ')']).is_some_and(|(number, rest)| {
+            (1..=3).contains(&number.len())
+                && number.bytes().all(|b| b.is_ascii_digit())
+                && rest.starts_with(' ')
+        })
+}
+
+/// The last up to `bytes` bytes of `text`, cut on a character boundary.
+fn prefix_from_end(text: &str, bytes: usize) -> &str {
+    let mut start = text.len().saturating_sub(bytes);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..]
 }
 
 /// The command a usage line opens with (see [`usage_keys`]; `labelled`: the line is under a
@@ -331,6 +403,24 @@ mod tests {
         assert!(usage("Mailboxes [see below] hold mail").is_empty());
         assert!(usage("        [--dry-run] [(-c | -C) <commit>]").is_empty());
         assert!(usage("Usage:\nscore pattern value\nThe score command adds a value.").len() == 1);
+    }
+
+    #[test]
+    fn a_line_introducing_a_list_names_what_it_enumerates() {
+        let lists = |text: &str| -> Vec<String> {
+            keys(text).into_iter().filter(|key| key.starts_with(LIST_KEY)).collect()
+        };
+        let classes = "Each value stored in an SQLite database (or manipulated by the database \
+                       engine) has one of the following storage classes:\n- NULL. No \
+                       value.\n- INTEGER. A signed integer.\n- TEXT. A string.";
+        assert_eq!(lists(classes), ["list:storag_class"]);
+        let rules = "The affinity is determined by the following rules in the order shown:\n\
+                     1. If the type contains INT it is INTEGER.\n2. Otherwise it is NUMERIC.";
+        assert_eq!(lists(rules), ["list:rule"]);
+        assert_eq!(lists("Advantages include:\n• speed\n• concurrency"), ["list:advantag"]);
+        // One item is no list; a colon before prose introduces none.
+        assert!(lists("The following storage classes:\n- NULL").is_empty());
+        assert!(lists("The following storage classes:\nSQLite has five of them.").is_empty());
     }
 
     #[test]

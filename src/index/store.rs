@@ -42,7 +42,7 @@ pub const STORE_FILE: &str = "store.bin";
 
 /// Bump when the store layout, the analysis or the segmentation changes: the corpus
 /// fingerprint includes it, so older generations are rebuilt.
-pub const STORE_FORMAT: u32 = 23;
+pub const STORE_FORMAT: u32 = 24;
 
 /// Stores up to this size are hashed in full when opened.
 pub const HASH_ON_OPEN_BYTES: usize = 256 * 1024 * 1024;

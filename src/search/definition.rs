@@ -14,7 +14,7 @@ use super::clean::is_filler;
 use crate::analysis::Analyzer;
 use crate::analysis::Word;
 use crate::analysis::definitions::{
-    MAX_TERM_WORDS, NAME_LINE_KEY, USAGE_KEY, definition_key, skip_article,
+    LIST_KEY, MAX_TERM_WORDS, NAME_LINE_KEY, USAGE_KEY, definition_key, skip_article,
 };
 
 /// The term a definition question asks about, as index terms (one per word).
@@ -33,6 +33,9 @@ enum Asks {
     Bare,
     /// How a command is written ("the syntax of the alias command"): its usage line answers.
     Usage,
+    /// Which ones there are ("What storage classes does SQLite have?"): a list of them
+    /// answers.
+    List,
 }
 
 impl Definition {
@@ -78,7 +81,10 @@ impl Definition {
                 asks = Asks::Bare;
                 words
             }
-            _ => return None,
+            _ => {
+                return list_of(&surfaces)
+                    .and_then(|end| Definition::of_term(&words[1..end], Asks::List));
+            }
         };
         let mut term_words = skip_article(term_words, |w| &w.surface);
         if let [head @ .., within, topic] = term_words
@@ -114,8 +120,31 @@ impl Definition {
             Asks::What => vec![key],
             Asks::Bare => vec![format!("{NAME_LINE_KEY}{key}"), key],
             Asks::Usage => vec![format!("{USAGE_KEY}{key}")],
+            Asks::List => vec![format!("{LIST_KEY}{key}")],
         }
     }
+}
+
+/// Auxiliary verbs that end the noun of "what X does Y have", "which X can Y read".
+const AUXILIARIES: &[&str] = &[
+    "does", "do", "did", "is", "are", "was", "were", "can", "could", "should", "will", "has",
+    "have",
+];
+
+/// Where X ends in a question for the X there are, "what/which X does/are/can … ", X of one
+/// to [`MAX_TERM_WORDS`] words, a plural noun last ("what storage classes does SQLite have",
+/// "which e-book readers does calibre support"), as the index of the verb after X.
+fn list_of(surfaces: &[&str]) -> Option<usize> {
+    if !matches!(surfaces.first(), Some(&("what" | "which"))) {
+        return None;
+    }
+    let end = surfaces.iter().skip(1).position(|s| AUXILIARIES.contains(s))? + 1;
+    let noun = surfaces[end - 1];
+    ((2..=1 + MAX_TERM_WORDS).contains(&end)
+        && noun.len() > 3
+        && noun.ends_with('s')
+        && !noun.ends_with("ss"))
+    .then_some(end)
 }
 
 /// Words that ask how a command is written.
@@ -267,6 +296,23 @@ mod tests {
         assert!(defines("What is the syntax of the alias command?", line));
         assert!(!defines("What is alias?", line));
         assert!(!defines("syntax of alias", "alias\nA short name for an address."));
+    }
+
+    #[test]
+    fn which_xs_does_y_have_asks_for_a_list_of_them() {
+        let keys = |q: &str| definition(q).map(|d| d.keys());
+        let classes = Some(vec!["list:storag_class".to_string()]);
+        assert_eq!(keys("What storage classes does SQLite have?"), classes);
+        assert_eq!(
+            keys("which e-book readers does calibre support"),
+            Some(vec!["list:e_book_reader".to_string()])
+        );
+        // Not a plural noun, or no noun at all: no list.
+        assert_eq!(keys("What year did the war end?"), None);
+        assert_eq!(keys("What does git describe print?").map(|k| k.len()), Some(1));
+        assert_eq!(keys("Which is faster?"), None);
+        let list = "the following storage classes:\n- NULL\n- TEXT";
+        assert!(defines("What storage classes does SQLite have?", list));
     }
 
     #[test]

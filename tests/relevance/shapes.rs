@@ -97,6 +97,29 @@ fn the_syntax_of_a_command_prefers_the_passage_with_its_usage_line() {
 }
 
 #[test]
+fn which_xs_does_y_have_prefers_the_passage_that_lists_them() {
+    let engine = engine(&[
+        (
+            "mentions",
+            None,
+            "In SQLite any column may store a value of any storage class. SQLite values in \
+             statements have an implicit storage class, and SQLite may convert between \
+             storage classes.",
+        ),
+        (
+            "list",
+            None,
+            "Each value has one of the following storage classes:\n- NULL. No value.\n- \
+             INTEGER. A signed integer.\n- TEXT. A text string.",
+        ),
+        ("affinity", None, "A column's affinity is the type it prefers for stored values."),
+    ]);
+    let question = "What storage classes does SQLite have?";
+    assert_eq!(top(&engine, question).as_deref(), Some("list#0"));
+    insta::assert_snapshot!(rankings(&engine, &[question]));
+}
+
+#[test]
 fn a_question_outside_the_material_gets_no_answer() {
     let engine = optics();
     let question = "who won the football world cup in 1998";
