@@ -35,8 +35,8 @@ const OPENING_BYTES: usize = 120;
 /// "what is" question does not.
 pub const NAME_LINE_KEY: &str = "name:";
 
-/// Opens the key of a command whose usage line a passage gives ("alias [ -group name ...]
-/// key address", "git rerere [clear|forget <pathspec>]"): what "the syntax of the alias
+/// Opens the key of a command whose usage line a passage gives (`alias [ -group name ...]
+/// key address`, `git rerere [clear|forget <pathspec>]`): what "the syntax of the alias
 /// command" looks up.
 pub const USAGE_KEY: &str = "usage:";
 
