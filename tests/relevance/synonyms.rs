@@ -2,7 +2,7 @@
 //! 1. an acronym finds the passage of its expansion ("ML" → "machine learning");
 //! 2. a derived form finds its base word and back ("Korea" → "Korean");
 //! 3. a word of a synonym group finds the passage of another ("invest" → "funding", "delete"
-//!    → "remove", "continue" → "resume").
+//!    → "remove", "continue" → "resume", "displayed" → "view").
 
 use super::{engine, rankings, top};
 
@@ -85,4 +85,19 @@ fn continue_finds_resume_as_a_manual_writes_it() {
     ]);
     let question = "How do I continue writing a postponed message?";
     assert_eq!(top(&engine, question).as_deref(), Some("postponed#0"));
+}
+
+#[test]
+fn displayed_finds_view_as_a_manual_writes_it() {
+    let engine = engine(&[
+        (
+            "markup",
+            None,
+            "HTML mail is mail written in HTML markup; most HTML mail has a text part.",
+        ),
+        ("autoview", None, "With auto_view text/html you view HTML mail in the pager."),
+        ("aliases", None, "Aliases map a short name to a full address."),
+    ]);
+    let question = "How is HTML mail displayed?";
+    assert_eq!(top(&engine, question).as_deref(), Some("autoview#0"));
 }
