@@ -74,9 +74,10 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
             keys.push(key);
         }
     };
-    usage_keys(text, analyzer, &mut add);
-    list_keys(text, analyzer, &mut add);
-    let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty()).peekable();
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+    usage_keys(&lines, analyzer, &mut add);
+    list_keys(&lines, analyzer, &mut add);
+    let mut lines = lines.into_iter().peekable();
     while let Some(line) = lines.next() {
         let explained = lines.peek().is_some();
         // The line itself, then each sentence after its first.
@@ -129,15 +130,16 @@ pub fn defined_keys(text: &str, heading: Option<&str>, analyzer: &Analyzer) -> V
     keys
 }
 
-/// Adds the [`USAGE_KEY`] keys of the commands whose usage lines `text` gives: a line that
+/// Adds the [`USAGE_KEY`] keys of the commands whose usage lines `lines` (trimmed, none
+/// empty) give: a line that
 /// opens with a command's lowercase name followed by its syntax (`[`, `<`, `{` or `|`:
 /// "alias [ -group name ...] key address"), or any line of commands under a usage label
 /// ("Usage:" then "score pattern value"), whose first word is the command. A command of
 /// several words ("git rerere") is also named by the words after its first, as a suite's
 /// user names it ("the rerere command").
-fn usage_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
+fn usage_keys(lines: &[&str], analyzer: &Analyzer, add: &mut impl FnMut(String)) {
     let mut labelled = false;
-    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+    for &line in lines {
         let label = line.trim_end_matches(':').trim();
         if USAGE_LABELS.iter().any(|usage| label.eq_ignore_ascii_case(usage)) {
             labelled = true;
@@ -159,12 +161,12 @@ fn usage_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
     }
 }
 
-/// Adds the [`LIST_KEY`] keys of what the lists of `text` enumerate: a line ending in a
+/// Adds the [`LIST_KEY`] keys of what the lists of `lines` (trimmed, none empty) enumerate:
+/// a line ending in a
 /// colon, followed by list items ("- ", "• ", "* ", "1."), names it after "following" ("the
 /// following storage classes:", "the following rules in the order shown:" — the words up to
 /// the first stop word or mark) or before "include", "are" or "is" ("Advantages include:").
-fn list_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|line| !line.is_empty()).collect();
+fn list_keys(lines: &[&str], analyzer: &Analyzer, add: &mut impl FnMut(String)) {
     for (i, line) in lines.iter().enumerate() {
         let Some(intro) = line.strip_suffix(':') else { continue };
         let items = lines[i + 1..]
@@ -175,18 +177,14 @@ fn list_keys(text: &str, analyzer: &Analyzer, add: &mut impl FnMut(String)) {
         if items < MIN_LIST_ITEMS {
             continue;
         }
-        let intro = prefix_from_end(intro, OPENING_BYTES);
-        let spans: Vec<_> = word_spans(intro).filter(|span| span.len() <= MAX_WORD_BYTES).collect();
-        let words: Vec<Token> = spans[spans.len().saturating_sub(LIST_INTRO_WORDS)..]
-            .iter()
-            .map(|span| Token { surface: fold(&intro[span.clone()]), span: span.clone() })
-            .collect();
+        let words: Vec<Token> = words_of(prefix_from_end(intro, OPENING_BYTES)).collect();
+        let words = &words[words.len().saturating_sub(LIST_INTRO_WORDS)..];
         let named: &[Token] = if let Some(at) = words.iter().rposition(|w| w.surface == "following")
         {
             let after = &words[at + 1..];
             let end = after.iter().position(Token::is_stop).unwrap_or(after.len());
             &after[..end.min(MAX_TERM_WORDS)]
-        } else if let [.., noun, verb] = words.as_slice()
+        } else if let [.., noun, verb] = words
             && matches!(verb.surface.as_str(), "include" | "includes" | "are" | "is")
             && !noun.is_stop()
         {
@@ -310,14 +308,17 @@ impl Token {
     }
 }
 
-/// The first words of `head` as [`Analyzer::words`] splits and folds them: as many as an
-/// article, a term, a qualifier, a copula and the word after it.
+/// The first words of `head` as [`words_of`] gives them: as many as an article, a term, a
+/// qualifier, a copula and the word after it.
 fn tokens(head: &str) -> Vec<Token> {
-    word_spans(head)
+    words_of(head).take(1 + MAX_TERM_WORDS + 1 + MAX_QUALIFIER_WORDS + 2).collect()
+}
+
+/// The words of `text` as [`Analyzer::words`] splits and folds them.
+fn words_of(text: &str) -> impl Iterator<Item = Token> + '_ {
+    word_spans(text)
         .filter(|span| span.len() <= MAX_WORD_BYTES)
-        .take(1 + MAX_TERM_WORDS + 1 + MAX_QUALIFIER_WORDS + 2)
-        .map(|span| Token { surface: fold(&head[span.clone()]), span })
-        .collect()
+        .map(|span| Token { surface: fold(&text[span.clone()]), span })
 }
 
 /// The key of a term of these words, if each has an index term (a stop word names nothing).
